@@ -1,0 +1,119 @@
+//! The request model shared by the signer, the verifier, the vectors and the
+//! transports.
+
+/// One webhook delivery: an HTTP request as the sender puts it on the wire.
+///
+/// Header values are bytes (a forged delivery may carry bytes that are not
+/// ASCII); names keep the spelling they were given, and lookups ignore case,
+/// as HTTP requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// HTTP method, normally `POST`.
+    pub method: String,
+    /// The full URL, including the query.
+    pub url: String,
+    /// Header fields in order; a name may repeat.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+impl Delivery {
+    /// A `POST` to `url` with `body` and no headers.
+    pub fn post(url: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+        Delivery {
+            method: "POST".to_owned(),
+            url: url.into(),
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Appends a header field (an existing field of that name is kept).
+    pub fn push_header(&mut self, name: &str, value: impl Into<Vec<u8>>) {
+        self.headers.push((name.to_owned(), value.into()));
+    }
+
+    /// Sets a header field, replacing every field of that name (any case).
+    pub fn set_header(&mut self, name: &str, value: impl Into<Vec<u8>>) {
+        let value = value.into();
+        self.remove_header(name);
+        self.headers.push((name.to_owned(), value));
+    }
+
+    /// Removes every field of that name (any case).
+    pub fn remove_header(&mut self, name: &str) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// Every value of the fields called `name` (any case), in order.
+    pub fn header_values<'a, 'n>(
+        &'a self,
+        name: &'n str,
+    ) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// The value of the single field called `name`.
+    pub fn header(&self, name: &str) -> HeaderLookup<'_> {
+        let mut values = self.header_values(name);
+        match (values.next(), values.next()) {
+            (None, _) => HeaderLookup::Absent,
+            (Some(v), None) => HeaderLookup::One(v),
+            (Some(_), Some(_)) => HeaderLookup::Repeated,
+        }
+    }
+
+    /// The value of the `Content-Type` header as text, if present and ASCII.
+    pub fn content_type(&self) -> Option<&str> {
+        match self.header("content-type") {
+            HeaderLookup::One(v) => std::str::from_utf8(v).ok(),
+            _ => None,
+        }
+    }
+
+    /// The values of the query parameter `name` in [`Delivery::url`]
+    /// (percent-decoded).
+    pub fn query_values(&self, name: &str) -> Vec<String> {
+        let Ok(url) = url::Url::parse(&self.url) else {
+            return Vec::new();
+        };
+        url.query_pairs()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    }
+}
+
+/// The outcome of looking up a header that must appear at most once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderLookup<'a> {
+    /// No field of that name.
+    Absent,
+    /// Exactly one field.
+    One(&'a [u8]),
+    /// More than one field: ambiguous, never guessed at.
+    Repeated,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_lookup_ignores_case_and_flags_repeats() {
+        let mut d = Delivery::post("http://h/p?a=1&apikey=k%20y", "x");
+        d.push_header("X-Token", "a");
+        assert_eq!(d.header("x-token"), HeaderLookup::One(b"a"));
+        d.push_header("x-TOKEN", "b");
+        assert_eq!(d.header("X-Token"), HeaderLookup::Repeated);
+        d.set_header("x-token", "c");
+        assert_eq!(d.header("X-TOKEN"), HeaderLookup::One(b"c"));
+        d.remove_header("X-token");
+        assert_eq!(d.header("X-Token"), HeaderLookup::Absent);
+        assert_eq!(d.query_values("apikey"), vec!["k y".to_owned()]);
+    }
+}

@@ -1,0 +1,65 @@
+//! The library's error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library, outside of a receiver's
+/// verdict (a rejected delivery is a [`crate::verify::Rejection`], not an
+/// error).
+///
+/// The enum is `#[non_exhaustive]`: new variants may be added in minor
+/// releases, so match with a wildcard arm.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A scheme id that hookspec does not know.
+    #[error("unknown scheme `{0}` (known: blockmark, certifylize, blink-apikey, blink-signature, smartasset, cometh)")]
+    UnknownScheme(String),
+
+    /// The key material given does not fit the scheme (e.g. an HMAC secret
+    /// for an Ed25519 scheme), or could not be parsed.
+    #[error("key error: {0}")]
+    Key(String),
+
+    /// An argument or configuration value is invalid; the message says what
+    /// to fix.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A JSON document (vector file, oracle answer, …) is malformed.
+    #[error("invalid JSON in {what}: {source}")]
+    Json {
+        /// What was being read.
+        what: String,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A vector file is well-formed JSON but breaks the vector schema.
+    #[error("invalid test vector: {0}")]
+    Vector(String),
+
+    /// A server (reference receiver, key server) could not be started.
+    #[error("server error: {0}")]
+    Server(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

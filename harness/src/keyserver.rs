@@ -1,0 +1,1 @@
+//! keyserver (in progress).

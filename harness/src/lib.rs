@@ -1,0 +1,38 @@
+//! # hookspec
+//!
+//! A conformance test harness for webhook *receivers*. hookspec plays the
+//! webhook sender: it signs valid, forged, malformed, duplicate, stale and
+//! rotated-key deliveries for every scheme it knows and reports what the
+//! receiver under test got wrong.
+//!
+//! The library is organised in small modules with one job each:
+//!
+//! - [`scheme`]: the six schemes as *descriptions* (where the proof lives,
+//!   which bytes are signed, algorithm, encoding, statuses, event-id rule).
+//! - [`delivery`]: the request model shared by signer, verifier and transport.
+//! - [`encoding`] and [`parse`]: total, bounded decoders and header parsers.
+//! - [`keys`]: key material (the checked-in test keys and user-supplied keys).
+//! - [`sign`]: one engine that turns a description and a key into a delivery.
+//! - [`verify`]: one engine that checks a delivery against trusted keys.
+//! - [`vectors`]: the portable, Wycheproof-style test vectors.
+//! - [`receiver`]: a correct reference receiver for every scheme.
+//! - [`keyserver`]: emulation of the providers' public-key routes.
+
+pub mod delivery;
+pub mod encoding;
+pub mod error;
+pub mod keys;
+pub mod keyserver;
+pub mod parse;
+pub mod receiver;
+pub mod scheme;
+pub mod sign;
+pub mod vectors;
+pub mod verify;
+
+pub use delivery::Delivery;
+pub use error::Error;
+pub use scheme::{Scheme, SchemeId};
+
+/// The crate version, as reported in machine-readable outputs.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,230 @@
+//! Total parsers for the header syntaxes the schemes use.
+//!
+//! Every parser takes the raw header bytes (which may be anything a sender,
+//! or an attacker, put on the wire), returns a typed error on malformed
+//! input and never panics. Sizes are bounded by [`MAX_HEADER_LEN`].
+
+use std::fmt;
+
+use crate::encoding::{self, DecodeError};
+
+/// The longest header value a parser looks at.
+pub const MAX_HEADER_LEN: usize = 4096;
+
+/// Why a header value could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The value is empty (or only whitespace).
+    #[error("empty value")]
+    Empty,
+    /// The value is longer than [`MAX_HEADER_LEN`].
+    #[error("value of {0} bytes exceeds the {MAX_HEADER_LEN}-byte limit")]
+    TooLong(usize),
+    /// The value contains bytes that are not visible ASCII.
+    #[error("value contains non-ASCII or control bytes")]
+    NotAscii,
+    /// The value does not start with the required prefix.
+    #[error("value does not start with `{0}`")]
+    MissingPrefix(&'static str),
+    /// A required parameter is absent.
+    #[error("parameter `{0}` is missing")]
+    MissingParameter(&'static str),
+    /// A parameter appears more than once.
+    #[error("parameter `{0}` appears more than once")]
+    RepeatedParameter(String),
+    /// A `key=value` item has no `=`.
+    #[error("item `{0}` is not of the form key=value")]
+    NotKeyValue(String),
+    /// The timestamp is not a canonical decimal number of seconds.
+    #[error("timestamp `{0}` is not canonical decimal unix seconds")]
+    BadTimestamp(String),
+    /// The proof could not be decoded.
+    #[error("signature: {0}")]
+    Decode(#[from] DecodeError),
+}
+
+/// Checks the bounds every header value must meet and returns it as text.
+pub fn visible_ascii(value: &[u8]) -> Result<&str, ParseError> {
+    if value.len() > MAX_HEADER_LEN {
+        return Err(ParseError::TooLong(value.len()));
+    }
+    if !value
+        .iter()
+        .all(|b| (0x20..0x7f).contains(b) || *b == b'\t')
+    {
+        return Err(ParseError::NotAscii);
+    }
+    let text = std::str::from_utf8(value).map_err(|_| ParseError::NotAscii)?;
+    let text = text.trim_matches([' ', '\t']);
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(text)
+}
+
+/// Parses `<prefix><encoded proof>`; the prefix is compared exactly (the
+/// seeds compare it with `startsWith`, case-sensitively).
+pub fn prefixed<'a>(value: &'a [u8], prefix: &'static str) -> Result<&'a str, ParseError> {
+    let text = visible_ascii(value)?;
+    let rest = text
+        .strip_prefix(prefix)
+        .ok_or(ParseError::MissingPrefix(prefix))?;
+    if rest.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(rest)
+}
+
+/// A parsed `ts=<unix seconds>;sig1=<hex>` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampedSignature {
+    /// Unix seconds.
+    pub timestamp: i64,
+    /// The decoded signature.
+    pub signature: Vec<u8>,
+}
+
+impl TimestampedSignature {
+    /// The canonical header value (`ts=<ts>;sig1=<lowercase hex>`).
+    pub fn to_header(&self, ts_key: &str, sig_key: &str) -> String {
+        format!(
+            "{ts_key}={};{sig_key}={}",
+            self.timestamp,
+            encoding::encode_hex(&self.signature)
+        )
+    }
+}
+
+impl fmt::Display for TimestampedSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_header("ts", "sig1"))
+    }
+}
+
+/// Parses a canonical decimal timestamp: ASCII digits only, no sign, no
+/// leading zero (except `0` itself), no fraction or exponent, within `i64`.
+///
+/// Non-canonical forms are refused rather than interpreted, because the
+/// timestamp is signed as text: two spellings of one number are two
+/// different signed messages.
+pub fn canonical_timestamp(s: &str) -> Result<i64, ParseError> {
+    let bad = || ParseError::BadTimestamp(s.chars().take(40).collect());
+    let digits_only = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let leading_zero = s.len() > 1 && s.starts_with('0');
+    if !digits_only || leading_zero {
+        return Err(bad());
+    }
+    s.parse::<i64>().map_err(|_| bad())
+}
+
+/// Parses `ts=<ts>;sig1=<hex>` (keys as given). Items may come in any order
+/// and carry optional whitespace around `;` and `=`; unknown keys are
+/// ignored; a repeated known key is an error (never guessed at).
+pub fn timestamped(
+    value: &[u8],
+    ts_key: &'static str,
+    sig_key: &'static str,
+) -> Result<TimestampedSignature, ParseError> {
+    let text = visible_ascii(value)?;
+    let mut ts: Option<&str> = None;
+    let mut sig: Option<&str> = None;
+    for item in text.split(';') {
+        let item = item.trim_matches([' ', '\t']);
+        if item.is_empty() {
+            continue;
+        }
+        let (k, v) = item
+            .split_once('=')
+            .ok_or_else(|| ParseError::NotKeyValue(item.chars().take(40).collect()))?;
+        let (k, v) = (k.trim_matches([' ', '\t']), v.trim_matches([' ', '\t']));
+        let slot = if k == ts_key {
+            &mut ts
+        } else if k == sig_key {
+            &mut sig
+        } else {
+            continue;
+        };
+        if slot.replace(v).is_some() {
+            return Err(ParseError::RepeatedParameter(k.to_owned()));
+        }
+    }
+    let ts = ts.ok_or(ParseError::MissingParameter(ts_key))?;
+    let sig = sig.ok_or(ParseError::MissingParameter(sig_key))?;
+    Ok(TimestampedSignature {
+        timestamp: canonical_timestamp(ts)?,
+        signature: encoding::decode_hex(sig.as_bytes())?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixed_values() {
+        assert_eq!(prefixed(b"sha256=ab", "sha256="), Ok("ab"));
+        assert_eq!(prefixed(b" sha256=ab ", "sha256="), Ok("ab"));
+        assert_eq!(
+            prefixed(b"SHA256=ab", "sha256="),
+            Err(ParseError::MissingPrefix("sha256="))
+        );
+        assert_eq!(prefixed(b"sha256=", "sha256="), Err(ParseError::Empty));
+        assert_eq!(prefixed(b"", ""), Err(ParseError::Empty));
+        assert_eq!(
+            prefixed("sha256=é".as_bytes(), "sha256="),
+            Err(ParseError::NotAscii)
+        );
+    }
+
+    #[test]
+    fn timestamps_must_be_canonical() {
+        assert_eq!(canonical_timestamp("1700000000"), Ok(1_700_000_000));
+        assert_eq!(canonical_timestamp("0"), Ok(0));
+        for bad in [
+            "",
+            "+1",
+            "01",
+            "1.0",
+            "1e9",
+            "-5",
+            "12a",
+            "99999999999999999999",
+            " 1",
+        ] {
+            assert!(canonical_timestamp(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timestamped_header() {
+        let ok = timestamped(b"ts=10;sig1=abcd", "ts", "sig1");
+        assert_eq!(
+            ok,
+            Ok(TimestampedSignature {
+                timestamp: 10,
+                signature: vec![0xab, 0xcd]
+            })
+        );
+        assert_eq!(
+            timestamped(b" sig1 = abcd ; ts = 10 ; v=2", "ts", "sig1"),
+            ok
+        );
+        assert_eq!(
+            timestamped(b"ts=10", "ts", "sig1"),
+            Err(ParseError::MissingParameter("sig1"))
+        );
+        assert_eq!(
+            timestamped(b"ts=10;ts=11;sig1=ab", "ts", "sig1"),
+            Err(ParseError::RepeatedParameter("ts".into()))
+        );
+        assert!(matches!(
+            timestamped(b"ts10;sig1=ab", "ts", "sig1"),
+            Err(ParseError::NotKeyValue(_))
+        ));
+        assert_eq!(
+            ok.map(|t| t.to_string()).ok().as_deref(),
+            Some("ts=10;sig1=abcd")
+        );
+    }
+}

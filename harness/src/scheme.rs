@@ -1,0 +1,450 @@
+//! Schemes as data.
+//!
+//! A [`Scheme`] says *where* a delivery's proof of origin travels
+//! ([`Carrier`]), *which bytes* it covers ([`Message`]), how it is computed
+//! ([`Algorithm`]) and written ([`Encoding`]), which statuses the vendor
+//! documents ([`Statuses`]) and how a delivery is identified ([`EventId`]).
+//! [`crate::sign`] and [`crate::verify`] are one engine over these
+//! descriptions; adding a scheme is adding a value to [`SCHEMES`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::Error;
+
+/// The stable identifier of a scheme, as used on the command line, in case
+/// ids and in vector files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SchemeId {
+    /// BlockMark Registry: static `X-Token` (seed 000).
+    Blockmark,
+    /// Certifylize: `X-Certifylize-Signature: sha256=<hex>` over the raw body (seed 001).
+    Certifylize,
+    /// Blink: API key in the query or in `BLINK-API-KEY` (seed 002).
+    BlinkApiKey,
+    /// Blink: `X-BLINK-SIGNATURE: ts=…;sig1=…` over `ts.url.body` (seed 002).
+    BlinkSignature,
+    /// SmartAsset: Ed25519 over `JSON.stringify(event)` in a body envelope (seed 003).
+    Smartasset,
+    /// Cometh: RSA PKCS#1 v1.5 SHA-256 over the body, base64 in a header (seed 004).
+    Cometh,
+}
+
+impl SchemeId {
+    /// All scheme ids, in documentation order.
+    pub const ALL: [SchemeId; 6] = [
+        SchemeId::Blockmark,
+        SchemeId::Certifylize,
+        SchemeId::BlinkApiKey,
+        SchemeId::BlinkSignature,
+        SchemeId::Smartasset,
+        SchemeId::Cometh,
+    ];
+
+    /// The id as written on the command line and in case ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchemeId::Blockmark => "blockmark",
+            SchemeId::Certifylize => "certifylize",
+            SchemeId::BlinkApiKey => "blink-apikey",
+            SchemeId::BlinkSignature => "blink-signature",
+            SchemeId::Smartasset => "smartasset",
+            SchemeId::Cometh => "cometh",
+        }
+    }
+
+    /// The scheme's description.
+    pub fn scheme(self) -> &'static Scheme {
+        match self {
+            SchemeId::Blockmark => &BLOCKMARK,
+            SchemeId::Certifylize => &CERTIFYLIZE,
+            SchemeId::BlinkApiKey => &BLINK_APIKEY,
+            SchemeId::BlinkSignature => &BLINK_SIGNATURE,
+            SchemeId::Smartasset => &SMARTASSET,
+            SchemeId::Cometh => &COMETH,
+        }
+    }
+}
+
+impl fmt::Display for SchemeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SchemeId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SchemeId::ALL
+            .into_iter()
+            .find(|id| id.as_str() == s)
+            .ok_or_else(|| Error::UnknownScheme(s.to_owned()))
+    }
+}
+
+/// What kind of key material a scheme uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// A secret shared by sender and receiver (HMAC key or API key).
+    SharedSecret,
+    /// Ed25519 public keys published by the provider (a set: keys rotate).
+    Ed25519PublicKeys,
+    /// An RSA public key published by the provider.
+    RsaPublicKey,
+}
+
+/// Where the proof of origin travels in a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    /// One header, its value `prefix` followed by the encoded proof.
+    Header {
+        /// Header name, in the vendor's spelling.
+        name: &'static str,
+        /// Literal prefix before the encoded proof (may be empty).
+        prefix: &'static str,
+    },
+    /// The API key itself, in a query parameter or in a header.
+    QueryOrHeader {
+        /// Query parameter name.
+        query: &'static str,
+        /// Header name.
+        header: &'static str,
+    },
+    /// A header holding `ts=<unix seconds>;sig1=<proof>`.
+    TimestampedHeader {
+        /// Header name.
+        name: &'static str,
+        /// Key of the timestamp parameter.
+        ts_key: &'static str,
+        /// Key of the signature parameter.
+        sig_key: &'static str,
+    },
+    /// The JSON body is `{"<event>": {...}, "<signature>": "<proof>"}`.
+    BodyEnvelope {
+        /// Member holding the signed event.
+        event_field: &'static str,
+        /// Member holding the encoded proof.
+        signature_field: &'static str,
+    },
+}
+
+/// Which bytes the proof covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Message {
+    /// Nothing: the proof is a static token (HMAC of the empty message).
+    Empty,
+    /// The raw request body, byte for byte.
+    RawBody,
+    /// `<ts>.<full url including query>.<raw body>`.
+    TimestampUrlBody,
+    /// The compact serialization of the envelope's event member, exactly as sent.
+    EnvelopeEvent,
+    /// The key itself is the proof (nothing is signed).
+    None,
+}
+
+/// How the proof is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// HMAC-SHA256 keyed with the shared secret.
+    HmacSha256,
+    /// Ed25519 (RFC 8032, pure).
+    Ed25519,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RsaPkcs1v15Sha256,
+    /// The shared secret itself, compared in constant time.
+    SharedKey,
+}
+
+/// How the proof bytes are written in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Hexadecimal; lowercase when sent. Uppercase is accepted on receipt
+    /// (Node's `Buffer.from(x, "hex")`, which the seeds use, accepts it).
+    Hex,
+    /// Standard base64 with padding.
+    Base64,
+    /// The secret as text.
+    Text,
+}
+
+/// Status codes a vendor documents for rejections. `None` means "any 4xx".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statuses {
+    /// Status when the proof is missing or unparseable.
+    pub missing: Option<u16>,
+    /// Status when the proof is present but wrong.
+    pub invalid: Option<u16>,
+}
+
+/// How to find a delivery's event id (the idempotency key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventId {
+    /// A request header.
+    Header(&'static str),
+    /// A JSON pointer (RFC 6901) into the body.
+    BodyPointer(&'static str),
+}
+
+/// A header the vendor sends beside the proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtraHeader {
+    /// The event id goes in this header.
+    EventId(&'static str),
+    /// The event type goes in this header.
+    EventType(&'static str),
+}
+
+/// A webhook authentication scheme, described as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheme {
+    /// Stable id.
+    pub id: SchemeId,
+    /// One line for `hookspec schemes`.
+    pub summary: &'static str,
+    /// The vendor document this scheme comes from.
+    pub reference: &'static str,
+    /// What the receiver must be configured with.
+    pub credential: CredentialKind,
+    /// Where the proof travels.
+    pub carrier: Carrier,
+    /// Which bytes are signed.
+    pub message: Message,
+    /// How the proof is computed.
+    pub algorithm: Algorithm,
+    /// How the proof is written.
+    pub encoding: Encoding,
+    /// Documented rejection statuses.
+    pub statuses: Statuses,
+    /// The idempotency key.
+    pub event_id: EventId,
+    /// Headers sent beside the proof.
+    pub extra_headers: &'static [ExtraHeader],
+    /// Documented event types.
+    pub event_types: &'static [&'static str],
+    /// The sender's documented (or assumed) response timeout.
+    pub sender_timeout_ms: u64,
+    /// Whether deliveries carry a block number that must not go backwards.
+    pub block_ordering: Option<BlockOrdering>,
+    /// The endpoint-verification handshake, if the vendor has one.
+    pub echo: Option<EchoHandshake>,
+}
+
+/// `blockmark`'s endpoint verification: a (validly authenticated) body
+/// `{"event": "endpoint.verify", "secret": "<nonce>"}` must be answered 200
+/// with exactly the nonce as the body (seed 000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EchoHandshake {
+    /// JSON pointer to the event name.
+    pub event_pointer: &'static str,
+    /// The event name that asks for the echo.
+    pub event_value: &'static str,
+    /// JSON pointer to the nonce to echo.
+    pub nonce_pointer: &'static str,
+}
+
+/// `smartasset`'s ordering rule: for the same token, an event with a lower
+/// block number than one already processed is ignored (seed 003).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockOrdering {
+    /// JSON pointer to the token identifier.
+    pub token: &'static str,
+    /// JSON pointer to the block number.
+    pub block: &'static str,
+}
+
+/// A sender timeout for schemes whose vendor documents none.
+pub const DEFAULT_SENDER_TIMEOUT_MS: u64 = 10_000;
+
+/// Static token, `X-Token` = hex HMAC-SHA256(secret, "").
+pub static BLOCKMARK: Scheme = Scheme {
+    id: SchemeId::Blockmark,
+    summary: "X-Token: hex HMAC-SHA256(secret, empty message); echo handshake endpoint.verify",
+    reference: "seed 000 (BlockMark Registry webhooks guide)",
+    credential: CredentialKind::SharedSecret,
+    carrier: Carrier::Header {
+        name: "X-Token",
+        prefix: "",
+    },
+    message: Message::Empty,
+    algorithm: Algorithm::HmacSha256,
+    encoding: Encoding::Hex,
+    statuses: Statuses {
+        missing: Some(400),
+        invalid: Some(400),
+    },
+    event_id: EventId::BodyPointer("/data/slug"),
+    extra_headers: &[],
+    event_types: &["issued_certificate.created", "issued_certificate.updated"],
+    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
+    block_ordering: None,
+    echo: Some(EchoHandshake {
+        event_pointer: "/event",
+        event_value: "endpoint.verify",
+        nonce_pointer: "/secret",
+    }),
+};
+
+/// `X-Certifylize-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`.
+pub static CERTIFYLIZE: Scheme = Scheme {
+    id: SchemeId::Certifylize,
+    summary: "X-Certifylize-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>; Delivery-Id idempotency",
+    reference: "seed 001 (Certifylize: Webhook-Signaturen verifizieren)",
+    credential: CredentialKind::SharedSecret,
+    carrier: Carrier::Header {
+        name: "X-Certifylize-Signature",
+        prefix: "sha256=",
+    },
+    message: Message::RawBody,
+    algorithm: Algorithm::HmacSha256,
+    encoding: Encoding::Hex,
+    statuses: Statuses {
+        missing: Some(400),
+        invalid: Some(401),
+    },
+    event_id: EventId::Header("X-Certifylize-Delivery-Id"),
+    extra_headers: &[
+        ExtraHeader::EventId("X-Certifylize-Delivery-Id"),
+        ExtraHeader::EventType("X-Certifylize-Event-Type"),
+    ],
+    event_types: &[
+        "edu.credential.issued",
+        "edu.credential.updated",
+        "edu.credential.revoked",
+        "edu.api_key.created",
+        "edu.api_key.revoked",
+    ],
+    sender_timeout_ms: 8_000,
+    block_ordering: None,
+    echo: None,
+};
+
+/// API key in `?apikey=` or `BLINK-API-KEY`.
+pub static BLINK_APIKEY: Scheme = Scheme {
+    id: SchemeId::BlinkApiKey,
+    summary: "API key in ?apikey=<key> or header BLINK-API-KEY: <key>",
+    reference: "seed 002 (Blink webhooks: API Key)",
+    credential: CredentialKind::SharedSecret,
+    carrier: Carrier::QueryOrHeader {
+        query: "apikey",
+        header: "BLINK-API-KEY",
+    },
+    message: Message::None,
+    algorithm: Algorithm::SharedKey,
+    encoding: Encoding::Text,
+    statuses: Statuses {
+        missing: None,
+        invalid: None,
+    },
+    event_id: EventId::BodyPointer("/id"),
+    extra_headers: &[],
+    event_types: &[],
+    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
+    block_ordering: None,
+    echo: None,
+};
+
+/// `X-BLINK-SIGNATURE: ts=<ts>;sig1=<hex HMAC-SHA256(key, ts.url.body)>`.
+pub static BLINK_SIGNATURE: Scheme = Scheme {
+    id: SchemeId::BlinkSignature,
+    summary: "X-BLINK-SIGNATURE: ts=<unix s>;sig1=<hex HMAC-SHA256(key, ts.url.body)>",
+    reference: "seed 002 (Blink webhooks: Signature)",
+    credential: CredentialKind::SharedSecret,
+    carrier: Carrier::TimestampedHeader {
+        name: "X-BLINK-SIGNATURE",
+        ts_key: "ts",
+        sig_key: "sig1",
+    },
+    message: Message::TimestampUrlBody,
+    algorithm: Algorithm::HmacSha256,
+    encoding: Encoding::Hex,
+    statuses: Statuses {
+        missing: None,
+        invalid: None,
+    },
+    event_id: EventId::BodyPointer("/id"),
+    extra_headers: &[],
+    event_types: &[],
+    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
+    block_ordering: None,
+    echo: None,
+};
+
+/// Ed25519 over `JSON.stringify(event)`, in a `{"event","signature"}` envelope.
+pub static SMARTASSET: Scheme = Scheme {
+    id: SchemeId::Smartasset,
+    summary: "body {\"event\":…,\"signature\":<hex Ed25519>} over JSON.stringify(event); rotating published keys",
+    reference: "seed 003 (SmartAsset: check the webhook origin)",
+    credential: CredentialKind::Ed25519PublicKeys,
+    carrier: Carrier::BodyEnvelope {
+        event_field: "event",
+        signature_field: "signature",
+    },
+    message: Message::EnvelopeEvent,
+    algorithm: Algorithm::Ed25519,
+    encoding: Encoding::Hex,
+    statuses: Statuses {
+        missing: None,
+        invalid: None,
+    },
+    event_id: EventId::BodyPointer("/event/raw/id"),
+    extra_headers: &[],
+    event_types: &["smartAssetContract.Hydrated", "Transfer"],
+    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
+    block_ordering: Some(BlockOrdering {
+        token: "/event/tokenId",
+        block: "/event/blocknumber",
+    }),
+    echo: None,
+};
+
+/// RSA PKCS#1 v1.5 SHA-256 over the body, base64 in `x-cometh-indexer-signature`.
+pub static COMETH: Scheme = Scheme {
+    id: SchemeId::Cometh,
+    summary: "x-cometh-indexer-signature: base64 RSA PKCS#1 v1.5 SHA-256 over the body (= JSON.stringify(event))",
+    reference: "seed 004 (Cometh marketplace webhooks)",
+    credential: CredentialKind::RsaPublicKey,
+    carrier: Carrier::Header {
+        name: "x-cometh-indexer-signature",
+        prefix: "",
+    },
+    message: Message::RawBody,
+    algorithm: Algorithm::RsaPkcs1v15Sha256,
+    encoding: Encoding::Base64,
+    statuses: Statuses {
+        missing: None,
+        invalid: None,
+    },
+    event_id: EventId::BodyPointer("/id"),
+    extra_headers: &[],
+    event_types: &["ORDER_LISTED", "ORDER_CANCELLED", "ORDER_FILLED"],
+    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
+    block_ordering: None,
+    echo: None,
+};
+
+/// Every scheme hookspec knows, in documentation order.
+pub static SCHEMES: [&Scheme; 6] = [
+    &BLOCKMARK,
+    &CERTIFYLIZE,
+    &BLINK_APIKEY,
+    &BLINK_SIGNATURE,
+    &SMARTASSET,
+    &COMETH,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_descriptions_match() {
+        for id in SchemeId::ALL {
+            assert_eq!(id.as_str().parse::<SchemeId>().ok(), Some(id));
+            assert_eq!(id.scheme().id, id);
+        }
+        assert!("nope".parse::<SchemeId>().is_err());
+        assert_eq!(SCHEMES.len(), SchemeId::ALL.len());
+    }
+}

@@ -1,0 +1,230 @@
+//! The signing engine: one function over every [`Scheme`] description.
+//!
+//! [`sign`] builds a complete, valid delivery. The building blocks
+//! ([`signed_message`], [`proof`], [`encode_proof`], [`place_proof`]) are
+//! public so that forged and malformed deliveries (vectors, cases) are made
+//! by changing one step, not by re-implementing a scheme.
+
+use hmac::{Hmac, Mac};
+use rsa::Pkcs1v15Sign;
+use sha2::{Digest, Sha256};
+
+use crate::delivery::Delivery;
+use crate::encoding;
+use crate::keys::SigningKey;
+use crate::scheme::{Algorithm, Carrier, Encoding, ExtraHeader, Message, Scheme};
+use crate::Error;
+
+/// Where `blink-apikey` puts the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyPlacement {
+    /// In the `BLINK-API-KEY` header.
+    #[default]
+    Header,
+    /// In the `?apikey=` query parameter.
+    Query,
+}
+
+/// What to deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payload {
+    /// The URL the delivery is posted to.
+    pub url: String,
+    /// The event JSON. For envelope schemes (`smartasset`) this is the
+    /// `event` member; for every other scheme it is the whole body.
+    pub event: Vec<u8>,
+    /// The event id, for schemes that carry it in a header.
+    pub event_id: Option<String>,
+    /// The event type, for schemes that carry it in a header.
+    pub event_type: Option<String>,
+    /// Unix seconds, for timestamped schemes.
+    pub timestamp: i64,
+    /// Where an API key goes.
+    pub key_placement: KeyPlacement,
+}
+
+impl Payload {
+    /// A payload for `url` carrying `event`, timestamped `timestamp`.
+    pub fn new(url: impl Into<String>, event: impl Into<Vec<u8>>, timestamp: i64) -> Self {
+        Payload {
+            url: url.into(),
+            event: event.into(),
+            event_id: None,
+            event_type: None,
+            timestamp,
+            key_placement: KeyPlacement::default(),
+        }
+    }
+}
+
+/// The bytes the scheme's proof covers.
+pub fn signed_message(scheme: &Scheme, timestamp: &str, url: &str, event: &[u8]) -> Vec<u8> {
+    match scheme.message {
+        Message::Empty | Message::None => Vec::new(),
+        Message::RawBody | Message::EnvelopeEvent => event.to_vec(),
+        Message::TimestampUrlBody => {
+            let mut m = Vec::with_capacity(timestamp.len() + url.len() + event.len() + 2);
+            m.extend_from_slice(timestamp.as_bytes());
+            m.push(b'.');
+            m.extend_from_slice(url.as_bytes());
+            m.push(b'.');
+            m.extend_from_slice(event);
+            m
+        }
+    }
+}
+
+/// HMAC-SHA256 of `message` under `key`.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .expect("HMAC is defined for keys of every length (RFC 2104 section 2)");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+/// Computes the raw proof bytes over `message` with `key`.
+pub fn proof(scheme: &Scheme, key: &SigningKey, message: &[u8]) -> Result<Vec<u8>, Error> {
+    match (scheme.algorithm, key) {
+        (Algorithm::HmacSha256, SigningKey::Secret(s)) => Ok(hmac_sha256(s, message).to_vec()),
+        (Algorithm::SharedKey, SigningKey::Secret(s)) => Ok(s.clone()),
+        (Algorithm::Ed25519, SigningKey::Ed25519(k)) => {
+            use ed25519_dalek::Signer;
+            Ok(k.sign(message).to_bytes().to_vec())
+        }
+        (Algorithm::RsaPkcs1v15Sha256, SigningKey::Rsa(k)) => k
+            .sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message))
+            .map_err(|e| Error::Key(format!("RSA signing failed: {e}"))),
+        (alg, key) => Err(Error::Key(format!(
+            "scheme `{}` signs with {alg:?}; a {key:?} key does not fit",
+            scheme.id
+        ))),
+    }
+}
+
+/// Writes proof bytes in the scheme's encoding.
+pub fn encode_proof(scheme: &Scheme, proof: &[u8]) -> String {
+    match scheme.encoding {
+        Encoding::Hex => encoding::encode_hex(proof),
+        Encoding::Base64 => encoding::encode_base64(proof),
+        Encoding::Text => String::from_utf8_lossy(proof).into_owned(),
+    }
+}
+
+/// The envelope body `{"<event>":<event>,"<signature>":"<proof>"}`, compact,
+/// with the event bytes exactly as given.
+pub fn envelope(event_field: &str, event: &[u8], signature_field: &str, proof: &str) -> Vec<u8> {
+    let mut body = Vec::with_capacity(event.len() + proof.len() + 32);
+    body.extend_from_slice(format!("{{\"{event_field}\":").as_bytes());
+    body.extend_from_slice(event);
+    body.extend_from_slice(
+        format!(
+            ",\"{signature_field}\":{}}}",
+            serde_json::Value::String(proof.to_owned())
+        )
+        .as_bytes(),
+    );
+    body
+}
+
+/// Puts an encoded proof where the scheme carries it, building the body.
+pub fn place_proof(scheme: &Scheme, payload: &Payload, encoded: &str) -> Result<Delivery, Error> {
+    let mut url = payload.url.clone();
+    let body = match scheme.carrier {
+        Carrier::BodyEnvelope {
+            event_field,
+            signature_field,
+        } => envelope(event_field, &payload.event, signature_field, encoded),
+        _ => payload.event.clone(),
+    };
+    let mut headers: Vec<(String, Vec<u8>)> = Vec::new();
+    match scheme.carrier {
+        Carrier::Header { name, prefix } => {
+            headers.push((name.to_owned(), format!("{prefix}{encoded}").into_bytes()))
+        }
+        Carrier::QueryOrHeader { query, header } => match payload.key_placement {
+            KeyPlacement::Header => headers.push((header.to_owned(), encoded.as_bytes().to_vec())),
+            KeyPlacement::Query => {
+                let mut u = url::Url::parse(&url)
+                    .map_err(|e| Error::Config(format!("invalid URL `{url}`: {e}")))?;
+                u.query_pairs_mut().append_pair(query, encoded);
+                url = u.to_string();
+            }
+        },
+        Carrier::TimestampedHeader {
+            name,
+            ts_key,
+            sig_key,
+        } => headers.push((
+            name.to_owned(),
+            format!("{ts_key}={};{sig_key}={encoded}", payload.timestamp).into_bytes(),
+        )),
+        Carrier::BodyEnvelope { .. } => {}
+    }
+    for extra in scheme.extra_headers {
+        match extra {
+            ExtraHeader::EventId(name) => {
+                if let Some(id) = &payload.event_id {
+                    headers.push(((*name).to_owned(), id.clone().into_bytes()));
+                }
+            }
+            ExtraHeader::EventType(name) => {
+                if let Some(t) = &payload.event_type {
+                    headers.push(((*name).to_owned(), t.clone().into_bytes()));
+                }
+            }
+        }
+    }
+    headers.push(("Content-Type".to_owned(), b"application/json".to_vec()));
+    Ok(Delivery {
+        method: "POST".to_owned(),
+        url,
+        headers,
+        body,
+    })
+}
+
+/// Signs `payload` under `scheme` with `key`: a complete, valid delivery.
+pub fn sign(scheme: &Scheme, key: &SigningKey, payload: &Payload) -> Result<Delivery, Error> {
+    if !key.fits(scheme) {
+        return Err(Error::Key(format!(
+            "scheme `{}` needs a {:?} credential, got {key:?}",
+            scheme.id, scheme.credential
+        )));
+    }
+    let ts = payload.timestamp.to_string();
+    let message = signed_message(scheme, &ts, &payload.url, &payload.event);
+    let raw = proof(scheme, key, &message)?;
+    place_proof(scheme, payload, &encode_proof(scheme, &raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheme::{BLINK_SIGNATURE, BLOCKMARK, CERTIFYLIZE};
+
+    #[test]
+    fn hmac_matches_rfc4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn blink_message_is_ts_url_body() {
+        let m = signed_message(&BLINK_SIGNATURE, "10", "http://h/p?q=1", b"{}");
+        assert_eq!(m, b"10.http://h/p?q=1.{}");
+        assert!(signed_message(&BLOCKMARK, "10", "u", b"body").is_empty());
+        assert_eq!(signed_message(&CERTIFYLIZE, "10", "u", b"body"), b"body");
+    }
+
+    #[test]
+    fn key_kind_is_checked() {
+        let key = SigningKey::Secret(b"s".to_vec());
+        let p = Payload::new("http://h/", "{}", 0);
+        assert!(sign(&crate::scheme::COMETH, &key, &p).is_err());
+        assert!(sign(&CERTIFYLIZE, &key, &p).is_ok());
+    }
+}
