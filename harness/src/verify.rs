@@ -225,8 +225,10 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
     }
 }
 
-/// Checks `proof` over `message` against the trusted keys.
-fn check(scheme: &Scheme, trust: &Trust, message: &[u8], proof: &[u8]) -> Result<(), Rejection> {
+/// Checks raw `proof` bytes over `message` against the trusted keys with
+/// the scheme's algorithm (the cryptographic layer alone, without any
+/// parsing of a delivery). HMAC and key comparisons are constant-time.
+pub fn check_proof(scheme: &Scheme, trust: &Trust, message: &[u8], proof: &[u8]) -> Result<(), Rejection> {
     let ok = match (scheme.algorithm, trust) {
         (Algorithm::HmacSha256, Trust::Secret(secret)) => {
             let expected = sign::hmac_sha256(secret, message);
@@ -278,7 +280,7 @@ pub fn verify(
     let located = locate(scheme, delivery)?;
     let ts_text = located.timestamp.map(|t| t.to_string()).unwrap_or_default();
     let message = sign::signed_message(scheme, &ts_text, &delivery.url, located.event);
-    check(scheme, trust, &message, &located.proof)?;
+    check_proof(scheme, trust, &message, &located.proof)?;
     if let Some(ts) = located.timestamp {
         let skew = i128::from(ts) - i128::from(policy.now);
         if skew.unsigned_abs() > u128::from(policy.tolerance_s) {
