@@ -18,15 +18,20 @@
 //! - [`receiver`]: a correct reference receiver for every scheme.
 //! - [`keyserver`]: emulation of the providers' public-key routes.
 
+pub mod cases;
 pub mod delivery;
 pub mod encoding;
 pub mod error;
 pub mod keys;
 pub mod keyserver;
 pub mod parse;
+pub mod payload;
 pub mod receiver;
+pub mod report;
+pub mod runner;
 pub mod scheme;
 pub mod sign;
+pub mod target;
 pub mod vectors;
 pub mod verify;
 

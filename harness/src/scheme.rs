@@ -229,6 +229,46 @@ pub struct Scheme {
     pub block_ordering: Option<BlockOrdering>,
     /// The endpoint-verification handshake, if the vendor has one.
     pub echo: Option<EchoHandshake>,
+    /// Whether the vendor asks receivers to process a redelivered event
+    /// once, and how strongly.
+    pub idempotency: Option<Level>,
+    /// Whether the signed bytes are JavaScript's `JSON.stringify` of the
+    /// event, so that a sent body is always in that canonical form.
+    pub canonical_json: bool,
+    /// A realistic event in the vendor's shape, compact and in
+    /// `JSON.stringify` form, with the markers `@ID@` (event id), `@TYPE@`
+    /// (event type), `@TOKEN@` and `@BLOCK@` (ordering key and block
+    /// number) that the harness fills per delivery.
+    pub sample_event: &'static str,
+}
+
+/// How strongly a behaviour is required (RFC 2119 words, as the vendor
+/// documents use them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Required: failing it fails the run.
+    Must,
+    /// Recommended: failing it is a warning, a failure with `--strict`.
+    Should,
+    /// Optional: reported only.
+    May,
+}
+
+impl Level {
+    /// `MUST`, `SHOULD` or `MAY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Must => "MUST",
+            Level::Should => "SHOULD",
+            Level::May => "MAY",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// `blockmark`'s endpoint verification: a (validly authenticated) body
@@ -248,6 +288,8 @@ pub struct EchoHandshake {
 /// block number than one already processed is ignored (seed 003).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockOrdering {
+    /// How strongly the vendor asks for it.
+    pub level: Level,
     /// JSON pointer to the token identifier.
     pub token: &'static str,
     /// JSON pointer to the block number.
@@ -284,6 +326,9 @@ pub static BLOCKMARK: Scheme = Scheme {
         event_value: "endpoint.verify",
         nonce_pointer: "/secret",
     }),
+    idempotency: None,
+    canonical_json: false,
+    sample_event: r#"{"event":"@TYPE@","data":{"slug":"@ID@","name_on_certificate":"William Mcfarland","has_name_mismatch":true,"is_issued_to_thing":false,"start_time":"1985-10-14T18:17:46.183395+01:00","status":"Expired","hidden":false,"is_test":true,"bespoke_id":null,"template":{"slug":"344f6969-4eed-4632-84aa-d890ef19064f","name":"embrace 24/365 partnerships"},"custom_fields":{},"custom_notes":{}}}"#,
 };
 
 /// `X-Certifylize-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`.
@@ -318,6 +363,9 @@ pub static CERTIFYLIZE: Scheme = Scheme {
     sender_timeout_ms: 8_000,
     block_ordering: None,
     echo: None,
+    idempotency: Some(Level::Should),
+    canonical_json: false,
+    sample_event: r#"{"type":"@TYPE@","createdAt":"2026-01-15T12:34:56.000Z","data":{"credentialId":"@ID@","verifyId":"009f0e320cd9ea5f1173b42e8c2c4dd6db6632e70bbb65b8","status":"ACTIVE","recipientEmail":"max@example.com"}}"#,
 };
 
 /// API key in `?apikey=` or `BLINK-API-KEY`.
@@ -343,6 +391,9 @@ pub static BLINK_APIKEY: Scheme = Scheme {
     sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
     block_ordering: None,
     echo: None,
+    idempotency: None,
+    canonical_json: false,
+    sample_event: r#"{"id":"@ID@","type":"alert.raised","severity":"high","source":{"name":"scanner","region":"eu-west-1"},"count":3}"#,
 };
 
 /// `X-BLINK-SIGNATURE: ts=<ts>;sig1=<hex HMAC-SHA256(key, ts.url.body)>`.
@@ -369,6 +420,9 @@ pub static BLINK_SIGNATURE: Scheme = Scheme {
     sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
     block_ordering: None,
     echo: None,
+    idempotency: None,
+    canonical_json: false,
+    sample_event: r#"{"id":"@ID@","type":"alert.raised","severity":"high","source":{"name":"scanner","region":"eu-west-1"},"count":3}"#,
 };
 
 /// Ed25519 over `JSON.stringify(event)`, in a `{"event","signature"}` envelope.
@@ -390,13 +444,17 @@ pub static SMARTASSET: Scheme = Scheme {
     },
     event_id: EventId::BodyPointer("/event/raw/id"),
     extra_headers: &[],
-    event_types: &["smartAssetContract.Hydrated", "Transfer"],
+    event_types: &["smartAssetContract.Hydrated"],
     sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
     block_ordering: Some(BlockOrdering {
+        level: Level::Should,
         token: "/event/tokenId",
         block: "/event/blocknumber",
     }),
     echo: None,
+    idempotency: Some(Level::Must),
+    canonical_json: true,
+    sample_event: r#"{"name":"@TYPE@","tokenId":"@TOKEN@","chainId":77,"network":"testnet","blocknumber":@BLOCK@,"raw":{"address":"0x512C1FCF401133680f373a386F3f752b98070BC5","blockNumber":@BLOCK@,"logIndex":0,"removed":false,"transactionHash":"0x198431af98024ec958bd4561541720ad64026263d7e66abcdf416d09f36be12c","id":"@ID@","returnValues":{"_from":"0x3257d9f2D793Bd437E34C2312F888D8ce11c1Ea0","_to":"0x08E3625273a9eAA4F466ecb701899BF11F7E3E90","_tokenId":"@TOKEN@"},"event":"Transfer"},"owner":"0x08E3625273a9eAA4F466ecb701899BF11F7E3E90"}"#,
 };
 
 /// RSA PKCS#1 v1.5 SHA-256 over the body, base64 in `x-cometh-indexer-signature`.
@@ -422,6 +480,9 @@ pub static COMETH: Scheme = Scheme {
     sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
     block_ordering: None,
     echo: None,
+    idempotency: None,
+    canonical_json: true,
+    sample_event: r#"{"id":"@ID@","type":"@TYPE@","order":{"id":"ord_7Hq2","tokenAddress":"0xF0C1e5B8a6d1d2B9e9C0b0A8F7c6D5e4B3a2C1d0","tokenId":"4821","price":"1500000000000000000","currency":"ETH","maker":"0x3257d9f2D793Bd437E34C2312F888D8ce11c1Ea0"},"createdAt":"2026-03-01T09:30:00.000Z"}"#,
 };
 
 /// Every scheme hookspec knows, in documentation order.

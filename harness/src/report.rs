@@ -1,0 +1,301 @@
+//! Reports (human, JSON, JUnit), the known-failures baseline and the exit
+//! code (CONFORMANCE.md §4).
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::runner::{CaseResult, Outcome, RunReport};
+use crate::Error;
+
+/// Exit code: every required case passed.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a case failed (or the baseline does not match).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: usage or configuration error.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the target could not be reached at all.
+pub const EXIT_UNREACHABLE: u8 = 3;
+
+/// Counts per outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// PASS.
+    pub passed: usize,
+    /// FAIL.
+    pub failed: usize,
+    /// WARN.
+    pub warned: usize,
+    /// SKIP.
+    pub skipped: usize,
+}
+
+impl Summary {
+    /// Counts the outcomes of a run.
+    pub fn of(report: &RunReport) -> Self {
+        let mut s = Summary::default();
+        for r in &report.results {
+            match r.outcome {
+                Outcome::Pass => s.passed += 1,
+                Outcome::Fail => s.failed += 1,
+                Outcome::Warn => s.warned += 1,
+                Outcome::Skip => s.skipped += 1,
+            }
+        }
+        s
+    }
+}
+
+/// A known-failures baseline: case ids that are expected to fail, each with
+/// the reason it is accepted for now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Baseline {
+    /// `(case id, reason)`.
+    pub entries: Vec<(String, String)>,
+}
+
+impl Baseline {
+    /// Parses a baseline: one `case-id  # reason` per line; blank lines and
+    /// lines starting with `#` are ignored. Every entry must carry a reason.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let mut entries = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (id, reason) = line.split_once('#').ok_or_else(|| {
+                Error::Config(format!(
+                    "expected-failures line {}: `{line}` has no reason; write `<case id>  # <why it fails for now>`",
+                    n + 1
+                ))
+            })?;
+            let (id, reason) = (id.trim(), reason.trim());
+            if id.is_empty() || reason.is_empty() || id.contains(char::is_whitespace) {
+                return Err(Error::Config(format!(
+                    "expected-failures line {}: write `<case id>  # <reason>`",
+                    n + 1
+                )));
+            }
+            entries.push((id.to_owned(), reason.to_owned()));
+        }
+        Ok(Baseline { entries })
+    }
+
+    /// Reads a baseline file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Baseline::parse(&text)
+    }
+
+    /// The ids.
+    pub fn ids(&self) -> BTreeSet<&str> {
+        self.entries.iter().map(|(i, _)| i.as_str()).collect()
+    }
+}
+
+/// The gate's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The process exit code.
+    pub exit_code: u8,
+    /// Ids that fail and are not in the baseline.
+    pub newly_failing: Vec<String>,
+    /// Ids in the baseline that now pass.
+    pub newly_passing: Vec<String>,
+}
+
+fn counts_as_failure(r: &CaseResult, strict: bool) -> bool {
+    r.outcome == Outcome::Fail || (strict && r.outcome == Outcome::Warn)
+}
+
+/// Decides the exit code: 0 when every MUST case passed (with `strict`,
+/// every SHOULD too), 1 otherwise, 3 when the target was unreachable. With a
+/// baseline, the run passes when exactly the listed ids fail.
+pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) -> Verdict {
+    if report.unreachable.is_some() {
+        return Verdict {
+            exit_code: EXIT_UNREACHABLE,
+            newly_failing: Vec::new(),
+            newly_passing: Vec::new(),
+        };
+    }
+    let failing: BTreeSet<&str> = report
+        .results
+        .iter()
+        .filter(|r| counts_as_failure(r, strict))
+        .map(|r| r.case.id.as_str())
+        .collect();
+    let (newly_failing, newly_passing): (Vec<String>, Vec<String>) = match baseline {
+        None => (failing.iter().map(|s| (*s).to_owned()).collect(), Vec::new()),
+        Some(b) => {
+            let listed = b.ids();
+            let passing: BTreeSet<&str> = report
+                .results
+                .iter()
+                .filter(|r| r.outcome == Outcome::Pass || (!strict && r.outcome == Outcome::Warn))
+                .map(|r| r.case.id.as_str())
+                .collect();
+            (
+                failing.difference(&listed).map(|s| (*s).to_owned()).collect(),
+                listed.intersection(&passing).map(|s| (*s).to_owned()).collect(),
+            )
+        }
+    };
+    let exit_code = if newly_failing.is_empty() && newly_passing.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    };
+    Verdict {
+        exit_code,
+        newly_failing,
+        newly_passing,
+    }
+}
+
+/// Human output: one line per case, Expect/Actual under failures, a summary.
+pub fn human(report: &RunReport, color: bool) -> String {
+    let paint = |o: Outcome| -> String {
+        let s = o.as_str();
+        if !color {
+            return s.to_owned();
+        }
+        let code = match o {
+            Outcome::Pass => "32",
+            Outcome::Fail => "31",
+            Outcome::Warn => "33",
+            Outcome::Skip => "36",
+        };
+        format!("\x1b[{code}m{s}\x1b[0m")
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "hookspec {} — scheme {} — {}", crate::VERSION, report.scheme, report.target);
+    for r in &report.results {
+        let _ = write!(out, "{} {:<6} {}", paint(r.outcome), r.case.level.as_str(), r.case.id);
+        if r.detail.is_empty() {
+            let _ = writeln!(out);
+        } else {
+            let _ = writeln!(out, " — {}", r.detail);
+        }
+        if matches!(r.outcome, Outcome::Fail | Outcome::Warn) {
+            let _ = writeln!(out, "       case:   {}", r.case.title);
+            for c in r.checks.iter().filter(|c| c.passed == Some(false)) {
+                let _ = writeln!(out, "       expect: [{}] {}", c.part.as_str(), c.expected);
+                let _ = writeln!(out, "       actual: [{}] {}", c.part.as_str(), c.actual);
+            }
+            let _ = writeln!(out, "       ref:    {}", r.case.reference);
+        }
+    }
+    let s = Summary::of(report);
+    if let Some(why) = &report.unreachable {
+        let _ = writeln!(out, "\nthe target could not be reached: {why}");
+    }
+    let l = &report.latency;
+    let _ = writeln!(
+        out,
+        "\nlatency: {} answers, p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        l.count,
+        l.p50.as_secs_f64() * 1e3,
+        l.p95.as_secs_f64() * 1e3,
+        l.max.as_secs_f64() * 1e3
+    );
+    let _ = writeln!(
+        out,
+        "{} passed, {} failed, {} warned, {} skipped in {:.2} s",
+        s.passed,
+        s.failed,
+        s.warned,
+        s.skipped,
+        report.elapsed.as_secs_f64()
+    );
+    out
+}
+
+fn outcome_json(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::Warn => "warn",
+        Outcome::Skip => "skip",
+    }
+}
+
+/// The JSON report of CONFORMANCE.md §4 (with checks and latency added).
+pub fn json(report: &RunReport) -> serde_json::Value {
+    let s = Summary::of(report);
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    json!({
+        "tool": "hookspec",
+        "version": crate::VERSION,
+        "scheme": report.scheme.as_str(),
+        "target": report.target,
+        "summary": {"passed": s.passed, "failed": s.failed, "warned": s.warned, "skipped": s.skipped},
+        "unreachable": report.unreachable,
+        "latency": {"count": report.latency.count, "p50Ms": ms(report.latency.p50), "p95Ms": ms(report.latency.p95), "maxMs": ms(report.latency.max)},
+        "elapsedMs": ms(report.elapsed),
+        "cases": report.results.iter().map(|r| json!({
+            "id": r.case.id,
+            "level": r.case.level.as_str(),
+            "outcome": outcome_json(r.outcome),
+            "detail": r.detail,
+            "reference": r.case.reference,
+            "family": r.case.family.as_str(),
+            "title": r.case.title,
+            "latencyMs": r.latency.map(ms),
+            "checks": r.checks.iter().map(|c| json!({
+                "part": c.part.as_str(),
+                "passed": c.passed,
+                "required": c.required,
+                "expected": c.expected,
+                "actual": c.actual,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// JUnit XML: one test suite per run, one test case per case; FAIL (and
+/// WARN with `strict`) are `<failure>` elements, SKIP is `<skipped>`.
+pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut suite = TestSuite::new(format!("hookspec.{}", report.scheme));
+    for r in &report.results {
+        let status = match r.outcome {
+            Outcome::Pass => TestCaseStatus::success(),
+            Outcome::Warn if !strict => TestCaseStatus::success(),
+            Outcome::Fail | Outcome::Warn => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(r.detail.clone());
+                s.set_type(r.case.level.as_str());
+                let mut text = format!("{}\n{}\n", r.case.title, r.case.reference);
+                for c in r.checks.iter().filter(|c| c.passed == Some(false)) {
+                    let _ = writeln!(text, "expect [{}]: {}", c.part.as_str(), c.expected);
+                    let _ = writeln!(text, "actual [{}]: {}", c.part.as_str(), c.actual);
+                }
+                s.set_description(text);
+                s
+            }
+            Outcome::Skip => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(r.detail.clone());
+                s
+            }
+        };
+        let mut tc = TestCase::new(r.case.id.clone(), status);
+        tc.set_classname(format!("hookspec.{}.{}", report.scheme, r.case.family.as_str()));
+        if let Some(l) = r.latency {
+            tc.set_time(l);
+        }
+        if r.outcome == Outcome::Warn && !strict {
+            tc.system_out = Some(format!("WARN (SHOULD): {}", r.detail).into());
+        }
+        suite.add_test_case(tc);
+    }
+    suite.set_time(report.elapsed);
+    let mut rep = Report::new("hookspec");
+    rep.add_test_suite(suite);
+    rep.to_string()
+        .map_err(|e| Error::Config(format!("JUnit serialization: {e}")))
+}

@@ -1,0 +1,1090 @@
+//! The runner: sends every selected case to a [`Target`] and judges the
+//! answers.
+//!
+//! A case's verdict is made of separate [`Check`]s (the status answered,
+//! the body of an echo, the side effect seen through the effects oracle,
+//! the latency), so a reader sees which part failed. Side effects are read
+//! once at the end of the run, after a short settle time for receivers that
+//! process asynchronously.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::cases::{self, Action, BuildContext, Built, Case, CatalogueOptions, Expect, RotationStep};
+use crate::delivery::Delivery;
+use crate::keys::test_keys::TestKey;
+use crate::keys::SigningKey;
+use crate::payload::{BodyKind, EventFactory};
+use crate::scheme::{CredentialKind, Level, Scheme, SchemeId};
+use crate::sign;
+use crate::target::{Response, Target, TransportError};
+use crate::Error;
+
+/// Publishes the provider's public keys during a run (the key server).
+pub trait KeyPublisher: Send + Sync {
+    /// Makes exactly these keys the published set.
+    fn publish(&self, keys: &[&SigningKey]) -> Result<(), Error>;
+}
+
+/// Which cases run: glob patterns (`*` matches any run of characters; a
+/// pattern without `*` matches as a substring).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// A case runs only if it matches one of these (all run when empty).
+    pub include: Vec<String>,
+    /// A case never runs if it matches one of these.
+    pub exclude: Vec<String>,
+}
+
+impl Selection {
+    /// Whether the case id is selected.
+    pub fn selects(&self, id: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|p| glob_match(p, id)))
+            && !self.exclude.iter().any(|p| glob_match(p, id))
+    }
+}
+
+/// `*`-glob matching; a pattern without `*` matches as a substring.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    if !pattern.contains('*') {
+        return text.contains(pattern);
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(pos) => rest = rest.get(pos + part.len()..).unwrap_or_default(),
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Everything a run needs besides its transports.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The scheme under test.
+    pub scheme: SchemeId,
+    /// The key the receiver trusts (secret, or the published key).
+    pub key: SigningKey,
+    /// A key the receiver must not trust.
+    pub wrong_key: SigningKey,
+    /// The key a rotation publishes (asymmetric schemes).
+    pub rotation_key: Option<SigningKey>,
+    /// Per-request timeout: the sender's timeout.
+    pub timeout: Duration,
+    /// The timestamp window, seconds.
+    pub tolerance_s: u64,
+    /// How long a rejected delivery is retried after a key change.
+    pub rotation_window: Duration,
+    /// How long to wait for asynchronous side effects to show in the oracle.
+    pub settle: Duration,
+    /// Which cases run.
+    pub selection: Selection,
+}
+
+impl RunConfig {
+    /// The configuration for `scheme` with the vendor's defaults. Shared
+    /// secret schemes need `secret`; asymmetric schemes sign with the
+    /// checked-in test keys, which the receiver must trust while tested.
+    pub fn new(scheme: SchemeId, secret: Option<Vec<u8>>) -> Result<Self, Error> {
+        let s = scheme.scheme();
+        let (key, wrong_key, rotation_key) = match s.credential {
+            CredentialKind::SharedSecret => {
+                let secret = secret.ok_or_else(|| {
+                    Error::Config(format!(
+                        "scheme `{scheme}` needs the receiver's secret (--secret, --secret-env or --secret-file)"
+                    ))
+                })?;
+                if secret.is_empty() {
+                    return Err(Error::Config("the secret is empty".into()));
+                }
+                let mut wrong = secret.clone();
+                wrong.extend_from_slice(b"-not-the-secret");
+                (SigningKey::Secret(secret), SigningKey::Secret(wrong), None)
+            }
+            CredentialKind::Ed25519PublicKeys => (
+                TestKey::Smartasset1.signing_key()?,
+                TestKey::SmartassetUnpublished.signing_key()?,
+                Some(TestKey::Smartasset2.signing_key()?),
+            ),
+            CredentialKind::RsaPublicKey => (
+                TestKey::Cometh1.signing_key()?,
+                TestKey::Cometh2.signing_key()?,
+                Some(TestKey::Cometh2.signing_key()?),
+            ),
+        };
+        Ok(RunConfig {
+            scheme,
+            key,
+            wrong_key,
+            rotation_key,
+            timeout: Duration::from_millis(s.sender_timeout_ms),
+            tolerance_s: crate::verify::DEFAULT_TOLERANCE_S,
+            rotation_window: Duration::from_secs(10),
+            settle: Duration::from_secs(2),
+            selection: Selection::default(),
+        })
+    }
+
+    /// The selected cases, in run order.
+    pub fn cases(&self) -> Vec<Case> {
+        let opts = CatalogueOptions {
+            tolerance_s: self.tolerance_s,
+        };
+        cases::catalogue(self.scheme.scheme(), &opts)
+            .into_iter()
+            .filter(|c| self.selection.selects(&c.id))
+            .collect()
+    }
+}
+
+/// A case's final verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Every check passed.
+    Pass,
+    /// A MUST check failed.
+    Fail,
+    /// A SHOULD or MAY check failed (a failure with `--strict`).
+    Warn,
+    /// A required check could not be made; the detail says why.
+    Skip,
+}
+
+impl Outcome {
+    /// `PASS`, `FAIL`, `WARN` or `SKIP`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "PASS",
+            Outcome::Fail => "FAIL",
+            Outcome::Warn => "WARN",
+            Outcome::Skip => "SKIP",
+        }
+    }
+}
+
+/// Which part of the receiver's behaviour a check looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The status code (or the absence of an answer).
+    Status,
+    /// The response body.
+    Body,
+    /// The side effect, through the effects oracle.
+    Effect,
+    /// The time to answer.
+    Latency,
+}
+
+impl Part {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Status => "status",
+            Part::Body => "body",
+            Part::Effect => "effect",
+            Part::Latency => "latency",
+        }
+    }
+}
+
+/// One part of a verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// What is checked.
+    pub part: Part,
+    /// `Some(true)` passed, `Some(false)` failed, `None` not checked.
+    pub passed: Option<bool>,
+    /// What a correct receiver does.
+    pub expected: String,
+    /// What this receiver did (or why it was not checked).
+    pub actual: String,
+    /// Whether the case cannot pass without this check.
+    pub required: bool,
+}
+
+/// The verdict on one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    /// The case.
+    pub case: Case,
+    /// The verdict.
+    pub outcome: Outcome,
+    /// One line: why it failed, was skipped, or a note on a pass.
+    pub detail: String,
+    /// The parts of the verdict.
+    pub checks: Vec<Check>,
+    /// The slowest answer in this case.
+    pub latency: Option<Duration>,
+}
+
+/// Latency over every answer of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LatencyStats {
+    /// Answers measured.
+    pub count: usize,
+    /// Median.
+    pub p50: Duration,
+    /// 95th percentile.
+    pub p95: Duration,
+    /// Slowest.
+    pub max: Duration,
+}
+
+impl LatencyStats {
+    /// Nearest-rank percentiles of `samples`.
+    pub fn from_samples(samples: &[Duration]) -> Self {
+        let mut s = samples.to_vec();
+        s.sort_unstable();
+        let rank = |p: f64| -> Duration {
+            if s.is_empty() {
+                return Duration::ZERO;
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+            let idx = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len()) - 1;
+            s.get(idx).copied().unwrap_or_default()
+        };
+        LatencyStats {
+            count: s.len(),
+            p50: rank(0.50),
+            p95: rank(0.95),
+            max: s.last().copied().unwrap_or_default(),
+        }
+    }
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    /// The scheme.
+    pub scheme: SchemeId,
+    /// The webhook URL.
+    pub target: String,
+    /// One verdict per selected case, in run order.
+    pub results: Vec<CaseResult>,
+    /// Latency over every answer.
+    pub latency: LatencyStats,
+    /// Set when the target could not be reached at all (the run stopped).
+    pub unreachable: Option<String>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+/// The transports and services a run uses.
+pub struct Runner<'a> {
+    config: &'a RunConfig,
+    target: &'a dyn Target,
+    effects: Option<&'a dyn Target>,
+    keys: Option<&'a dyn KeyPublisher>,
+}
+
+impl std::fmt::Debug for Runner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("scheme", &self.config.scheme)
+            .field("target", &self.target.url())
+            .field("effects", &self.effects.map(|e| e.url().to_owned()))
+            .field("key_server", &self.keys.is_some())
+            .finish()
+    }
+}
+
+/// What the oracle must show for an event id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EffectRule {
+    Once,
+    Never,
+}
+
+#[derive(Debug)]
+struct Pending {
+    result: usize,
+    event_id: String,
+    rule: EffectRule,
+    required: bool,
+}
+
+struct State {
+    results: Vec<CaseResult>,
+    pending: Vec<Pending>,
+    latencies: Vec<Duration>,
+    transport_failures: Vec<(String, TransportError)>,
+    unreachable: Option<String>,
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn status_class(status: u16) -> &'static str {
+    match status {
+        200..=299 => "accepted",
+        300..=399 => "a redirect (senders do not follow redirects)",
+        400..=499 => "rejected",
+        500..=599 => "a server error",
+        _ => "an unexpected status",
+    }
+}
+
+fn describe(resp: &Result<Response, TransportError>) -> String {
+    match resp {
+        Ok(r) => {
+            let mut s = format!("answered {} ({})", r.status, status_class(r.status));
+            if let Some(loc) = &r.location {
+                s.push_str(&format!(" to {loc}"));
+            }
+            s
+        }
+        Err(e) => format!("no answer: {e}"),
+    }
+}
+
+impl<'a> Runner<'a> {
+    /// A runner sending to `target`.
+    pub fn new(config: &'a RunConfig, target: &'a dyn Target) -> Self {
+        Runner {
+            config,
+            target,
+            effects: None,
+            keys: None,
+        }
+    }
+
+    /// Reads side effects from this oracle (`GET` → `{"processed": [...]}`).
+    pub fn with_effects(mut self, effects: &'a dyn Target) -> Self {
+        self.effects = Some(effects);
+        self
+    }
+
+    /// Publishes keys through this key server (rotation cases).
+    pub fn with_key_server(mut self, keys: &'a dyn KeyPublisher) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    fn scheme(&self) -> &'static Scheme {
+        self.config.scheme.scheme()
+    }
+
+    async fn send(&self, st: &mut State, d: &Delivery) -> Result<Response, TransportError> {
+        let r = self.target.send(d).await;
+        match &r {
+            Ok(resp) => st.latencies.push(resp.latency),
+            Err(e) => {
+                if st.latencies.is_empty() && matches!(e, TransportError::Connect(_)) {
+                    st.unreachable = Some(format!("{}: {e}", self.target.url()));
+                }
+                st.transport_failures.push((d.url.clone(), e.clone()));
+            }
+        }
+        r
+    }
+
+    /// Runs the selected cases.
+    pub async fn run(&self) -> RunReport {
+        let started = Instant::now();
+        let events = EventFactory::random();
+        let mut st = State {
+            results: Vec::new(),
+            pending: Vec::new(),
+            latencies: Vec::new(),
+            transport_failures: Vec::new(),
+            unreachable: None,
+        };
+        if let Some(k) = self.keys {
+            if let Err(e) = k.publish(&[&self.config.key]) {
+                st.unreachable = Some(format!("key server: {e}"));
+            }
+        }
+        let cases = self.config.cases();
+        let mut latency_case = None;
+        for case in cases {
+            if st.unreachable.is_some() {
+                break;
+            }
+            if case.action == Action::Latency {
+                latency_case = Some(case);
+                continue;
+            }
+            let ctx = BuildContext {
+                scheme: self.scheme(),
+                key: &self.config.key,
+                wrong_key: &self.config.wrong_key,
+                url: self.target.url(),
+                now: now_unix(),
+                events: &events,
+            };
+            let index = st.results.len();
+            let (checks, effects, latency, note) = self.run_case(&mut st, &ctx, &case).await;
+            for (event_id, rule, required) in effects {
+                st.pending.push(Pending {
+                    result: index,
+                    event_id,
+                    rule,
+                    required,
+                });
+            }
+            st.results.push(CaseResult {
+                case,
+                outcome: Outcome::Pass,
+                detail: note,
+                checks,
+                latency,
+            });
+        }
+        if let Some(k) = self.keys {
+            // Leave the key server as the run found it.
+            let _ = k.publish(&[&self.config.key]);
+        }
+        if let Some(case) = latency_case {
+            let result = self.latency_result(&st, case);
+            st.results.push(result);
+        }
+        self.resolve_effects(&mut st).await;
+        for r in &mut st.results {
+            finish(r);
+        }
+        RunReport {
+            scheme: self.config.scheme,
+            target: self.target.url().to_owned(),
+            latency: LatencyStats::from_samples(&st.latencies),
+            results: st.results,
+            unreachable: st.unreachable,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    fn latency_result(&self, st: &State, case: Case) -> CaseResult {
+        let stats = LatencyStats::from_samples(&st.latencies);
+        let timeout_ms = self.config.timeout.as_millis();
+        let timeouts: Vec<&String> = st
+            .transport_failures
+            .iter()
+            .filter(|(_, e)| matches!(e, TransportError::Timeout(_)))
+            .map(|(u, _)| u)
+            .collect();
+        let slow = st.latencies.iter().filter(|l| **l > self.config.timeout).count();
+        let ok = timeouts.is_empty() && slow == 0;
+        let actual = format!(
+            "{} answers: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; {} without an answer in time",
+            stats.count,
+            ms(stats.p50),
+            ms(stats.p95),
+            ms(stats.max),
+            timeouts.len() + slow
+        );
+        CaseResult {
+            case,
+            outcome: Outcome::Pass,
+            detail: String::new(),
+            checks: vec![Check {
+                part: Part::Latency,
+                passed: if stats.count == 0 && timeouts.is_empty() {
+                    None
+                } else {
+                    Some(ok)
+                },
+                expected: format!("every answer within {timeout_ms} ms (the sender's timeout; slower answers count as failed deliveries and are retried)"),
+                actual,
+                required: true,
+            }],
+            latency: Some(stats.max),
+        }
+    }
+
+    async fn resolve_effects(&self, st: &mut State) {
+        if st.pending.is_empty() {
+            return;
+        }
+        let Some(oracle) = self.effects else {
+            for p in &st.pending {
+                if let Some(r) = st.results.get_mut(p.result) {
+                    r.checks.push(Check {
+                        part: Part::Effect,
+                        passed: None,
+                        expected: effect_expectation(p.rule, &p.event_id),
+                        actual: "not checked: no effects oracle (--effects-url)".into(),
+                        required: p.required,
+                    });
+                }
+            }
+            return;
+        };
+        let deadline = Instant::now() + self.config.settle;
+        let mut processed = read_oracle(oracle).await;
+        // Give asynchronous receivers time to catch up on the ids they must
+        // process.
+        loop {
+            let missing = match &processed {
+                Ok(list) => st
+                    .pending
+                    .iter()
+                    .any(|p| p.rule == EffectRule::Once && !list.contains_key(&p.event_id)),
+                Err(_) => true,
+            };
+            if !missing || Instant::now() >= deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            processed = read_oracle(oracle).await;
+        }
+        for p in &st.pending {
+            let Some(r) = st.results.get_mut(p.result) else {
+                continue;
+            };
+            let expected = effect_expectation(p.rule, &p.event_id);
+            let check = match &processed {
+                Err(why) => Check {
+                    part: Part::Effect,
+                    passed: None,
+                    expected,
+                    actual: format!("not checked: {why}"),
+                    required: p.required,
+                },
+                Ok(list) => {
+                    let n = list.get(&p.event_id).copied().unwrap_or(0);
+                    let ok = match p.rule {
+                        EffectRule::Once => n == 1,
+                        EffectRule::Never => n == 0,
+                    };
+                    Check {
+                        part: Part::Effect,
+                        passed: Some(ok),
+                        expected,
+                        actual: format!("processed {n} time(s)"),
+                        required: p.required,
+                    }
+                }
+            };
+            r.checks.push(check);
+        }
+    }
+
+    /// Runs one case: its checks, the side effects to verify later, the
+    /// slowest answer and a note.
+    async fn run_case(
+        &self,
+        st: &mut State,
+        ctx: &BuildContext<'_>,
+        case: &Case,
+    ) -> (Vec<Check>, Vec<(String, EffectRule, bool)>, Option<Duration>, String) {
+        let mut checks = Vec::new();
+        let mut effects = Vec::new();
+        let mut slowest: Option<Duration> = None;
+        let mut note = String::new();
+        let mut track = |r: &Result<Response, TransportError>| {
+            if let Ok(resp) = r {
+                slowest = Some(slowest.map_or(resp.latency, |s| s.max(resp.latency)));
+            }
+        };
+        let build_failed = |e: Error| {
+            vec![Check {
+                part: Part::Status,
+                passed: None,
+                expected: "a delivery to send".into(),
+                actual: format!("not checked: the harness could not build it: {e}"),
+                required: true,
+            }]
+        };
+        match &case.action {
+            Action::Single { build, expect } => {
+                let built = match ctx.build(build) {
+                    Ok(b) => b,
+                    Err(e) => return (build_failed(e), effects, None, note),
+                };
+                let r = self.send(st, &built.delivery).await;
+                track(&r);
+                let (check, accepted) = judge_status(*expect, &r);
+                if *expect == Expect::AcceptOrTooLarge {
+                    if let Ok(resp) = &r {
+                        if resp.status == 413 {
+                            note = "info: refused with 413 (allowed for a 1 MiB body)".into();
+                        }
+                    }
+                }
+                checks.push(check);
+                if let Some(id) = built.event_id {
+                    match (expect, accepted) {
+                        (Expect::Accept, _) => effects.push((id, EffectRule::Once, false)),
+                        (Expect::AcceptOrTooLarge, true) => {
+                            effects.push((id, EffectRule::Once, false))
+                        }
+                        (Expect::Reject | Expect::Status(_), _) => {
+                            effects.push((id, EffectRule::Never, false))
+                        }
+                        (Expect::NoServerError, false) => {
+                            effects.push((id, EffectRule::Never, false))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Action::Echo { exact } => {
+                // Two attempts with fresh nonces: a hard-coded echo cannot pass.
+                for _ in 0..2 {
+                    let nonce = fresh_nonce();
+                    let d = match echo_delivery(ctx, &ctx.key.clone(), &nonce) {
+                        Ok(d) => d,
+                        Err(e) => return (build_failed(e), effects, None, note),
+                    };
+                    let r = self.send(st, &d).await;
+                    track(&r);
+                    let (status, _) = judge_status(Expect::Status(200), &r);
+                    let failed = status.passed == Some(false);
+                    checks.push(status);
+                    if failed {
+                        break;
+                    }
+                    let body = r.as_ref().map(|x| x.body.clone()).unwrap_or_default();
+                    let text = String::from_utf8_lossy(&body);
+                    let trimmed = text.trim();
+                    let quoted = format!("\"{nonce}\"");
+                    let ok = trimmed == nonce || (!exact && trimmed == quoted);
+                    if !exact && trimmed == quoted {
+                        note = "info: the nonce was echoed JSON-quoted (passes; not strict)".into();
+                    }
+                    checks.push(Check {
+                        part: Part::Body,
+                        passed: Some(ok),
+                        expected: if *exact {
+                            format!("the body is exactly the nonce `{nonce}`")
+                        } else {
+                            format!("the body is the nonce `{nonce}` (JSON-quoted tolerated)")
+                        },
+                        actual: format!("body `{}`", snippet(&body)),
+                        required: true,
+                    });
+                    if !ok {
+                        break;
+                    }
+                }
+            }
+            Action::EchoWithoutToken => {
+                let nonce = fresh_nonce();
+                let d = match echo_delivery(ctx, ctx.wrong_key, &nonce) {
+                    Ok(d) => d,
+                    Err(e) => return (build_failed(e), effects, None, note),
+                };
+                let r = self.send(st, &d).await;
+                track(&r);
+                checks.push(judge_status(Expect::Reject, &r).0);
+                let body = r.as_ref().map(|x| x.body.clone()).unwrap_or_default();
+                let reflected = String::from_utf8_lossy(&body).contains(&nonce);
+                checks.push(Check {
+                    part: Part::Body,
+                    passed: Some(!reflected),
+                    expected: "the nonce is not echoed without a valid token".into(),
+                    actual: if reflected {
+                        format!("the nonce was echoed: `{}`", snippet(&body))
+                    } else {
+                        "not echoed".into()
+                    },
+                    required: true,
+                });
+            }
+            Action::Duplicate { copies, concurrent } => {
+                let built = match ctx.valid(BodyKind::Plain) {
+                    Ok(b) => b,
+                    Err(e) => return (build_failed(e), effects, None, note),
+                };
+                let answers = if *concurrent {
+                    let futs = (0..*copies).map(|_| self.target.send(&built.delivery));
+                    let rs = futures::future::join_all(futs).await;
+                    for r in &rs {
+                        match r {
+                            Ok(resp) => st.latencies.push(resp.latency),
+                            Err(e) => st.transport_failures.push((built.delivery.url.clone(), e.clone())),
+                        }
+                    }
+                    rs
+                } else {
+                    let mut rs = Vec::new();
+                    for _ in 0..*copies {
+                        rs.push(self.send(st, &built.delivery).await);
+                    }
+                    rs
+                };
+                for r in &answers {
+                    track(r);
+                }
+                checks.push(all_accepted(&answers));
+                if let Some(id) = built.event_id {
+                    effects.push((id, EffectRule::Once, true));
+                }
+            }
+            Action::LowerBlockIgnored => {
+                let s = self.scheme();
+                let token = format!("{}-ord", ctx.events.next_id());
+                let t = s.event_types.first().copied().unwrap_or("event");
+                let mut answers = Vec::new();
+                let mut ids = Vec::new();
+                for block in [2_000_000, 1_000_000] {
+                    let ev = ctx.events.event_with(s, BodyKind::Plain, t, Some(&token), block);
+                    let d = match sign::sign(s, ctx.key, &ctx.payload(&ev)) {
+                        Ok(d) => d,
+                        Err(e) => return (build_failed(e), effects, None, note),
+                    };
+                    answers.push(self.send(st, &d).await);
+                    ids.push(ev.id);
+                }
+                for r in &answers {
+                    track(r);
+                }
+                checks.push(all_accepted(&answers));
+                let mut ids = ids.into_iter();
+                if let (Some(high), Some(low)) = (ids.next(), ids.next()) {
+                    effects.push((high, EffectRule::Once, true));
+                    effects.push((low, EffectRule::Never, true));
+                }
+            }
+            Action::Replay => {
+                let built = match ctx.valid(BodyKind::Plain) {
+                    Ok(b) => b,
+                    Err(e) => return (build_failed(e), effects, None, note),
+                };
+                let first = self.send(st, &built.delivery).await;
+                track(&first);
+                let (c1, first_ok) = judge_status(Expect::Accept, &first);
+                checks.push(c1);
+                if first_ok {
+                    let second = self.send(st, &built.delivery).await;
+                    track(&second);
+                    let (c2, _) = judge_status(Expect::NoServerError, &second);
+                    let second_status = second.as_ref().map(|r| r.status).ok();
+                    checks.push(Check {
+                        expected: "the replay is refused (4xx) or accepted idempotently (2xx, processed once)".into(),
+                        ..c2
+                    });
+                    if let Some(id) = built.event_id {
+                        match second_status {
+                            Some(200..=299) => effects.push((id, EffectRule::Once, true)),
+                            Some(400..=499) => {
+                                note = "refused the replay".into();
+                                effects.push((id, EffectRule::Once, false))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Action::Rotation(step) => {
+                let (c, e) = self.rotation(st, ctx, *step).await;
+                checks.extend(c);
+                effects.extend(e);
+            }
+            Action::Latency => {}
+        }
+        (checks, effects, slowest, note)
+    }
+
+    async fn rotation(
+        &self,
+        st: &mut State,
+        ctx: &BuildContext<'_>,
+        step: RotationStep,
+    ) -> (Vec<Check>, Vec<(String, EffectRule, bool)>) {
+        let skip = |why: &str| {
+            (
+                vec![Check {
+                    part: Part::Status,
+                    passed: None,
+                    expected: "a key rotation".into(),
+                    actual: format!("not checked: {why}"),
+                    required: true,
+                }],
+                Vec::new(),
+            )
+        };
+        let Some(keys) = self.keys else {
+            return skip("needs the key server (--key-server-addr), with the receiver configured to fetch keys from it");
+        };
+        let Some(new_key) = &self.config.rotation_key else {
+            return skip("the scheme has no rotation key");
+        };
+        let old_key = &self.config.key;
+        let published: Vec<&SigningKey> = match (step, self.scheme().credential) {
+            (RotationStep::NewKeyAccepted, CredentialKind::Ed25519PublicKeys) => vec![old_key, new_key],
+            _ => vec![new_key],
+        };
+        if let Err(e) = keys.publish(&published) {
+            return skip(&format!("the key server refused the keys: {e}"));
+        }
+        let deadline = Instant::now() + self.config.rotation_window;
+        let mut backoff = Duration::from_millis(100);
+        let mut attempts = 0u32;
+        let mut last: Option<Result<Response, TransportError>> = None;
+        let mut last_id = None;
+        let (sign_with, want_accept) = match step {
+            RotationStep::NewKeyAccepted => (new_key, true),
+            RotationStep::RemovedKeyRejected => (old_key, false),
+        };
+        // New key: one delivery, retried like a real sender. Removed key: a
+        // fresh delivery per attempt until the receiver refetches.
+        let mut built: Option<Built> = None;
+        loop {
+            if built.is_none() || !want_accept {
+                let ev = ctx.events.event(self.scheme(), BodyKind::Plain);
+                match sign::sign(self.scheme(), sign_with, &ctx.payload(&ev)) {
+                    Ok(d) => {
+                        built = Some(Built {
+                            event_id: crate::verify::event_id(self.scheme(), &d),
+                            delivery: d,
+                        })
+                    }
+                    Err(e) => return skip(&format!("could not sign: {e}")),
+                }
+            }
+            let Some(b) = &built else { break };
+            let r = self.send(st, &b.delivery).await;
+            attempts += 1;
+            let done = match &r {
+                Ok(resp) if want_accept => (200..300).contains(&resp.status),
+                Ok(resp) => (400..500).contains(&resp.status),
+                Err(_) => false,
+            };
+            last_id = b.event_id.clone();
+            last = Some(r);
+            if done || Instant::now() + backoff > deadline {
+                break;
+            }
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_secs(2));
+        }
+        let Some(last) = last else {
+            return skip("nothing was sent");
+        };
+        let expect = if want_accept { Expect::Accept } else { Expect::Reject };
+        let (mut check, _) = judge_status(expect, &last);
+        check.actual = format!(
+            "{} after {attempts} attempt(s) within {:.1} s",
+            check.actual,
+            self.config.rotation_window.as_secs_f64()
+        );
+        let mut effects = Vec::new();
+        if let Some(id) = last_id {
+            effects.push((
+                id,
+                if want_accept { EffectRule::Once } else { EffectRule::Never },
+                false,
+            ));
+        }
+        (vec![check], effects)
+    }
+}
+
+fn effect_expectation(rule: EffectRule, id: &str) -> String {
+    match rule {
+        EffectRule::Once => format!("event `{id}` processed exactly once"),
+        EffectRule::Never => format!("event `{id}` never processed"),
+    }
+}
+
+async fn read_oracle(oracle: &dyn Target) -> Result<HashMap<String, usize>, String> {
+    let mut get = Delivery::post(oracle.url(), Vec::new());
+    get.method = "GET".into();
+    let resp = oracle
+        .send(&get)
+        .await
+        .map_err(|e| format!("effects oracle {}: {e}", oracle.url()))?;
+    if resp.status != 200 {
+        return Err(format!("effects oracle answered {}", resp.status));
+    }
+    if resp.body_truncated {
+        return Err("effects oracle answer is larger than the harness reads".into());
+    }
+    #[derive(serde::Deserialize)]
+    struct Effects {
+        processed: Vec<String>,
+    }
+    let e: Effects = serde_json::from_slice(&resp.body).map_err(|e| {
+        format!("effects oracle answer is not {{\"processed\": [\"<id>\", ...]}}: {e}")
+    })?;
+    let mut counts = HashMap::new();
+    for id in e.processed {
+        *counts.entry(id).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+
+fn fresh_nonce() -> String {
+    use rand::Rng;
+    let n: u128 = rand::thread_rng().gen();
+    format!("{n:032x}")
+}
+
+fn echo_delivery(ctx: &BuildContext<'_>, key: &SigningKey, nonce: &str) -> Result<Delivery, Error> {
+    let s = ctx.scheme;
+    let echo = s
+        .echo
+        .ok_or_else(|| Error::Config(format!("scheme `{}` has no echo handshake", s.id)))?;
+    let mut body = serde_json::Map::new();
+    set_pointer(&mut body, echo.event_pointer, echo.event_value);
+    set_pointer(&mut body, echo.nonce_pointer, nonce);
+    let json = serde_json::Value::Object(body).to_string();
+    let p = sign::Payload::new(ctx.url, json, ctx.now);
+    sign::sign(s, key, &p)
+}
+
+fn set_pointer(obj: &mut serde_json::Map<String, serde_json::Value>, pointer: &str, value: &str) {
+    let key = pointer.trim_start_matches('/');
+    obj.insert(key.to_owned(), serde_json::Value::String(value.to_owned()));
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.chars().take(80).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().count() > 80 {
+        format!("{one_line}…")
+    } else {
+        one_line
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Judges the status part; also says whether the delivery was accepted.
+fn judge_status(expect: Expect, r: &Result<Response, TransportError>) -> (Check, bool) {
+    let status = r.as_ref().ok().map(|x| x.status);
+    let accepted = matches!(status, Some(200..=299));
+    let (ok, expected) = match expect {
+        Expect::Accept => (accepted, "2xx (accepted)".to_owned()),
+        Expect::Reject => (
+            matches!(status, Some(400..=499)),
+            "4xx (rejected)".to_owned(),
+        ),
+        Expect::Status(code) => (status == Some(code), format!("exactly {code}")),
+        Expect::NoServerError => (
+            matches!(status, Some(200..=299 | 400..=499)),
+            "2xx or 4xx, never 5xx, a redirect or no answer".to_owned(),
+        ),
+        Expect::AcceptOrTooLarge => (
+            accepted || status == Some(413),
+            "2xx, or 413 for a body too large".to_owned(),
+        ),
+    };
+    let mut actual = describe(r);
+    if !ok {
+        let hint = match (expect, status) {
+            (Expect::Reject | Expect::Status(_), Some(200..=299)) => {
+                "; the receiver accepted a delivery it must refuse"
+            }
+            (_, Some(500..=599)) => {
+                "; bad input must get a 4xx, not crash or error the handler"
+            }
+            (_, Some(300..=399)) => "; senders do not follow redirects: answer at the webhook URL itself",
+            (Expect::Accept | Expect::AcceptOrTooLarge, Some(400..=499)) => {
+                "; a valid delivery was refused (verify the raw body bytes, exactly as received)"
+            }
+            _ => "",
+        };
+        actual.push_str(hint);
+    }
+    (
+        Check {
+            part: Part::Status,
+            passed: Some(ok),
+            expected,
+            actual,
+            required: true,
+        },
+        accepted,
+    )
+}
+
+fn all_accepted(answers: &[Result<Response, TransportError>]) -> Check {
+    let statuses: Vec<String> = answers
+        .iter()
+        .map(|r| match r {
+            Ok(x) => x.status.to_string(),
+            Err(e) => format!("({e})"),
+        })
+        .collect();
+    let ok = answers
+        .iter()
+        .all(|r| matches!(r, Ok(x) if (200..300).contains(&x.status)));
+    Check {
+        part: Part::Status,
+        passed: Some(ok),
+        expected: "every copy answered 2xx (a redelivery is acknowledged, or the sender retries forever)".into(),
+        actual: format!("answered {}", statuses.join(", ")),
+        required: true,
+    }
+}
+
+/// Computes a case's outcome and one-line detail from its checks.
+fn finish(r: &mut CaseResult) {
+    let failed: Vec<&Check> = r.checks.iter().filter(|c| c.passed == Some(false)).collect();
+    let skipped: Vec<&Check> = r
+        .checks
+        .iter()
+        .filter(|c| c.passed.is_none() && c.required)
+        .collect();
+    if let Some(first) = failed.first() {
+        r.outcome = if r.case.level == Level::Must {
+            Outcome::Fail
+        } else {
+            Outcome::Warn
+        };
+        r.detail = format!(
+            "{}: {}; expected {}",
+            first.part.as_str(),
+            first.actual,
+            first.expected
+        );
+    } else if let Some(first) = skipped.first() {
+        r.outcome = Outcome::Skip;
+        r.detail = first.actual.clone();
+    } else {
+        r.outcome = Outcome::Pass;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("reject", "certifylize.reject.x"));
+        assert!(glob_match("*.reject.*", "certifylize.reject.x"));
+        assert!(glob_match("certifylize.*", "certifylize.reject.x"));
+        assert!(!glob_match("blink*", "certifylize.reject.x"));
+        assert!(glob_match("*x", "certifylize.reject.x"));
+        assert!(!glob_match("*y", "certifylize.reject.x"));
+        let sel = Selection {
+            include: vec!["reject".into()],
+            exclude: vec!["*prefix*".into()],
+        };
+        assert!(sel.selects("a.reject.body"));
+        assert!(!sel.selects("a.reject.proof-prefix"));
+        assert!(!sel.selects("a.accept.plain"));
+    }
+
+    #[test]
+    fn percentiles() {
+        let s: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        let l = LatencyStats::from_samples(&s);
+        assert_eq!(l.p50, Duration::from_millis(50));
+        assert_eq!(l.p95, Duration::from_millis(95));
+        assert_eq!(l.max, Duration::from_millis(100));
+        assert_eq!(LatencyStats::from_samples(&[]).count, 0);
+    }
+}

@@ -1,0 +1,216 @@
+//! Transports: how a delivery reaches the receiver under test.
+//!
+//! The runner talks to a [`Target`]; [`HttpTarget`] sends over HTTP(S) with
+//! a per-request timeout, a bounded response read and no redirect
+//! following. Whatever the receiver does (hang, reset, redirect, answer
+//! gigabytes), a send ends with a [`Response`] or a [`TransportError`],
+//! never a panic or a hang.
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use crate::delivery::Delivery;
+use crate::Error;
+
+/// The most response-body bytes kept per answer (the rest is discarded).
+pub const MAX_RESPONSE_BODY: usize = 64 * 1024;
+
+/// What the receiver answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// The start of the body (at most [`MAX_RESPONSE_BODY`] bytes).
+    pub body: Vec<u8>,
+    /// Whether the body was longer than what was kept.
+    pub body_truncated: bool,
+    /// The `Location` header of a redirect, if any.
+    pub location: Option<String>,
+    /// Time from sending the request to the end of the (bounded) body.
+    pub latency: Duration,
+}
+
+/// Why a delivery got no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// No complete answer within the timeout.
+    #[error("no answer within {0} ms")]
+    Timeout(u64),
+    /// The connection could not be made (refused, unreachable, DNS).
+    #[error("could not connect: {0}")]
+    Connect(String),
+    /// The request could not be built from the delivery (e.g. a header
+    /// name that HTTP cannot carry).
+    #[error("request could not be built: {0}")]
+    Build(String),
+    /// The connection failed after it was made (reset, TLS, protocol).
+    #[error("connection failed: {0}")]
+    Connection(String),
+}
+
+/// A boxed future, as returned by [`Target::send`].
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Response, TransportError>> + Send + 'a>>;
+
+/// Something deliveries can be sent to.
+pub trait Target: Send + Sync {
+    /// Sends one delivery and waits for the answer (bounded in time).
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a>;
+    /// The webhook URL deliveries are addressed to (and, for schemes that
+    /// sign the URL, the URL that is signed).
+    fn url(&self) -> &str;
+}
+
+/// TLS settings for HTTPS targets.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    /// Extra trusted CA certificate (PEM), for a private CA.
+    pub ca_cert_pem: Option<Vec<u8>>,
+    /// Accept any certificate (self-signed staging hosts). Never in production.
+    pub insecure: bool,
+}
+
+impl TlsOptions {
+    /// Reads `--ca-cert FILE`.
+    pub fn with_ca_file(mut self, path: &Path) -> Result<Self, Error> {
+        self.ca_cert_pem = Some(std::fs::read(path).map_err(|e| Error::io(path, e))?);
+        Ok(self)
+    }
+}
+
+/// A receiver reached over HTTP(S).
+#[derive(Debug, Clone)]
+pub struct HttpTarget {
+    client: reqwest::Client,
+    url: String,
+    timeout: Duration,
+}
+
+impl HttpTarget {
+    /// A target at `url` with a per-request `timeout`.
+    pub fn new(url: &str, timeout: Duration, tls: &TlsOptions) -> Result<Self, Error> {
+        let parsed = url::Url::parse(url)
+            .map_err(|e| Error::Config(format!("`{url}` is not a valid URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "`{url}`: only http:// and https:// receivers can be tested"
+            )));
+        }
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .pool_max_idle_per_host(16)
+            .danger_accept_invalid_certs(tls.insecure);
+        if let Some(pem) = &tls.ca_cert_pem {
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| Error::Config(format!("--ca-cert: not a PEM certificate: {e}")))?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        Ok(HttpTarget {
+            client,
+            url: url.to_owned(),
+            timeout,
+        })
+    }
+
+    async fn send_inner(&self, d: &Delivery) -> Result<Response, TransportError> {
+        let method = reqwest::Method::from_bytes(d.method.as_bytes())
+            .map_err(|e| TransportError::Build(format!("method `{}`: {e}", d.method)))?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &d.headers {
+            let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| TransportError::Build(format!("header name `{name}`: {e}")))?;
+            let v = reqwest::header::HeaderValue::from_bytes(value)
+                .map_err(|e| TransportError::Build(format!("value of `{name}`: {e}")))?;
+            headers.append(n, v);
+        }
+        let started = Instant::now();
+        let timeout_ms = u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX);
+        let classify = |e: reqwest::Error| {
+            if e.is_timeout() {
+                TransportError::Timeout(timeout_ms)
+            } else if e.is_connect() {
+                TransportError::Connect(error_chain(&e))
+            } else if e.is_builder() {
+                TransportError::Build(error_chain(&e))
+            } else {
+                TransportError::Connection(error_chain(&e))
+            }
+        };
+        let mut resp = self
+            .client
+            .request(method, &d.url)
+            .headers(headers)
+            .body(d.body.clone())
+            .send()
+            .await
+            .map_err(classify)?;
+        let status = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let mut body = Vec::new();
+        let mut body_truncated = false;
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            let room = MAX_RESPONSE_BODY.saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(chunk.get(..room).unwrap_or_default());
+                body_truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            status,
+            body,
+            body_truncated,
+            location,
+            latency: started.elapsed(),
+        })
+    }
+}
+
+/// The error and its causes on one line ("connection refused" is usually
+/// two levels down).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let m = c.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+impl Target for HttpTarget {
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a> {
+        Box::pin(async move {
+            // The client timeout covers the body too; this outer bound also
+            // covers anything the client might not.
+            let bound = self.timeout + Duration::from_secs(1);
+            match tokio::time::timeout(bound, self.send_inner(delivery)).await {
+                Ok(r) => r,
+                Err(_) => Err(TransportError::Timeout(
+                    u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
+                )),
+            }
+        })
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
