@@ -228,7 +228,12 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
 /// Checks raw `proof` bytes over `message` against the trusted keys with
 /// the scheme's algorithm (the cryptographic layer alone, without any
 /// parsing of a delivery). HMAC and key comparisons are constant-time.
-pub fn check_proof(scheme: &Scheme, trust: &Trust, message: &[u8], proof: &[u8]) -> Result<(), Rejection> {
+pub fn check_proof(
+    scheme: &Scheme,
+    trust: &Trust,
+    message: &[u8],
+    proof: &[u8],
+) -> Result<(), Rejection> {
     let ok = match (scheme.algorithm, trust) {
         (Algorithm::HmacSha256, Trust::Secret(secret)) => {
             let expected = sign::hmac_sha256(secret, message);
