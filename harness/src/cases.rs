@@ -297,12 +297,27 @@ impl Catalogue<'_> {
         });
     }
 
-    fn single(&mut self, family: Family, name: &str, level: Level, title: &str, build: Build, expect: Expect) {
+    fn single(
+        &mut self,
+        family: Family,
+        name: &str,
+        level: Level,
+        title: &str,
+        build: Build,
+        expect: Expect,
+    ) {
         self.add(family, name, level, title, Action::Single { build, expect });
     }
 
     fn reject(&mut self, name: &str, title: &str, build: Build) {
-        self.single(Family::Reject, name, Level::Must, title, build, Expect::Reject);
+        self.single(
+            Family::Reject,
+            name,
+            Level::Must,
+            title,
+            build,
+            Expect::Reject,
+        );
     }
 }
 
@@ -333,7 +348,10 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
             Family::Accept,
             kind.name(),
             Level::Must,
-            &format!("a valid delivery with a {} body is accepted (2xx) and processed", kind.name()),
+            &format!(
+                "a valid delivery with a {} body is accepted (2xx) and processed",
+                kind.name()
+            ),
             valid(kind),
             Expect::Accept,
         );
@@ -380,8 +398,16 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         Algorithm::SharedKey => "key",
         _ => "signature",
     };
-    c.reject("missing-proof", &format!("a delivery without its {what} is rejected (4xx)"), B::DropProof);
-    c.reject("empty-proof", &format!("an empty {what} is rejected (4xx)"), B::Proof(ProofEdit::Empty));
+    c.reject(
+        "missing-proof",
+        &format!("a delivery without its {what} is rejected (4xx)"),
+        B::DropProof,
+    );
+    c.reject(
+        "empty-proof",
+        &format!("an empty {what} is rejected (4xx)"),
+        B::Proof(ProofEdit::Empty),
+    );
     c.reject(
         "wrong-key",
         match scheme.credential {
@@ -390,39 +416,106 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         },
         B::WrongKey,
     );
-    c.reject("non-ascii-proof", &format!("a {what} with non-ASCII bytes is rejected (4xx, not 5xx)"), B::Proof(ProofEdit::NonAscii));
-    if matches!(scheme.carrier, Carrier::Header { .. } | Carrier::TimestampedHeader { .. }) {
-        c.reject("repeated-proof-header", "two conflicting (forged) signature headers are rejected (4xx)", B::RepeatedProof);
+    c.reject(
+        "non-ascii-proof",
+        &format!("a {what} with non-ASCII bytes is rejected (4xx, not 5xx)"),
+        B::Proof(ProofEdit::NonAscii),
+    );
+    if matches!(
+        scheme.carrier,
+        Carrier::Header { .. } | Carrier::TimestampedHeader { .. }
+    ) {
+        c.reject(
+            "repeated-proof-header",
+            "two conflicting (forged) signature headers are rejected (4xx)",
+            B::RepeatedProof,
+        );
     }
-    c.reject("proof-prefix", &format!("the first half of the valid {what} is rejected (CVE-2024-21491)"), B::Proof(ProofEdit::HalfPrefix));
-    c.reject("proof-one-char-short", &format!("the valid {what} minus one character is rejected"), B::Proof(ProofEdit::OneCharShort));
-    c.reject("proof-one-char-long", &format!("the valid {what} plus one character is rejected"), B::Proof(ProofEdit::OneCharLong));
+    c.reject(
+        "proof-prefix",
+        &format!("the first half of the valid {what} is rejected (CVE-2024-21491)"),
+        B::Proof(ProofEdit::HalfPrefix),
+    );
+    c.reject(
+        "proof-one-char-short",
+        &format!("the valid {what} minus one character is rejected"),
+        B::Proof(ProofEdit::OneCharShort),
+    );
+    c.reject(
+        "proof-one-char-long",
+        &format!("the valid {what} plus one character is rejected"),
+        B::Proof(ProofEdit::OneCharLong),
+    );
     match scheme.encoding {
         Encoding::Hex | Encoding::Base64 => {
-            c.reject("proof-one-byte-short", "the valid signature minus its last byte is rejected", B::Proof(ProofEdit::OneByteShort));
-            c.reject("proof-bad-alphabet", "a signature with a character outside its encoding is rejected", B::Proof(ProofEdit::BadAlphabet));
+            c.reject(
+                "proof-one-byte-short",
+                "the valid signature minus its last byte is rejected",
+                B::Proof(ProofEdit::OneByteShort),
+            );
+            c.reject(
+                "proof-bad-alphabet",
+                "a signature with a character outside its encoding is rejected",
+                B::Proof(ProofEdit::BadAlphabet),
+            );
         }
         Encoding::Text => {
-            c.reject("key-other-case", "the key in another letter case is rejected (keys are case-sensitive)", B::Proof(ProofEdit::Uppercase));
+            c.reject(
+                "key-other-case",
+                "the key in another letter case is rejected (keys are case-sensitive)",
+                B::Proof(ProofEdit::Uppercase),
+            );
         }
     }
     if let Carrier::Header { prefix, .. } = scheme.carrier {
         if !prefix.is_empty() {
-            c.reject("wrong-prefix-sha1", "a `sha1=` prefix is rejected", B::Prefix("sha1="));
-            c.reject("missing-prefix", &format!("a signature without its `{prefix}` prefix is rejected"), B::Prefix(""));
+            c.reject(
+                "wrong-prefix-sha1",
+                "a `sha1=` prefix is rejected",
+                B::Prefix("sha1="),
+            );
+            c.reject(
+                "missing-prefix",
+                &format!("a signature without its `{prefix}` prefix is rejected"),
+                B::Prefix(""),
+            );
         }
     }
     if covers_body {
-        c.reject("body-byte-flipped", "one byte of the signed body changed after signing is rejected", B::Body(BodyEdit::FlipByte));
+        c.reject(
+            "body-byte-flipped",
+            "one byte of the signed body changed after signing is rejected",
+            B::Body(BodyEdit::FlipByte),
+        );
         if scheme.message != Message::EnvelopeEvent {
-            c.reject("body-byte-appended", "a byte appended to the body after signing is rejected", B::Body(BodyEdit::AppendByte));
+            c.reject(
+                "body-byte-appended",
+                "a byte appended to the body after signing is rejected",
+                B::Body(BodyEdit::AppendByte),
+            );
         }
-        c.reject("body-truncated", "the body minus its last byte is rejected", B::Body(BodyEdit::TruncateByte));
+        c.reject(
+            "body-truncated",
+            "the body minus its last byte is rejected",
+            B::Body(BodyEdit::TruncateByte),
+        );
         if !scheme.canonical_json {
-            c.reject("body-whitespace-changed", "whitespace added to the body after signing is rejected (verify the raw body)", B::Body(BodyEdit::Whitespace));
+            c.reject(
+                "body-whitespace-changed",
+                "whitespace added to the body after signing is rejected (verify the raw body)",
+                B::Body(BodyEdit::Whitespace),
+            );
         }
-        c.reject("body-key-order-changed", "the body's members reordered after signing are rejected", B::Body(BodyEdit::KeyOrder));
-        c.reject("signature-of-other-body", "the signature of another event is rejected", B::OtherBody);
+        c.reject(
+            "body-key-order-changed",
+            "the body's members reordered after signing are rejected",
+            B::Body(BodyEdit::KeyOrder),
+        );
+        c.reject(
+            "signature-of-other-body",
+            "the signature of another event is rejected",
+            B::OtherBody,
+        );
         c.reject("signature-over-reserialized-json", "a signature over re-serialized JSON (sorted keys) is rejected: the raw body is what is signed", B::Reserialized);
     }
     if scheme.message == Message::TimestampUrlBody {
@@ -432,29 +525,81 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
             (UrlEdit::Host, "url-other-host", "another host"),
             (UrlEdit::Port, "url-other-port", "another port"),
         ] {
-            c.reject(name, &format!("a signature over the URL with {t} is rejected"), B::OtherUrl(e));
+            c.reject(
+                name,
+                &format!("a signature over the URL with {t} is rejected"),
+                B::OtherUrl(e),
+            );
         }
-        c.reject("timestamp-edited", "the timestamp changed after signing is rejected", B::TimestampEdited);
-        c.reject("signature-parameter-missing", "a header with `ts` but no signature parameter is rejected", B::MissingSigParameter);
+        c.reject(
+            "timestamp-edited",
+            "the timestamp changed after signing is rejected",
+            B::TimestampEdited,
+        );
+        c.reject(
+            "signature-parameter-missing",
+            "a header with `ts` but no signature parameter is rejected",
+            B::MissingSigParameter,
+        );
     }
     if scheme.algorithm == Algorithm::RsaPkcs1v15Sha256 {
-        c.reject("rsa-pss", "an RSA-PSS signature (instead of PKCS#1 v1.5) is rejected", B::RsaPss);
-        c.reject("rsa-sha1", "a PKCS#1 v1.5 SHA-1 signature (instead of SHA-256) is rejected", B::RsaSha1);
+        c.reject(
+            "rsa-pss",
+            "an RSA-PSS signature (instead of PKCS#1 v1.5) is rejected",
+            B::RsaPss,
+        );
+        c.reject(
+            "rsa-sha1",
+            "a PKCS#1 v1.5 SHA-1 signature (instead of SHA-256) is rejected",
+            B::RsaSha1,
+        );
     }
 
     // §3.3 statuses
     if let Some(s) = scheme.statuses.missing {
-        c.single(Family::Status, "missing-proof", Level::Should, &format!("a delivery without its {what} is answered {s}"), B::DropProof, Expect::Status(s));
+        c.single(
+            Family::Status,
+            "missing-proof",
+            Level::Should,
+            &format!("a delivery without its {what} is answered {s}"),
+            B::DropProof,
+            Expect::Status(s),
+        );
     }
     if let Some(s) = scheme.statuses.invalid {
-        c.single(Family::Status, "invalid-proof", Level::Should, &format!("a delivery with a wrong {what} is answered {s}"), B::WrongKey, Expect::Status(s));
+        c.single(
+            Family::Status,
+            "invalid-proof",
+            Level::Should,
+            &format!("a delivery with a wrong {what} is answered {s}"),
+            B::WrongKey,
+            Expect::Status(s),
+        );
     }
 
     // §3.4 echo
     if scheme.echo.is_some() {
-        c.add(Family::Echo, "handshake", Level::Must, "endpoint.verify with a fresh nonce is answered 200 with the nonce", Action::Echo { exact: false });
-        c.add(Family::Echo, "exact-body", Level::Should, "the echo body is exactly the nonce (not JSON-quoted)", Action::Echo { exact: true });
-        c.add(Family::Echo, "requires-valid-token", Level::Must, "endpoint.verify without a valid token is rejected and not echoed", Action::EchoWithoutToken);
+        c.add(
+            Family::Echo,
+            "handshake",
+            Level::Must,
+            "endpoint.verify with a fresh nonce is answered 200 with the nonce",
+            Action::Echo { exact: false },
+        );
+        c.add(
+            Family::Echo,
+            "exact-body",
+            Level::Should,
+            "the echo body is exactly the nonce (not JSON-quoted)",
+            Action::Echo { exact: true },
+        );
+        c.add(
+            Family::Echo,
+            "requires-valid-token",
+            Level::Must,
+            "endpoint.verify without a valid token is rejected and not echoed",
+            Action::EchoWithoutToken,
+        );
     }
 
     // §3.5 freshness
@@ -462,33 +607,133 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         let tol = i64::try_from(opts.tolerance_s).unwrap_or(i64::MAX / 2);
         // Two seconds of margin absorb clock rounding and transit time.
         for (name, offset, expect, t) in [
-            ("accept-recent-past", -tol + 2, Expect::Accept, "a timestamp just inside the window (past) is accepted"),
-            ("accept-near-future", tol - 2, Expect::Accept, "a timestamp just inside the window (future) is accepted"),
-            ("reject-stale", -tol - 2, Expect::Reject, "a timestamp just outside the window (past) is rejected"),
-            ("reject-future", tol + 2, Expect::Reject, "a timestamp just outside the window (future) is rejected"),
+            (
+                "accept-recent-past",
+                -tol + 2,
+                Expect::Accept,
+                "a timestamp just inside the window (past) is accepted",
+            ),
+            (
+                "accept-near-future",
+                tol - 2,
+                Expect::Accept,
+                "a timestamp just inside the window (future) is accepted",
+            ),
+            (
+                "reject-stale",
+                -tol - 2,
+                Expect::Reject,
+                "a timestamp just outside the window (past) is rejected",
+            ),
+            (
+                "reject-future",
+                tol + 2,
+                Expect::Reject,
+                "a timestamp just outside the window (future) is rejected",
+            ),
         ] {
-            c.single(Family::Freshness, name, Level::Should, t, B::Timestamp(offset), expect);
+            c.single(
+                Family::Freshness,
+                name,
+                Level::Should,
+                t,
+                B::Timestamp(offset),
+                expect,
+            );
         }
-        c.single(Family::Freshness, "reject-milliseconds", Level::Should, "a timestamp in milliseconds (far future as seconds) is rejected", B::TimestampMillis, Expect::Reject);
-        c.add(Family::Freshness, "replay", Level::Should, "an identical signed request sent twice is refused (4xx) or processed once", Action::Replay);
+        c.single(
+            Family::Freshness,
+            "reject-milliseconds",
+            Level::Should,
+            "a timestamp in milliseconds (far future as seconds) is rejected",
+            B::TimestampMillis,
+            Expect::Reject,
+        );
+        c.add(
+            Family::Freshness,
+            "replay",
+            Level::Should,
+            "an identical signed request sent twice is refused (4xx) or processed once",
+            Action::Replay,
+        );
     }
 
     // §3.6 idempotency and ordering
     if let Some(level) = scheme.idempotency {
-        c.add(Family::Idempotency, "duplicate-processed-once", level, "the same delivery twice: both 2xx, processed once", Action::Duplicate { copies: 2, concurrent: false });
-        c.add(Family::Idempotency, "concurrent-duplicates", level, "8 copies of one delivery at once: all 2xx, processed once", Action::Duplicate { copies: 8, concurrent: true });
+        c.add(
+            Family::Idempotency,
+            "duplicate-processed-once",
+            level,
+            "the same delivery twice: both 2xx, processed once",
+            Action::Duplicate {
+                copies: 2,
+                concurrent: false,
+            },
+        );
+        c.add(
+            Family::Idempotency,
+            "concurrent-duplicates",
+            level,
+            "8 copies of one delivery at once: all 2xx, processed once",
+            Action::Duplicate {
+                copies: 8,
+                concurrent: true,
+            },
+        );
     }
     if let Some(o) = scheme.block_ordering {
         c.add(Family::Ordering, "lower-block-ignored", o.level, "a lower block number after a higher one for the same token is acknowledged but not processed", Action::LowerBlockIgnored);
     }
 
     // §3.10 robustness
-    c.single(Family::Robustness, "non-json-body", Level::Must, "a validly signed body that is not JSON gets 4xx or 2xx without effect, never 5xx", B::NotJson, Expect::NoServerError);
-    c.single(Family::Robustness, "non-utf8-body", Level::Must, "a validly signed body that is not UTF-8 gets 4xx or 2xx without effect, never 5xx", B::NotUtf8, Expect::NoServerError);
-    c.single(Family::Robustness, "wrong-content-type", Level::Must, "a valid delivery sent as text/plain is not answered 5xx", B::ContentType("text/plain"), Expect::NoServerError);
-    c.single(Family::Robustness, "method-get", Level::Must, "GET on the webhook URL is not answered 5xx", B::Method("GET"), Expect::NoServerError);
-    c.single(Family::Robustness, "method-put", Level::Must, "PUT on the webhook URL is not answered 5xx", B::Method("PUT"), Expect::NoServerError);
-    c.single(Family::Robustness, "body-1mib", Level::Must, "a valid 1 MiB delivery is accepted or refused with 413, never 5xx or a hang", valid(BodyKind::Large1m), Expect::AcceptOrTooLarge);
+    c.single(
+        Family::Robustness,
+        "non-json-body",
+        Level::Must,
+        "a validly signed body that is not JSON gets 4xx or 2xx without effect, never 5xx",
+        B::NotJson,
+        Expect::NoServerError,
+    );
+    c.single(
+        Family::Robustness,
+        "non-utf8-body",
+        Level::Must,
+        "a validly signed body that is not UTF-8 gets 4xx or 2xx without effect, never 5xx",
+        B::NotUtf8,
+        Expect::NoServerError,
+    );
+    c.single(
+        Family::Robustness,
+        "wrong-content-type",
+        Level::Must,
+        "a valid delivery sent as text/plain is not answered 5xx",
+        B::ContentType("text/plain"),
+        Expect::NoServerError,
+    );
+    c.single(
+        Family::Robustness,
+        "method-get",
+        Level::Must,
+        "GET on the webhook URL is not answered 5xx",
+        B::Method("GET"),
+        Expect::NoServerError,
+    );
+    c.single(
+        Family::Robustness,
+        "method-put",
+        Level::Must,
+        "PUT on the webhook URL is not answered 5xx",
+        B::Method("PUT"),
+        Expect::NoServerError,
+    );
+    c.single(
+        Family::Robustness,
+        "body-1mib",
+        Level::Must,
+        "a valid 1 MiB delivery is accepted or refused with 413, never 5xx or a hang",
+        valid(BodyKind::Large1m),
+        Expect::AcceptOrTooLarge,
+    );
 
     // §3.7 rotation (last: it changes the published keys)
     if scheme.credential != CredentialKind::SharedSecret {
@@ -497,7 +742,16 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
     }
 
     // §3.8 latency (judged over every answer of the run)
-    c.add(Family::Latency, "within-sender-timeout", Level::Must, &format!("every answer arrives within the sender timeout ({} ms)", scheme.sender_timeout_ms), Action::Latency);
+    c.add(
+        Family::Latency,
+        "within-sender-timeout",
+        Level::Must,
+        &format!(
+            "every answer arrives within the sender timeout ({} ms)",
+            scheme.sender_timeout_ms
+        ),
+        Action::Latency,
+    );
     c.cases
 }
 
@@ -540,7 +794,10 @@ impl BuildContext<'_> {
     pub fn encoded(&self, key: &SigningKey, payload: &Payload) -> Result<String, Error> {
         let ts = payload.timestamp.to_string();
         let message = sign::signed_message(self.scheme, &ts, &payload.url, &payload.event);
-        Ok(sign::encode_proof(self.scheme, &sign::proof(self.scheme, key, &message)?))
+        Ok(sign::encode_proof(
+            self.scheme,
+            &sign::proof(self.scheme, key, &message)?,
+        ))
     }
 
     fn done(&self, delivery: Delivery) -> Built {
@@ -665,7 +922,10 @@ impl BuildContext<'_> {
                     let mut rng = rand::thread_rng();
                     k.sign_with_rng(&mut rng, Pss::new::<Sha256>(), &Sha256::digest(&p.event))
                 } else {
-                    k.sign(Pkcs1v15Sign::new::<sha1::Sha1>(), &sha1::Sha1::digest(&p.event))
+                    k.sign(
+                        Pkcs1v15Sign::new::<sha1::Sha1>(),
+                        &sha1::Sha1::digest(&p.event),
+                    )
                 }
                 .map_err(|e| Error::Key(format!("RSA signing: {e}")))?;
                 place(&p, &sign::encode_proof(s, &sig))?
@@ -771,7 +1031,8 @@ fn replace_marker(d: &mut Delivery, marker: &[u8], with: &[u8]) {
     // The envelope escapes \u{1}: look for the JSON-escaped marker too.
     let escaped = b"\\u0001MARK\\u0001";
     if let Some(pos) = d.body.windows(escaped.len()).position(|w| w == escaped) {
-        d.body.splice(pos..pos + escaped.len(), with.iter().copied());
+        d.body
+            .splice(pos..pos + escaped.len(), with.iter().copied());
     }
     if let Some(pos) = d.url.find("%01MARK%01") {
         let text = String::from_utf8_lossy(with).into_owned();
@@ -916,7 +1177,8 @@ mod tests {
             for id in ids {
                 assert!(id.starts_with(&format!("{}.", s.id)), "{id}");
                 assert!(
-                    id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+                    id.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
                     "{id}"
                 );
             }
@@ -944,7 +1206,9 @@ mod tests {
                 let Action::Single { build, expect } = &case.action else {
                     continue;
                 };
-                let built = ctx.build(build).unwrap_or_else(|e| panic!("{}: {e}", case.id));
+                let built = ctx
+                    .build(build)
+                    .unwrap_or_else(|e| panic!("{}: {e}", case.id));
                 let verdict = verify(s, &key.trust(), &built.delivery, &policy);
                 match expect {
                     Expect::Accept => assert!(verdict.is_ok(), "{}: {verdict:?}", case.id),

@@ -20,6 +20,7 @@
 
 pub mod cases;
 pub mod delivery;
+pub mod demo;
 pub mod encoding;
 pub mod error;
 pub mod keys;
@@ -27,6 +28,7 @@ pub mod keyserver;
 pub mod parse;
 pub mod payload;
 pub mod receiver;
+pub mod render;
 pub mod report;
 pub mod runner;
 pub mod scheme;

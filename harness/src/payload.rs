@@ -101,7 +101,9 @@ impl BodyKind {
             BodyKind::Emoji => "\"note\":\"shipped 🚀🎉 ok\",".to_owned(),
             BodyKind::LineSeparators => "\"note\":\"a\u{2028}b\u{2029}c\",".to_owned(),
             BodyKind::Escapes => "\"note\":\"a\\/b \\u003cscript\\u003e caf\\u00e9\",".to_owned(),
-            BodyKind::ControlEscapes => "\"note\":\"line1\\r\\nline2\\ttab \\\"q\\\" \\\\\",".to_owned(),
+            BodyKind::ControlEscapes => {
+                "\"note\":\"line1\\r\\nline2\\ttab \\\"q\\\" \\\\\",".to_owned()
+            }
             BodyKind::BigIntegerJs => "\"amount\":1152921504606847000,".to_owned(),
             BodyKind::BigIntegerExact => "\"amount\":123456789012345678901234567890,".to_owned(),
             BodyKind::NumberForms => "\"a\":1.0,\"b\":-0,\"c\":1e21,\"d\":0.1,".to_owned(),
@@ -171,7 +173,9 @@ impl EventFactory {
         block: u64,
     ) -> Event {
         let id = self.next_id();
-        let token = token.map(str::to_owned).unwrap_or_else(|| format!("{id}-token"));
+        let token = token
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{id}-token"));
         let filled = scheme
             .sample_event
             .replace("@ID@", &id)

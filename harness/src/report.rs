@@ -129,7 +129,10 @@ pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) ->
         .map(|r| r.case.id.as_str())
         .collect();
     let (newly_failing, newly_passing): (Vec<String>, Vec<String>) = match baseline {
-        None => (failing.iter().map(|s| (*s).to_owned()).collect(), Vec::new()),
+        None => (
+            failing.iter().map(|s| (*s).to_owned()).collect(),
+            Vec::new(),
+        ),
         Some(b) => {
             let listed = b.ids();
             let passing: BTreeSet<&str> = report
@@ -139,8 +142,14 @@ pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) ->
                 .map(|r| r.case.id.as_str())
                 .collect();
             (
-                failing.difference(&listed).map(|s| (*s).to_owned()).collect(),
-                listed.intersection(&passing).map(|s| (*s).to_owned()).collect(),
+                failing
+                    .difference(&listed)
+                    .map(|s| (*s).to_owned())
+                    .collect(),
+                listed
+                    .intersection(&passing)
+                    .map(|s| (*s).to_owned())
+                    .collect(),
             )
         }
     };
@@ -172,9 +181,21 @@ pub fn human(report: &RunReport, color: bool) -> String {
         format!("\x1b[{code}m{s}\x1b[0m")
     };
     let mut out = String::new();
-    let _ = writeln!(out, "hookspec {} — scheme {} — {}", crate::VERSION, report.scheme, report.target);
+    let _ = writeln!(
+        out,
+        "hookspec {} — scheme {} — {}",
+        crate::VERSION,
+        report.scheme,
+        report.target
+    );
     for r in &report.results {
-        let _ = write!(out, "{} {:<6} {}", paint(r.outcome), r.case.level.as_str(), r.case.id);
+        let _ = write!(
+            out,
+            "{} {:<6} {}",
+            paint(r.outcome),
+            r.case.level.as_str(),
+            r.case.id
+        );
         if r.detail.is_empty() {
             let _ = writeln!(out);
         } else {
@@ -284,7 +305,11 @@ pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
             }
         };
         let mut tc = TestCase::new(r.case.id.clone(), status);
-        tc.set_classname(format!("hookspec.{}.{}", report.scheme, r.case.family.as_str()));
+        tc.set_classname(format!(
+            "hookspec.{}.{}",
+            report.scheme,
+            r.case.family.as_str()
+        ));
         if let Some(l) = r.latency {
             tc.set_time(l);
         }

@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::cases::{self, Action, BuildContext, Built, Case, CatalogueOptions, Expect, RotationStep};
+use crate::cases::{
+    self, Action, BuildContext, Built, Case, CatalogueOptions, Expect, RotationStep,
+};
 use crate::delivery::Delivery;
 use crate::keys::test_keys::TestKey;
 use crate::keys::SigningKey;
@@ -253,7 +255,11 @@ impl LatencyStats {
             if s.is_empty() {
                 return Duration::ZERO;
             }
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_precision_loss
+            )]
             let idx = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len()) - 1;
             s.get(idx).copied().unwrap_or_default()
         };
@@ -479,7 +485,11 @@ impl<'a> Runner<'a> {
             .filter(|(_, e)| matches!(e, TransportError::Timeout(_)))
             .map(|(u, _)| u)
             .collect();
-        let slow = st.latencies.iter().filter(|l| **l > self.config.timeout).count();
+        let slow = st
+            .latencies
+            .iter()
+            .filter(|l| **l > self.config.timeout)
+            .count();
         let ok = timeouts.is_empty() && slow == 0;
         let actual = format!(
             "{} answers: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; {} without an answer in time",
@@ -583,7 +593,12 @@ impl<'a> Runner<'a> {
         st: &mut State,
         ctx: &BuildContext<'_>,
         case: &Case,
-    ) -> (Vec<Check>, Vec<(String, EffectRule, bool)>, Option<Duration>, String) {
+    ) -> (
+        Vec<Check>,
+        Vec<(String, EffectRule, bool)>,
+        Option<Duration>,
+        String,
+    ) {
         let mut checks = Vec::new();
         let mut effects = Vec::new();
         let mut slowest: Option<Duration> = None;
@@ -709,7 +724,9 @@ impl<'a> Runner<'a> {
                     for r in &rs {
                         match r {
                             Ok(resp) => st.latencies.push(resp.latency),
-                            Err(e) => st.transport_failures.push((built.delivery.url.clone(), e.clone())),
+                            Err(e) => st
+                                .transport_failures
+                                .push((built.delivery.url.clone(), e.clone())),
                         }
                     }
                     rs
@@ -735,7 +752,9 @@ impl<'a> Runner<'a> {
                 let mut answers = Vec::new();
                 let mut ids = Vec::new();
                 for block in [2_000_000, 1_000_000] {
-                    let ev = ctx.events.event_with(s, BodyKind::Plain, t, Some(&token), block);
+                    let ev = ctx
+                        .events
+                        .event_with(s, BodyKind::Plain, t, Some(&token), block);
                     let d = match sign::sign(s, ctx.key, &ctx.payload(&ev)) {
                         Ok(d) => d,
                         Err(e) => return (build_failed(e), effects, None, note),
@@ -819,7 +838,9 @@ impl<'a> Runner<'a> {
         };
         let old_key = &self.config.key;
         let published: Vec<&SigningKey> = match (step, self.scheme().credential) {
-            (RotationStep::NewKeyAccepted, CredentialKind::Ed25519PublicKeys) => vec![old_key, new_key],
+            (RotationStep::NewKeyAccepted, CredentialKind::Ed25519PublicKeys) => {
+                vec![old_key, new_key]
+            }
             _ => vec![new_key],
         };
         if let Err(e) = keys.publish(&published) {
@@ -869,7 +890,11 @@ impl<'a> Runner<'a> {
         let Some(last) = last else {
             return skip("nothing was sent");
         };
-        let expect = if want_accept { Expect::Accept } else { Expect::Reject };
+        let expect = if want_accept {
+            Expect::Accept
+        } else {
+            Expect::Reject
+        };
         let (mut check, _) = judge_status(expect, &last);
         check.actual = format!(
             "{} after {attempts} attempt(s) within {:.1} s",
@@ -880,7 +905,11 @@ impl<'a> Runner<'a> {
         if let Some(id) = last_id {
             effects.push((
                 id,
-                if want_accept { EffectRule::Once } else { EffectRule::Never },
+                if want_accept {
+                    EffectRule::Once
+                } else {
+                    EffectRule::Never
+                },
                 false,
             ));
         }
@@ -948,7 +977,11 @@ fn set_pointer(obj: &mut serde_json::Map<String, serde_json::Value>, pointer: &s
 
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let one_line: String = text.chars().take(80).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = text
+        .chars()
+        .take(80)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if text.chars().count() > 80 {
         format!("{one_line}…")
     } else {
@@ -986,10 +1019,10 @@ fn judge_status(expect: Expect, r: &Result<Response, TransportError>) -> (Check,
             (Expect::Reject | Expect::Status(_), Some(200..=299)) => {
                 "; the receiver accepted a delivery it must refuse"
             }
-            (_, Some(500..=599)) => {
-                "; bad input must get a 4xx, not crash or error the handler"
+            (_, Some(500..=599)) => "; bad input must get a 4xx, not crash or error the handler",
+            (_, Some(300..=399)) => {
+                "; senders do not follow redirects: answer at the webhook URL itself"
             }
-            (_, Some(300..=399)) => "; senders do not follow redirects: answer at the webhook URL itself",
             (Expect::Accept | Expect::AcceptOrTooLarge, Some(400..=499)) => {
                 "; a valid delivery was refused (verify the raw body bytes, exactly as received)"
             }
@@ -1023,7 +1056,9 @@ fn all_accepted(answers: &[Result<Response, TransportError>]) -> Check {
     Check {
         part: Part::Status,
         passed: Some(ok),
-        expected: "every copy answered 2xx (a redelivery is acknowledged, or the sender retries forever)".into(),
+        expected:
+            "every copy answered 2xx (a redelivery is acknowledged, or the sender retries forever)"
+                .into(),
         actual: format!("answered {}", statuses.join(", ")),
         required: true,
     }
@@ -1031,7 +1066,11 @@ fn all_accepted(answers: &[Result<Response, TransportError>]) -> Check {
 
 /// Computes a case's outcome and one-line detail from its checks.
 fn finish(r: &mut CaseResult) {
-    let failed: Vec<&Check> = r.checks.iter().filter(|c| c.passed == Some(false)).collect();
+    let failed: Vec<&Check> = r
+        .checks
+        .iter()
+        .filter(|c| c.passed == Some(false))
+        .collect();
     let skipped: Vec<&Check> = r
         .checks
         .iter()
