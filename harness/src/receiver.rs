@@ -38,9 +38,11 @@
 //!    fetched from the provider routes (see [`crate::keyserver`]) and
 //!    cached for `cache_ttl`; a signature that does not match the cached
 //!    keys triggers one refetch (at most one per `refetch_interval`) and one
-//!    retry, as a real receiver does after a key rotation. When no key can
-//!    be obtained at all the answer is `503 Service Unavailable`: that is
-//!    the provider's fault, not the sender's.
+//!    retry, as a real receiver does after a key rotation. Expired keys
+//!    stay in use while the provider cannot be reached. When no key can be
+//!    obtained at all the answer is `503 Service Unavailable` (that is the
+//!    provider's fault, not the sender's); after a failed fetch, the next
+//!    one waits for `refetch_interval`.
 //! 5. **JSON.** A body that is not JSON is answered 400 and has no effect.
 //! 6. **Echo handshake** (`blockmark`): `{"event":"endpoint.verify",
 //!    "secret":"<nonce>"}` is answered `200` with exactly the nonce as a
@@ -172,9 +174,11 @@ pub struct ReceiverConfig {
     pub trust: TrustSource,
     /// Accepted clock difference for timestamped schemes, in seconds.
     pub tolerance_s: u64,
-    /// The origin the sender signs (`scheme://host[:port]`, no path), e.g.
-    /// `https://receiver.example` behind a proxy. `None`: `http://` followed
-    /// by the request's `Host` header (`http://localhost` without one).
+    /// The origin the sender signs (`scheme://host[:port]`, optionally with
+    /// a path prefix a proxy strips), e.g. `https://receiver.example` behind
+    /// a proxy; the request's path and query are appended to it (a trailing
+    /// `/` is dropped). `None`: `http://` followed by the request's `Host`
+    /// header (`http://localhost` without one).
     pub public_base_url: Option<String>,
     /// The receiver's clock.
     pub clock: Clock,
@@ -266,6 +270,8 @@ struct KeyCache {
 struct CacheState {
     keys: Option<(Arc<Trust>, Instant)>,
     last_attempt: Option<Instant>,
+    /// When the last fetch failed (cleared by a success).
+    last_failure: Option<Instant>,
 }
 
 impl KeyCache {
@@ -304,7 +310,18 @@ impl KeyCache {
                 Ok((stale, false))
             }
             None => {
-                // Nothing to fall back on: always try.
+                // Nothing to fall back on: try, unless the provider failed
+                // within the refetch interval (do not hammer it).
+                let failed_recently = self
+                    .lock()
+                    .last_failure
+                    .is_some_and(|t| t.elapsed() < self.refetch_interval);
+                if failed_recently {
+                    return Err(KeysUnavailable(format!(
+                        "fetching {} failed less than {:?} ago",
+                        self.url, self.refetch_interval
+                    )));
+                }
                 self.claim(true);
                 self.refresh().await.map(|k| (k, true))
             }
@@ -313,9 +330,19 @@ impl KeyCache {
 
     /// Fetches the keys and stores them. No lock is held while fetching.
     async fn refresh(&self) -> Result<Arc<Trust>, KeysUnavailable> {
-        let keys = Arc::new(self.fetch().await.map_err(KeysUnavailable)?);
-        self.lock().keys = Some((keys.clone(), Instant::now()));
-        Ok(keys)
+        match self.fetch().await {
+            Ok(keys) => {
+                let keys = Arc::new(keys);
+                let mut s = self.lock();
+                s.keys = Some((keys.clone(), Instant::now()));
+                s.last_failure = None;
+                Ok(keys)
+            }
+            Err(why) => {
+                self.lock().last_failure = Some(Instant::now());
+                Err(KeysUnavailable(why))
+            }
+        }
     }
 
     async fn fetch(&self) -> Result<Trust, String> {

@@ -1,0 +1,215 @@
+//! The provider key-server emulation, over loopback.
+
+// Test helpers outside #[test] functions: clippy.toml's allow-*-in-tests
+// does not reach them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::time::Duration;
+
+use hookspec::keys::test_keys::TestKey;
+use hookspec::keys::{self, SigningKey};
+use hookspec::keyserver::{self, PublishedKeys};
+use hookspec::scheme::SMARTASSET;
+use hookspec::sign;
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+async fn json(r: reqwest::Response) -> serde_json::Value {
+    serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
+}
+
+fn keys(list: &[TestKey]) -> PublishedKeys {
+    let signing: Vec<SigningKey> = list.iter().map(|k| k.signing_key().unwrap()).collect();
+    PublishedKeys::from_signing_keys(&signing)
+}
+
+fn ed_hex(k: TestKey) -> String {
+    keys::test_keys::ed25519_hex(&k.signing_key().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn key_routes_publish_and_rotate() {
+    tokio::time::timeout(LIMIT, async {
+        let ks = keyserver::start(
+            "127.0.0.1:0".parse().unwrap(),
+            keys(&[TestKey::Smartasset1, TestKey::Cometh1]),
+        )
+        .await
+        .unwrap();
+        let c = client();
+        let base = ks.base_url();
+        assert_eq!(base, format!("http://{}", ks.local_addr()));
+
+        let ed = c
+            .get(format!("{base}{}", keyserver::ED25519_ROUTE))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ed.status(), 200);
+        assert_eq!(ed.headers()["cache-control"], "no-store");
+        let v: serde_json::Value = json(ed).await;
+        assert_eq!(
+            v,
+            serde_json::json!({"publicKeys": [ed_hex(TestKey::Smartasset1)]})
+        );
+
+        let pem = c
+            .get(format!("{base}{}", keyserver::RSA_ROUTE))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pem.status(), 200);
+        let pem = pem.text().await.unwrap();
+        assert_eq!(
+            keys::rsa_from_spki_pem(&pem).unwrap(),
+            keys::rsa_from_spki_pem(TestKey::Cometh1.public_pem()).unwrap()
+        );
+        assert_eq!(ks.fetch_count(), 2);
+
+        ks.publish(keys(&[TestKey::Smartasset1, TestKey::Smartasset2]))
+            .unwrap();
+        let v: serde_json::Value = c
+            .get(format!("{base}{}", keyserver::ED25519_ROUTE))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .map(|b| serde_json::from_slice(&b).unwrap())
+            .unwrap();
+        assert_eq!(
+            v["publicKeys"],
+            serde_json::json!([ed_hex(TestKey::Smartasset1), ed_hex(TestKey::Smartasset2)])
+        );
+        // No RSA key published any more.
+        let none = c
+            .get(format!("{base}{}", keyserver::RSA_ROUTE))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(none.status(), 404);
+        assert_eq!(ks.fetch_count(), 4);
+
+        // Wrong method, unknown route.
+        let post = c
+            .post(format!("{base}{}", keyserver::RSA_ROUTE))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(post.status(), 405);
+        let missing = c.get(format!("{base}/nope")).send().await.unwrap();
+        assert_eq!(missing.status(), 404);
+
+        let addr = ks.local_addr();
+        ks.shutdown().await.unwrap();
+        assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn check_event_signature() {
+    tokio::time::timeout(LIMIT, async {
+        let ks = keyserver::start(
+            "127.0.0.1:0".parse().unwrap(),
+            keys(&[TestKey::Smartasset1, TestKey::Smartasset2]),
+        )
+        .await
+        .unwrap();
+        let url = format!("{}{}", ks.base_url(), keyserver::CHECK_ROUTE);
+        let c = client();
+        let event = r#"{"name":"Transfer","tokenId":"1","raw":{"id":"x","note":"é/😀"}}"#;
+        let envelope = |k: TestKey, event: &str| {
+            let key = k.signing_key().unwrap();
+            let p = sign::Payload::new("http://h/", event.as_bytes(), 0);
+            sign::sign(&SMARTASSET, &key, &p).unwrap().body
+        };
+        let post = |body: Vec<u8>| c.post(&url).body(body).send();
+
+        let r = post(envelope(TestKey::Smartasset2, event)).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = json(r).await;
+        assert_eq!(
+            v,
+            serde_json::json!({"valid": true, "publicKey": ed_hex(TestKey::Smartasset2)})
+        );
+
+        let r = post(envelope(TestKey::SmartassetUnpublished, event))
+            .await
+            .unwrap();
+        let v: serde_json::Value = json(r).await;
+        assert_eq!(v, serde_json::json!({"valid": false, "publicKey": null}));
+
+        // Tampered event: not valid.
+        let mut tampered = envelope(TestKey::Smartasset1, event);
+        let at = tampered.iter().position(|b| *b == b'T').unwrap();
+        tampered[at] = b't';
+        let v: serde_json::Value = json(post(tampered).await.unwrap()).await;
+        assert_eq!(v["valid"], false);
+
+        // A signature that is not hex, or not 64 bytes: not valid.
+        for sig in ["zz", "00", ""] {
+            let body = format!(r#"{{"event":{event},"signature":"{sig}"}}"#);
+            let r = post(body.into_bytes()).await.unwrap();
+            assert_eq!(r.status(), 200);
+            let v: serde_json::Value = json(r).await;
+            assert_eq!(v["valid"], false, "{sig}");
+        }
+
+        // Malformed requests: 400, never 5xx.
+        for body in [
+            &b"not json"[..],
+            b"{}",
+            b"[]",
+            br#"{"event":{}}"#,
+            br#"{"signature":"00"}"#,
+            br#"{"event":{},"signature":5}"#,
+            b"\xff\xfe",
+            b"",
+        ] {
+            let r = post(body.to_vec()).await.unwrap();
+            assert_eq!(r.status(), 400, "{}", String::from_utf8_lossy(body));
+        }
+        // Bounded body.
+        let huge = vec![b' '; keyserver::MAX_CHECK_BODY + 1];
+        let r = post(huge).await;
+        if let Ok(r) = r {
+            assert_eq!(r.status(), 413);
+        }
+        // Checking does not count as fetching keys.
+        assert_eq!(ks.fetch_count(), 0);
+        drop(ks);
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    tokio::time::timeout(LIMIT, async {
+        let ks = keyserver::start("127.0.0.1:0".parse().unwrap(), PublishedKeys::default())
+            .await
+            .unwrap();
+        let addr = ks.local_addr();
+        assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+        drop(ks);
+        // Stopping happens in the background: poll for it.
+        loop {
+            if tokio::net::TcpStream::connect(addr).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap();
+}
