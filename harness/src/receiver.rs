@@ -619,13 +619,43 @@ impl BodyError {
     }
 }
 
+/// How much of a too-large body is read and discarded before the 413 is
+/// sent. Answering before the sender has finished writing makes many
+/// clients see a broken pipe instead of the 413 (a "lingering close", as
+/// nginx does it); past this bound the connection is simply closed.
+pub const DRAIN_LIMIT: usize = 8 << 20;
+
+/// Reads and discards at most `bound` bytes of `body` within `timeout`.
+async fn drain(body: Body, bound: usize, timeout: Duration) {
+    let read = async move {
+        let mut body = body;
+        let mut seen = 0usize;
+        while let Some(Ok(frame)) =
+            std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+        {
+            if let Ok(data) = frame.into_data() {
+                seen = seen.saturating_add(data.len());
+                if seen > bound {
+                    break;
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(timeout, read).await;
+}
+
 /// Reads a body, refusing more than `limit` bytes or more than `timeout`.
+/// A too-large body is drained up to [`DRAIN_LIMIT`] so that the sender
+/// reads the 413.
 pub(crate) async fn read_body(
     body: Body,
     limit: usize,
     timeout: Duration,
 ) -> Result<Bytes, BodyError> {
     if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+        if body.size_hint().lower() <= u64::try_from(DRAIN_LIMIT).unwrap_or(u64::MAX) {
+            drain(body, DRAIN_LIMIT, timeout).await;
+        }
         return Err(BodyError::TooLarge);
     }
     let read = async move {
@@ -636,6 +666,9 @@ pub(crate) async fn read_body(
             let frame = frame.map_err(|_| BodyError::Broken)?;
             if let Ok(data) = frame.into_data() {
                 if buf.len().saturating_add(data.len()) > limit {
+                    let already = buf.len().saturating_add(data.len());
+                    drop(buf);
+                    drain(body, DRAIN_LIMIT.saturating_sub(already), timeout).await;
                     return Err(BodyError::TooLarge);
                 }
                 buf.extend_from_slice(&data);
@@ -730,6 +763,9 @@ async fn webhook(State(inner): State<Arc<Inner>>, req: Request) -> Response {
         );
     }
     if content_length_over(req.headers(), inner.max_body) {
+        if !content_length_over(req.headers(), DRAIN_LIMIT) {
+            drain(req.into_body(), DRAIN_LIMIT, inner.body_timeout).await;
+        }
         return reject(StatusCode::PAYLOAD_TOO_LARGE, BodyError::TooLarge.message());
     }
     let url = inner.signed_url(&req);

@@ -49,6 +49,11 @@ pub enum TransportError {
     /// The connection failed after it was made (reset, TLS, protocol).
     #[error("connection failed: {0}")]
     Connection(String),
+    /// The receiver closed the connection while the body was still being
+    /// sent, without an answer the client could read (typically: a body
+    /// refused as too large without reading it).
+    #[error("the receiver closed the connection during the upload: {0}")]
+    ClosedDuringUpload(String),
 }
 
 /// A boxed future, as returned by [`Target::send`].
@@ -141,6 +146,9 @@ impl HttpTarget {
                 TransportError::Connect(error_chain(&e))
             } else if e.is_builder() {
                 TransportError::Build(error_chain(&e))
+            } else if error_chain(&e).contains("error writing a body") {
+                // hyper's wording for a failed request-body write.
+                TransportError::ClosedDuringUpload(error_chain(&e))
             } else {
                 TransportError::Connection(error_chain(&e))
             }
