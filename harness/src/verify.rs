@@ -208,6 +208,15 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                     ),
                 });
             }
+            // serde's derived `Deserialize` also accepts a JSON array in
+            // field order (`[event, signature]`); the envelope is an object.
+            let first = d.body.iter().find(|b| !b.is_ascii_whitespace());
+            if first != Some(&b'{') {
+                return Err(Rejection::Malformed {
+                    what: "body",
+                    why: "the envelope must be a JSON object".into(),
+                });
+            }
             let env: Envelope<'_> =
                 serde_json::from_slice(&d.body).map_err(|e| Rejection::Malformed {
                     what: "body",
@@ -228,7 +237,12 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
 /// Checks raw `proof` bytes over `message` against the trusted keys with
 /// the scheme's algorithm (the cryptographic layer alone, without any
 /// parsing of a delivery). HMAC and key comparisons are constant-time.
-pub fn check_proof(scheme: &Scheme, trust: &Trust, message: &[u8], proof: &[u8]) -> Result<(), Rejection> {
+pub fn check_proof(
+    scheme: &Scheme,
+    trust: &Trust,
+    message: &[u8],
+    proof: &[u8],
+) -> Result<(), Rejection> {
     let ok = match (scheme.algorithm, trust) {
         (Algorithm::HmacSha256, Trust::Secret(secret)) => {
             let expected = sign::hmac_sha256(secret, message);
