@@ -2492,7 +2492,9 @@ fn cometh() -> Vec<Case> {
             I,
             &["NonAsciiHeader"],
             "non-ASCII characters in the signature header",
-            |_, t| Ok(format!("{}é", drop_last(&drop_last(&t))).into_bytes()),
+            // A data character, not the padding: lenient decoders skip
+            // unknown characters, and skipping padding changes nothing.
+            |_, t| Ok(replace_at(&t, 10, "é").into_bytes()),
         ),
         edit(43, A, &["LenientBase64"], "base64 without padding", |t| {
             t.trim_end_matches('=').to_owned()
