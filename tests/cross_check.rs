@@ -10,6 +10,10 @@
 //! `node` and `openssl` are required: without them these tests fail (CI
 //! installs both, see `.ci/`).
 
+// Test code: clippy.toml allows these inside #[test] functions, and the
+// helpers of this test crate get the same allowance.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,10 +45,12 @@ fn tool_missing(tool: &str, e: &std::io::Error) -> ! {
     )
 }
 
-/// (scheme, tcId) -> [(implementation, accepted, reason)], and the
-/// canonical-JSON answers.
+/// (implementation, accepted, reason)
+type Verdict = (String, bool, String);
+
+/// (scheme, tcId) -> verdicts, and the canonical-JSON answers.
 struct NodeReport {
-    verdicts: BTreeMap<(String, u32), Vec<(String, bool, String)>>,
+    verdicts: BTreeMap<(String, u32), Vec<Verdict>>,
     canonical: BTreeMap<(String, u32), bool>,
 }
 

@@ -8,6 +8,10 @@
 //! - `<scheme>::tc<id>_<comment>`: one trial per vector: the library's
 //!   verifier agrees with `result` (`acceptable`: either verdict).
 
+// Test code: clippy.toml allows these inside #[test] functions, and the
+// helpers of this test crate get the same allowance.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
