@@ -208,6 +208,15 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                     ),
                 });
             }
+            // serde's derived `Deserialize` also accepts a JSON array in
+            // field order (`[event, signature]`); the envelope is an object.
+            let first = d.body.iter().find(|b| !b.is_ascii_whitespace());
+            if first != Some(&b'{') {
+                return Err(Rejection::Malformed {
+                    what: "body",
+                    why: "the envelope must be a JSON object".into(),
+                });
+            }
             let env: Envelope<'_> =
                 serde_json::from_slice(&d.body).map_err(|e| Rejection::Malformed {
                     what: "body",
