@@ -455,8 +455,24 @@ impl Gen {
         }
     }
 
+    /// Event type `ty` of this scheme. The list is pinned here, not read
+    /// from [`crate::scheme::Scheme::event_types`], so that editing a scheme description
+    /// can never silently change a published vector.
     fn type_name(&self, ty: usize) -> &'static str {
-        self.scheme.event_types.get(ty).copied().unwrap_or("")
+        let pinned: &[&'static str] = match self.id {
+            SchemeId::Blockmark => &["issued_certificate.created", "issued_certificate.updated"],
+            SchemeId::Certifylize => &[
+                "edu.credential.issued",
+                "edu.credential.updated",
+                "edu.credential.revoked",
+                "edu.api_key.created",
+                "edu.api_key.revoked",
+            ],
+            SchemeId::Smartasset => &["smartAssetContract.Hydrated", "Transfer"],
+            SchemeId::Cometh => &["ORDER_LISTED", "ORDER_CANCELLED", "ORDER_FILLED"],
+            _ => &[],
+        };
+        pinned.get(ty).copied().unwrap_or("")
     }
 
     /// The standard event of test `tc`, documented type `ty`, with `extra`
