@@ -20,7 +20,10 @@ fn full_run(c: &mut Criterion) {
                         cfg.selection.exclude.push(".rotation.".into());
                     }))
                     .expect("run");
-                assert!(report.results.iter().all(|r| r.outcome == hookspec::runner::Outcome::Pass));
+                assert!(report
+                    .results
+                    .iter()
+                    .all(|r| r.outcome == hookspec::runner::Outcome::Pass));
                 report
             })
         });

@@ -50,6 +50,12 @@ enum Command {
     Serve(ServeArgs),
     /// Run the conformance suite against a receiver URL.
     Run(RunArgs),
+    /// (Re)generate the portable test vectors into a directory.
+    Vectors {
+        /// Where to write `<scheme>.json`.
+        #[arg(long, default_value = "vectors")]
+        dir: PathBuf,
+    },
     /// Run the suite against an in-process reference receiver: no setup.
     Demo {
         /// Scheme id, or `all`.
@@ -278,6 +284,12 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Serve(args) => serve(args),
         Command::Run(args) => run(args),
         Command::Demo { scheme, format } => demo(&scheme, format),
+        Command::Vectors { dir } => {
+            for p in hookspec::vectors::write_all(&dir)? {
+                println!("{}", p.display());
+            }
+            Ok(0)
+        }
     }
 }
 
