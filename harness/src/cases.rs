@@ -162,6 +162,8 @@ pub enum Build {
     Reserialized,
     /// The proof computed over another URL.
     OtherUrl(UrlEdit),
+    /// A valid delivery posted to (and signed for) an edited URL.
+    ValidAtUrl(UrlEdit),
     /// Signed at `now + offset` seconds.
     Timestamp(i64),
     /// Signed in milliseconds instead of seconds.
@@ -367,6 +369,16 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
                 event_type: Some(t),
                 placement: KeyPlacement::Header,
             },
+            Expect::Accept,
+        );
+    }
+    if scheme.message == Message::TimestampUrlBody {
+        c.single(
+            Family::Accept,
+            "url-with-query",
+            Level::Must,
+            "a valid delivery to the webhook URL with a query is accepted (the signed URL includes the query)",
+            B::ValidAtUrl(UrlEdit::Query),
             Expect::Accept,
         );
     }
@@ -884,6 +896,11 @@ impl BuildContext<'_> {
                     .map_err(|e| Error::Config(format!("re-serialization: {e}")))?;
                 let enc = self.encoded(self.key, &re)?;
                 place(&p, &enc)?
+            }
+            Build::ValidAtUrl(edit) => {
+                let mut p = p.clone();
+                p.url = edit_url(self.url, *edit)?;
+                sign::sign(s, self.key, &p)?
             }
             Build::OtherUrl(edit) => {
                 let mut other = p.clone();

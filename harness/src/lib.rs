@@ -34,6 +34,7 @@ pub mod runner;
 pub mod scheme;
 pub mod sign;
 pub mod target;
+pub mod testing;
 pub mod vectors;
 pub mod verify;
 

@@ -222,3 +222,149 @@ impl Target for HttpTarget {
         &self.url
     }
 }
+
+/// A receiver linked into the test binary: any `tower::Service` over
+/// `http` types (an `axum::Router`, a hyper service), called in-process
+/// with no socket. Same cases, same report as [`HttpTarget`].
+#[derive(Debug, Clone)]
+pub struct ServiceTarget<S> {
+    service: S,
+    url: String,
+    timeout: Duration,
+}
+
+impl<S> ServiceTarget<S> {
+    /// Deliveries are addressed (and, for schemes that sign the URL,
+    /// signed) to `url`, e.g. `http://receiver.test/webhooks`; the request
+    /// carries its path and query and a `Host` header with its authority.
+    pub fn new(service: S, url: &str, timeout: Duration) -> Result<Self, Error> {
+        url::Url::parse(url)
+            .map_err(|e| Error::Config(format!("`{url}` is not a valid URL: {e}")))?;
+        Ok(ServiceTarget {
+            service,
+            url: url.to_owned(),
+            timeout,
+        })
+    }
+
+    /// The same service addressed at another URL (e.g. its effects route).
+    pub fn at(&self, url: &str) -> Result<Self, Error>
+    where
+        S: Clone,
+    {
+        ServiceTarget::new(self.service.clone(), url, self.timeout)
+    }
+}
+
+/// Builds the `http::Request` a server would see for `d`.
+pub fn http_request<B: From<bytes::Bytes>>(
+    d: &Delivery,
+) -> Result<http::Request<B>, TransportError> {
+    let url = url::Url::parse(&d.url)
+        .map_err(|e| TransportError::Build(format!("URL `{}`: {e}", d.url)))?;
+    let mut path = url.path().to_owned();
+    if let Some(q) = url.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    let mut builder = http::Request::builder()
+        .method(d.method.as_bytes())
+        .uri(path);
+    if let Some(host) = url.host_str() {
+        let authority = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_owned(),
+        };
+        builder = builder.header(http::header::HOST, authority);
+    }
+    let mut req = builder
+        .body(B::from(bytes::Bytes::from(d.body.clone())))
+        .map_err(|e| TransportError::Build(e.to_string()))?;
+    for (name, value) in &d.headers {
+        let n = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| TransportError::Build(format!("header name `{name}`: {e}")))?;
+        let v = http::HeaderValue::from_bytes(value)
+            .map_err(|e| TransportError::Build(format!("value of `{name}`: {e}")))?;
+        req.headers_mut().append(n, v);
+    }
+    Ok(req)
+}
+
+/// The body type of linked services: an `axum::Router` takes and returns
+/// it; wrap other services with `map_request`/`map_response` (e.g.
+/// `axum::body::Body::new(full)`).
+pub type LinkedBody = axum::body::Body;
+
+impl<S> Target for ServiceTarget<S>
+where
+    S: tower::Service<http::Request<LinkedBody>, Response = http::Response<LinkedBody>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send,
+    S::Error: std::fmt::Display,
+{
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a> {
+        Box::pin(async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let req = http_request::<LinkedBody>(delivery)?;
+            let started = Instant::now();
+            let timeout_ms = u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX);
+            let call = async {
+                let resp = self
+                    .service
+                    .clone()
+                    .oneshot(req)
+                    .await
+                    .map_err(|e| TransportError::Connection(format!("service error: {e}")))?;
+                let (parts, body) = resp.into_parts();
+                // Read at most MAX_RESPONSE_BODY + 1 bytes; never the whole
+                // of an endless body.
+                let mut body = std::pin::pin!(body);
+                let mut buf = Vec::new();
+                let mut truncated = false;
+                while let Some(frame) = body.frame().await {
+                    let frame = frame
+                        .map_err(|e| TransportError::Connection(format!("response body: {e}")))?;
+                    if let Ok(mut data) = frame.into_data() {
+                        use bytes::Buf;
+                        while data.has_remaining() {
+                            let chunk = data.chunk();
+                            let room = MAX_RESPONSE_BODY.saturating_sub(buf.len());
+                            let take = chunk.len().min(room);
+                            buf.extend_from_slice(chunk.get(..take).unwrap_or_default());
+                            if take < chunk.len() {
+                                truncated = true;
+                                break;
+                            }
+                            let n = chunk.len();
+                            data.advance(n);
+                        }
+                        if truncated {
+                            break;
+                        }
+                    }
+                }
+                Ok(Response {
+                    status: parts.status.as_u16(),
+                    location: parts
+                        .headers
+                        .get(http::header::LOCATION)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                    body: buf,
+                    body_truncated: truncated,
+                    latency: started.elapsed(),
+                })
+            };
+            tokio::time::timeout(self.timeout, call)
+                .await
+                .unwrap_or(Err(TransportError::Timeout(timeout_ms)))
+        })
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+}

@@ -1,0 +1,527 @@
+//! `cargo test` integration: the conformance cases as individual tests.
+//!
+//! Two ways, one runner:
+//!
+//! - **Linked**: your receiver (any `tower::Service` over `http` types, an
+//!   `axum::Router` typically) is called in-process, no socket.
+//! - **External URL**: with `HOOKSPEC_URL` (and `HOOKSPEC_SCHEME`,
+//!   `HOOKSPEC_SECRET`, optionally `HOOKSPEC_EFFECTS_URL`,
+//!   `HOOKSPEC_KEY_SERVER_ADDR`, `HOOKSPEC_STRICT=1`) set, the same cases run
+//!   against a receiver over HTTP; without them the test shows as ignored,
+//!   named after the variables to set.
+//!
+//! The recipe, in your crate's `Cargo.toml`:
+//!
+//! ```toml
+//! [[test]]
+//! name = "webhook_conformance"
+//! harness = false
+//! ```
+//!
+//! and `tests/webhook_conformance.rs`:
+//!
+//! ```no_run
+//! use hookspec::testing::Suite;
+//! use hookspec::SchemeId;
+//!
+//! # fn my_router(_secret: &[u8]) -> axum::Router { axum::Router::new() }
+//! fn main() {
+//!     let linked = Suite::linked(SchemeId::Certifylize, |env| my_router(env.secret()))
+//!         .secret("test-secret")
+//!         .effects_path("/_effects")
+//!         .strict(true);
+//!     hookspec::testing::main(vec![linked, Suite::from_env()]);
+//! }
+//! ```
+//!
+//! `cargo test --test webhook_conformance` then lists every case id as a
+//! test (`cargo test --test webhook_conformance -- reject` filters), and a
+//! failure prints what the receiver did and what it should have done.
+//! The whole suite runs once, on the first test that needs it.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+use crate::cases::Action;
+use crate::keyserver::{self, PublishedKeys};
+use crate::runner::{Outcome, RunConfig, RunReport, Runner};
+use crate::scheme::{CredentialKind, SchemeId};
+use crate::target::{HttpTarget, LinkedBody, ServiceTarget, Target, TlsOptions};
+use crate::Error;
+
+/// The URL linked deliveries are addressed to (never contacted).
+pub const LINKED_BASE: &str = "http://receiver.test";
+
+/// What a linked service is built with.
+#[derive(Debug, Clone)]
+pub struct LinkedEnv {
+    secret: Vec<u8>,
+    key_server_url: Option<String>,
+    timeout: Duration,
+}
+
+impl LinkedEnv {
+    /// The shared secret the receiver must use (shared-secret schemes).
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
+    }
+
+    /// The provider key server the receiver must fetch keys from
+    /// (`smartasset`, `cometh`): a loopback URL started for the run.
+    pub fn key_server_url(&self) -> Option<&str> {
+        self.key_server_url.as_deref()
+    }
+}
+
+type Built = (Box<dyn Target>, Option<Box<dyn Target>>);
+type Configure = Box<dyn FnOnce(&mut RunConfig) + Send>;
+type Builder = Box<dyn FnOnce(&LinkedEnv) -> Result<Built, Error> + Send>;
+
+enum Transport {
+    Linked {
+        build: Builder,
+        effects_path: Option<String>,
+    },
+    Url {
+        url: String,
+        effects_url: Option<String>,
+        key_server_addr: Option<std::net::SocketAddr>,
+    },
+    /// Not configured: every test is shown as ignored, with this reason.
+    Ignored(String),
+    /// Misconfigured: one failing test with this message.
+    Invalid(String),
+}
+
+/// One scheme's conformance cases against one receiver, as tests.
+pub struct Suite {
+    label: &'static str,
+    scheme: Option<SchemeId>,
+    secret: Option<Vec<u8>>,
+    strict: bool,
+    path: String,
+    transport: Transport,
+    configure: Vec<Configure>,
+}
+
+impl std::fmt::Debug for Suite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suite")
+            .field("scheme", &self.scheme)
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Suite {
+    /// A receiver linked in-process: `make` builds it (e.g. an
+    /// `axum::Router`) from the secret and key-server URL it must use.
+    pub fn linked<S>(scheme: SchemeId, make: impl FnOnce(&LinkedEnv) -> S + Send + 'static) -> Self
+    where
+        S: tower::Service<http::Request<LinkedBody>, Response = http::Response<LinkedBody>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send,
+        S::Error: std::fmt::Display,
+    {
+        let path = format!("/webhooks/{scheme}");
+        let build: Builder = Box::new(move |env: &LinkedEnv| {
+            let service = make(env);
+            let target = ServiceTarget::new(service, &format!("{LINKED_BASE}/"), env.timeout)?;
+            Ok((Box::new(target) as Box<dyn Target>, None))
+        });
+        Suite {
+            label: "",
+            scheme: Some(scheme),
+            secret: None,
+            strict: false,
+            path,
+            transport: Transport::Linked {
+                build,
+                effects_path: None,
+            },
+            configure: Vec::new(),
+        }
+    }
+
+    /// A receiver at `url`.
+    pub fn url(scheme: SchemeId, url: impl Into<String>) -> Self {
+        Suite {
+            label: "",
+            scheme: Some(scheme),
+            secret: None,
+            strict: false,
+            path: String::new(),
+            transport: Transport::Url {
+                url: url.into(),
+                effects_url: None,
+                key_server_addr: None,
+            },
+            configure: Vec::new(),
+        }
+    }
+
+    /// The receiver named by `HOOKSPEC_URL`, `HOOKSPEC_SCHEME`,
+    /// `HOOKSPEC_SECRET`, `HOOKSPEC_EFFECTS_URL`, `HOOKSPEC_KEY_SERVER_ADDR`
+    /// and `HOOKSPEC_STRICT`; ignored (with a message) when `HOOKSPEC_URL`
+    /// is not set.
+    pub fn from_env() -> Self {
+        Suite::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// [`Suite::from_env`] with another source of variables.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let ignored = |why: String| Suite {
+            label: "external::",
+            scheme: None,
+            secret: None,
+            strict: false,
+            path: String::new(),
+            transport: Transport::Ignored(why),
+            configure: Vec::new(),
+        };
+        let Some(url) = var("HOOKSPEC_URL") else {
+            return ignored(
+                "set HOOKSPEC_URL, HOOKSPEC_SCHEME and HOOKSPEC_SECRET (optionally HOOKSPEC_EFFECTS_URL, HOOKSPEC_KEY_SERVER_ADDR, HOOKSPEC_STRICT=1) to run against an external receiver".into(),
+            );
+        };
+        let invalid = |why: String| Suite {
+            transport: Transport::Invalid(why),
+            ..ignored(String::new())
+        };
+        let scheme = match var("HOOKSPEC_SCHEME").map(|s| s.parse::<SchemeId>()) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => return invalid(format!("HOOKSPEC_SCHEME: {e}")),
+            None => return invalid("HOOKSPEC_URL is set but HOOKSPEC_SCHEME is not".into()),
+        };
+        let key_server_addr = match var("HOOKSPEC_KEY_SERVER_ADDR").map(|a| a.parse()) {
+            Some(Ok(a)) => Some(a),
+            Some(Err(e)) => return invalid(format!("HOOKSPEC_KEY_SERVER_ADDR: {e}")),
+            None => None,
+        };
+        let mut suite = Suite::url(scheme, url);
+        suite.label = "external::";
+        suite.secret = var("HOOKSPEC_SECRET").map(String::into_bytes);
+        suite.strict = var("HOOKSPEC_STRICT").is_some_and(|v| v == "1" || v == "true");
+        if let Transport::Url {
+            effects_url,
+            key_server_addr: ks,
+            ..
+        } = &mut suite.transport
+        {
+            *effects_url = var("HOOKSPEC_EFFECTS_URL");
+            *ks = key_server_addr;
+        }
+        suite
+    }
+
+    /// The shared secret (HMAC and API-key schemes).
+    pub fn secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// SHOULD failures fail their tests too.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Linked: the path of the webhook route (default `/webhooks/<scheme>`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Linked: the path of the effects oracle in the same service.
+    /// URL: the oracle's URL.
+    pub fn effects_path(mut self, p: impl Into<String>) -> Self {
+        let p = p.into();
+        match &mut self.transport {
+            Transport::Linked { effects_path, .. } => *effects_path = Some(p),
+            Transport::Url { effects_url, .. } => *effects_url = Some(p),
+            _ => {}
+        }
+        self
+    }
+
+    /// Adjusts the run (timeouts, selection, rotation window, …).
+    pub fn configure(mut self, f: impl FnOnce(&mut RunConfig) + Send + 'static) -> Self {
+        self.configure.push(Box::new(f));
+        self
+    }
+
+    fn run_config(&mut self) -> Result<RunConfig, Error> {
+        let scheme = self
+            .scheme
+            .ok_or_else(|| Error::Config("no scheme".into()))?;
+        let secret = match (&self.secret, scheme.scheme().credential) {
+            (Some(s), _) => Some(s.clone()),
+            (None, CredentialKind::SharedSecret) => return Err(Error::Config(format!(
+                "scheme `{scheme}` needs the receiver's secret (Suite::secret or HOOKSPEC_SECRET)"
+            ))),
+            (None, _) => None,
+        };
+        let mut config = RunConfig::new(scheme, secret)?;
+        for f in self.configure.drain(..) {
+            f(&mut config);
+        }
+        Ok(config)
+    }
+
+    /// Runs the whole suite now and returns the report (what the tests of
+    /// [`Suite::trials`] are judged from).
+    pub fn run_blocking(mut self) -> Result<RunReport, Error> {
+        let config = self.run_config()?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Server(format!("runtime: {e}")))?;
+        let transport = std::mem::replace(&mut self.transport, Transport::Ignored(String::new()));
+        let path = self.path.clone();
+        rt.block_on(async move {
+            let asymmetric = config.scheme.scheme().credential != CredentialKind::SharedSecret;
+            match transport {
+                Transport::Linked {
+                    build,
+                    effects_path,
+                } => {
+                    let ks = if asymmetric {
+                        Some(
+                            keyserver::start(
+                                crate::demo::loopback_any(),
+                                PublishedKeys::from_signing_keys(std::slice::from_ref(&config.key)),
+                            )
+                            .await?,
+                        )
+                    } else {
+                        None
+                    };
+                    let env = LinkedEnv {
+                        secret: match &config.key {
+                            crate::keys::SigningKey::Secret(s) => s.clone(),
+                            _ => Vec::new(),
+                        },
+                        key_server_url: ks.as_ref().map(keyserver::KeyServerHandle::base_url),
+                        timeout: config.timeout,
+                    };
+                    let (base, _) = build(&env)?;
+                    let target = Retarget::new(base, &format!("{LINKED_BASE}{path}"));
+                    let effects = effects_path
+                        .map(|p| Retarget::new_shared(&target, &format!("{LINKED_BASE}{p}")));
+                    let mut runner = Runner::new(&config, &target);
+                    if let Some(e) = &effects {
+                        runner = runner.with_effects(e);
+                    }
+                    if let Some(k) = &ks {
+                        runner = runner.with_key_server(k.state().as_ref());
+                    }
+                    Ok(runner.run().await)
+                }
+                Transport::Url {
+                    url,
+                    effects_url,
+                    key_server_addr,
+                } => {
+                    let target = HttpTarget::new(&url, config.timeout, &TlsOptions::default())?;
+                    let effects = match effects_url {
+                        Some(u) => {
+                            Some(HttpTarget::new(&u, config.timeout, &TlsOptions::default())?)
+                        }
+                        None => None,
+                    };
+                    let ks = match key_server_addr {
+                        Some(addr) if asymmetric => Some(
+                            keyserver::start(
+                                addr,
+                                PublishedKeys::from_signing_keys(std::slice::from_ref(&config.key)),
+                            )
+                            .await?,
+                        ),
+                        _ => None,
+                    };
+                    let mut runner = Runner::new(&config, &target);
+                    if let Some(e) = &effects {
+                        runner = runner.with_effects(e);
+                    }
+                    if let Some(k) = &ks {
+                        runner = runner.with_key_server(k.state().as_ref());
+                    }
+                    Ok(runner.run().await)
+                }
+                Transport::Ignored(why) | Transport::Invalid(why) => Err(Error::Config(why)),
+            }
+        })
+    }
+
+    /// The cases as `libtest-mimic` trials, one per case id.
+    pub fn trials(mut self) -> Vec<Trial> {
+        match &self.transport {
+            Transport::Ignored(why) => {
+                eprintln!("hookspec: external receiver tests ignored: {why}");
+                return vec![Trial::test(
+                    format!("hookspec::external_receiver ({why})"),
+                    || Ok(()),
+                )
+                .with_ignored_flag(true)];
+            }
+            Transport::Invalid(why) => {
+                let why = why.clone();
+                return vec![Trial::test(
+                    format!("{}hookspec::configuration", self.label),
+                    move || Err(why.clone().into()),
+                )];
+            }
+            _ => {}
+        }
+        let config = match self.run_config() {
+            Ok(c) => c,
+            Err(e) => {
+                let msg = e.to_string();
+                return vec![Trial::test(
+                    format!("{}hookspec::configuration", self.label),
+                    move || Err(msg.clone().into()),
+                )];
+            }
+        };
+        let has_oracle = match &self.transport {
+            Transport::Linked { effects_path, .. } => effects_path.is_some(),
+            Transport::Url { effects_url, .. } => effects_url.is_some(),
+            _ => false,
+        };
+        let has_keys = match &self.transport {
+            Transport::Linked { .. } => true,
+            Transport::Url {
+                key_server_addr, ..
+            } => key_server_addr.is_some(),
+            _ => false,
+        };
+        let strict = self.strict;
+        let label = self.label;
+        let cases = config.cases();
+        // Restore the configuration steps consumed by run_config: the run
+        // happens later, in the first trial.
+        let config_for_run = config.clone();
+        self.configure = vec![Box::new(move |c: &mut RunConfig| *c = config_for_run)];
+        let shared = Arc::new(Shared {
+            suite: Mutex::new(Some(self)),
+            report: OnceLock::new(),
+        });
+        cases
+            .into_iter()
+            .map(|case| {
+                let needs = match case.action {
+                    Action::Duplicate { .. } | Action::LowerBlockIgnored if !has_oracle => {
+                        Some("needs the effects oracle")
+                    }
+                    Action::Rotation(_) if !has_keys => Some("needs the key server"),
+                    _ => None,
+                };
+                let id = case.id.clone();
+                let shared = shared.clone();
+                let trial = Trial::test(format!("{label}{}", case.id), move || {
+                    shared.judge(&id, strict)
+                });
+                match needs {
+                    Some(why) => trial.with_ignored_flag(true).with_kind(why),
+                    None => trial.with_kind(case.level.as_str()),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A target that sends through another one, addressed at another URL.
+struct Retarget {
+    inner: Arc<dyn Target>,
+    url: String,
+}
+
+impl Retarget {
+    fn new(inner: Box<dyn Target>, url: &str) -> Self {
+        Retarget {
+            inner: Arc::from(inner),
+            url: url.to_owned(),
+        }
+    }
+
+    fn new_shared(other: &Retarget, url: &str) -> Self {
+        Retarget {
+            inner: other.inner.clone(),
+            url: url.to_owned(),
+        }
+    }
+}
+
+impl Target for Retarget {
+    fn send<'a>(&'a self, delivery: &'a crate::Delivery) -> crate::target::SendFuture<'a> {
+        self.inner.send(delivery)
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+struct Shared {
+    suite: Mutex<Option<Suite>>,
+    report: OnceLock<Result<RunReport, String>>,
+}
+
+impl Shared {
+    fn judge(&self, id: &str, strict: bool) -> Result<(), Failed> {
+        let report = self.report.get_or_init(|| {
+            let suite = self.suite.lock().map_err(|_| "poisoned".to_owned())?.take();
+            match suite {
+                Some(s) => s.run_blocking().map_err(|e| e.to_string()),
+                None => Err("the suite already ran".into()),
+            }
+        });
+        let report = report
+            .as_ref()
+            .map_err(|e| format!("hookspec could not run: {e}"))?;
+        if let Some(why) = &report.unreachable {
+            return Err(format!("the receiver could not be reached: {why}").into());
+        }
+        let Some(r) = report.results.iter().find(|r| r.case.id == id) else {
+            return Err(format!("case {id} did not run").into());
+        };
+        let explain = || {
+            let mut s = format!("{}\n  case: {}\n", r.detail, r.case.title);
+            for c in r.checks.iter().filter(|c| c.passed == Some(false)) {
+                s.push_str(&format!(
+                    "  expect [{}]: {}\n  actual [{}]: {}\n",
+                    c.part.as_str(),
+                    c.expected,
+                    c.part.as_str(),
+                    c.actual
+                ));
+            }
+            s.push_str(&format!("  ref: {}", r.case.reference));
+            s
+        };
+        match r.outcome {
+            Outcome::Pass => Ok(()),
+            Outcome::Fail => Err(explain().into()),
+            Outcome::Warn if strict => Err(format!("(SHOULD, strict) {}", explain()).into()),
+            Outcome::Warn => {
+                eprintln!("warning: {id} (SHOULD): {}", r.detail);
+                Ok(())
+            }
+            Outcome::Skip => Err(format!("could not be checked: {}", r.detail).into()),
+        }
+    }
+}
+
+/// Runs the suites' trials as the test binary's `main` (a `[[test]]`
+/// target with `harness = false`) and exits with the test result.
+pub fn main(suites: Vec<Suite>) -> ! {
+    let args = Arguments::from_args();
+    let trials: Vec<Trial> = suites.into_iter().flat_map(Suite::trials).collect();
+    libtest_mimic::run(&args, trials).exit()
+}

@@ -1,0 +1,100 @@
+//! `hookspec::testing` as a user's test crate drives it: the external
+//! receiver variables (set, missing, wrong) and the linked recipe.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use std::collections::HashMap;
+
+use hookspec::demo::start_reference;
+use hookspec::keys::test_keys::TEST_SECRET;
+use hookspec::runner::Outcome;
+use hookspec::testing::Suite;
+use hookspec::SchemeId;
+
+fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+#[test]
+fn without_the_variables_the_external_suite_is_ignored_with_a_message() {
+    let trials = Suite::from_vars(vars(&[])).trials();
+    assert_eq!(trials.len(), 1);
+    assert!(trials[0].has_ignored_flag());
+    let name = trials[0].name();
+    for v in ["HOOKSPEC_URL", "HOOKSPEC_SCHEME", "HOOKSPEC_SECRET"] {
+        assert!(name.contains(v), "{name}");
+    }
+}
+
+#[test]
+fn a_half_configured_external_suite_fails_loudly() {
+    let trials = Suite::from_vars(vars(&[("HOOKSPEC_URL", "http://127.0.0.1:9/")])).trials();
+    assert_eq!(trials.len(), 1);
+    assert!(!trials[0].has_ignored_flag());
+    assert_eq!(trials[0].name(), "external::hookspec::configuration");
+    let trials = Suite::from_vars(vars(&[
+        ("HOOKSPEC_URL", "http://127.0.0.1:9/"),
+        ("HOOKSPEC_SCHEME", "certifylize"),
+    ]))
+    .trials();
+    assert_eq!(trials[0].name(), "external::hookspec::configuration");
+}
+
+#[test]
+fn the_external_suite_runs_against_a_url_and_names_each_case() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let local = rt
+        .block_on(start_reference(
+            SchemeId::BlinkSignature,
+            TEST_SECRET.as_bytes(),
+            &[],
+        ))
+        .unwrap();
+    let env = vars(&[
+        ("HOOKSPEC_URL", &local.webhook_url),
+        ("HOOKSPEC_SCHEME", "blink-signature"),
+        ("HOOKSPEC_SECRET", TEST_SECRET),
+        ("HOOKSPEC_EFFECTS_URL", &local.effects_url),
+    ]);
+    let trials = Suite::from_vars(&env).trials();
+    assert!(trials.len() > 30);
+    assert!(trials
+        .iter()
+        .all(|t| t.name().starts_with("external::blink-signature.")));
+    assert!(trials.iter().all(|t| !t.has_ignored_flag()));
+    let report = Suite::from_vars(&env).run_blocking().unwrap();
+    let bad: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome != Outcome::Pass)
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    drop(local);
+}
+
+#[test]
+fn cases_that_need_an_oracle_are_ignored_without_one() {
+    let trials = Suite::linked(SchemeId::Certifylize, |_| axum::Router::new())
+        .secret("s")
+        .trials();
+    let dup = trials
+        .iter()
+        .find(|t| t.name() == "certifylize.idempotency.duplicate-processed-once")
+        .unwrap();
+    assert!(dup.has_ignored_flag());
+    assert_eq!(dup.kind(), "needs the effects oracle");
+    let plain = trials
+        .iter()
+        .find(|t| t.name() == "certifylize.accept.plain")
+        .unwrap();
+    assert!(!plain.has_ignored_flag());
+}
