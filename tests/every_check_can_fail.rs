@@ -130,7 +130,7 @@ async fn accepts_everything() {
 }
 
 #[tokio::test]
-async fn server_error_on_missing_signature_header() {
+async fn server_error_on_missing_or_non_ascii_signature_header() {
     let d = Defect::ErrorOnMissingHeader;
     let report = support::run(&support::config(SchemeId::Certifylize), d).await;
     assert_defect(
@@ -138,6 +138,7 @@ async fn server_error_on_missing_signature_header() {
         d,
         &[
             ("reject.missing-proof", Fail),
+            ("reject.non-ascii-proof", Fail),
             ("status.missing-proof", Warn),
             ("reject.empty-proof", Pass),
             ("status.invalid-proof", Pass),
@@ -509,6 +510,83 @@ async fn redirects_valid_deliveries() {
     );
     assert_family(&report, "accept", Fail);
     assert!(detail(&report, "accept.plain").contains("redirect"));
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
+#[tokio::test]
+async fn server_error_on_a_body_that_is_not_json() {
+    let d = Defect::ErrorOnNonJson;
+    let report = support::run(&support::config(SchemeId::Certifylize), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[
+            ("robustness.non-json-body", Fail),
+            ("robustness.non-utf8-body", Fail),
+            ("robustness.wrong-content-type", Pass),
+        ],
+        &["robustness"],
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
+#[tokio::test]
+async fn server_error_on_another_content_type() {
+    let d = Defect::ErrorOnOtherContentType;
+    let report = support::run(&support::config(SchemeId::Cometh), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[("robustness.wrong-content-type", Fail)],
+        &["robustness"],
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
+#[tokio::test]
+async fn server_error_on_other_methods() {
+    let d = Defect::ErrorOnOtherMethods;
+    let report = support::run(&support::config(SchemeId::BlinkSignature), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[
+            ("robustness.method-get", Fail),
+            ("robustness.method-put", Fail),
+        ],
+        &["robustness"],
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
+#[tokio::test]
+async fn server_error_instead_of_413() {
+    let d = Defect::ErrorOnLargeBody;
+    let report = support::run(&support::config(SchemeId::Blockmark), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[("robustness.body-1mib", Fail), ("accept.body-64kib", Pass)],
+        &["robustness"],
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
+/// Sequential duplicates are caught by a naive check-then-insert; only the
+/// concurrent case shows the race.
+#[tokio::test]
+async fn racy_deduplication() {
+    let d = Defect::DedupeRace;
+    let report = support::run(&support::config(SchemeId::Smartasset), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[
+            ("idempotency.duplicate-processed-once", Pass),
+            ("idempotency.concurrent-duplicates", Fail),
+        ],
+        &["idempotency"],
+    );
     assert_eq!(exit_codes(&report), (1, 1));
 }
 

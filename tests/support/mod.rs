@@ -20,9 +20,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get};
 use axum::Router;
 use hookspec::keys::test_keys::TEST_SECRET;
 use hookspec::keyserver::{self, KeyServerHandle, PublishedKeys};
@@ -43,8 +43,22 @@ pub enum Defect {
     None,
     /// Never verifies anything.
     AcceptsEverything,
-    /// `headers.get(SIG).unwrap()`: a missing signature header is a 500.
+    /// `headers.get(SIG).unwrap().to_str().unwrap()`: a missing or
+    /// non-ASCII signature header is a 500.
     ErrorOnMissingHeader,
+    /// `serde_json::from_slice(body).unwrap()` after verifying: a validly
+    /// signed body that is not JSON is a 500.
+    ErrorOnNonJson,
+    /// Anything but `Content-Type: application/json` is a 500 (the body
+    /// parser left nothing to read).
+    ErrorOnOtherContentType,
+    /// A catch-all route whose non-POST branch is a 500.
+    ErrorOnOtherMethods,
+    /// A body limit whose error is mapped to 500 instead of 413.
+    ErrorOnLargeBody,
+    /// Check-then-insert deduplication with an `await` in between (a
+    /// database round trip): concurrent copies are all processed.
+    DedupeRace,
     /// Verifies `serde_json::to_vec(&serde_json::from_slice::<Value>(body))`
     /// instead of the raw body (sorted keys, no whitespace).
     VerifiesReserializedJson,
@@ -252,6 +266,14 @@ impl App {
                     Err(Refusal::Missing) if self.defect == Defect::ErrorOnMissingHeader => {
                         return Err(Refusal::Crash)
                     }
+                    Err(Refusal::Invalid)
+                        if self.defect == Defect::ErrorOnMissingHeader
+                            && headers
+                                .get("x-certifylize-signature")
+                                .is_some_and(|v| v.to_str().is_err()) =>
+                    {
+                        return Err(Refusal::Crash)
+                    }
                     other => other?,
                 };
                 let sig = if self.defect == Defect::IgnoresPrefix {
@@ -418,9 +440,18 @@ impl App {
 
     /// Records an event unless it is a duplicate or out of order; returns
     /// whether it was processed.
-    fn process(&self, id: &str, json: &Value) -> bool {
+    async fn process(&self, id: &str, json: &Value) -> bool {
+        let racy = self.defect == Defect::DedupeRace;
+        if racy {
+            let seen = self.effects.lock().unwrap().seen.contains(id);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            if seen {
+                return false;
+            }
+        }
         let mut fx = self.effects.lock().unwrap();
-        if fx.seen.contains(id) && self.defect != Defect::NoDedupe {
+        let dedupe = !racy && self.defect != Defect::NoDedupe;
+        if dedupe && fx.seen.contains(id) {
             return false;
         }
         if self.scheme == SchemeId::Smartasset && self.defect != Defect::IgnoresBlockOrdering {
@@ -462,10 +493,35 @@ fn plain(status: StatusCode, text: impl Into<String>) -> Response {
 
 async fn webhook(
     State(app): State<Arc<App>>,
+    method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if method != Method::POST {
+        return if app.defect == Defect::ErrorOnOtherMethods {
+            plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "TypeError: body is undefined",
+            )
+        } else {
+            plain(StatusCode::METHOD_NOT_ALLOWED, "POST only")
+        };
+    }
+    if app.defect == Defect::ErrorOnLargeBody && body.len() > 512 * 1024 {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "PayloadTooLargeError");
+    }
+    if app.defect == Defect::ErrorOnOtherContentType
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            != Some("application/json")
+    {
+        return plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "TypeError: body is empty",
+        );
+    }
     // The echo handshake answered before the token is checked (the bug).
     if app.defect == Defect::EchoWithoutToken {
         if let Some(nonce) = echo_nonce(app.scheme, &body) {
@@ -484,6 +540,9 @@ async fn webhook(
         }
     }
     let Ok(json) = serde_json::from_slice::<Value>(&body) else {
+        if app.defect == Defect::ErrorOnNonJson {
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "SyntaxError");
+        }
         return plain(StatusCode::BAD_REQUEST, "not JSON");
     };
     if let Some(nonce) = echo_nonce(app.scheme, &body) {
@@ -502,7 +561,7 @@ async fn webhook(
         // A synchronous call to something slow before acknowledging.
         tokio::time::sleep(SLOW).await;
     }
-    app.process(&id, &json);
+    app.process(&id, &json).await;
     if app.defect == Defect::RedirectsValid {
         let mut r = StatusCode::SEE_OTHER.into_response();
         r.headers_mut()
@@ -591,7 +650,7 @@ pub async fn start(config: &RunConfig, defect: Defect) -> Running {
     });
     let router = Router::new()
         .route("/_effects", get(effects))
-        .route("/hooks/{scheme}", post(webhook))
+        .route("/hooks/{scheme}", any(webhook))
         .with_state(app);
     let listener = tokio::net::TcpListener::bind(loopback())
         .await
