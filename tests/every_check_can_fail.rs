@@ -530,6 +530,27 @@ async fn server_error_on_a_body_that_is_not_json() {
     assert_eq!(exit_codes(&report), (1, 1));
 }
 
+/// Parsing before verifying: a forged body that is not JSON (here: the
+/// valid body minus its last byte) crashes the handler instead of getting 4xx.
+#[tokio::test]
+async fn parses_json_before_verifying() {
+    let d = Defect::ParsesJsonFirst;
+    let report = support::run(&support::config(SchemeId::Cometh), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[
+            ("reject.body-truncated", Fail),
+            ("robustness.non-json-body", Fail),
+            ("robustness.non-utf8-body", Fail),
+            ("reject.body-byte-flipped", Pass),
+        ],
+        &["reject", "robustness"],
+    );
+    assert!(detail(&report, "reject.body-truncated").contains("500"));
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
 #[tokio::test]
 async fn server_error_on_another_content_type() {
     let d = Defect::ErrorOnOtherContentType;
@@ -620,4 +641,51 @@ async fn gap_early_exit_signature_comparison() {
         .collect();
     assert!(!timing.is_empty(), "no timing case in the catalogue");
     assert!(timing.iter().any(|r| r.outcome != Pass));
+}
+
+/// Which cases of the covered schemes no defect makes fail: runs every
+/// defect against every covered scheme and prints, per case id, the defects
+/// it catches. Slow (a few minutes on 2 cores); run it when the catalogue
+/// or the defects change: `cargo test --test every_check_can_fail coverage -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow: full defect x scheme matrix; prints the cases no defect makes fail"]
+async fn coverage_every_case_is_failed_by_some_defect() {
+    use std::collections::BTreeMap;
+    let mut uncovered = Vec::new();
+    for scheme in COVERED {
+        let runs = Defect::ALL.iter().skip(1).map(|d| async move {
+            let mut config = support::config(scheme);
+            if *d == Defect::SlowEventType {
+                config.timeout = support::SHORT_TIMEOUT;
+            }
+            (*d, support::run(&config, *d).await)
+        });
+        let reports = futures::future::join_all(runs).await;
+        let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for case in support::config(scheme).cases() {
+            caught.insert(case.id.clone(), Vec::new());
+        }
+        for (d, report) in &reports {
+            for r in report.results.iter().filter(|r| r.outcome != Pass) {
+                caught
+                    .entry(r.case.id.clone())
+                    .or_default()
+                    .push(format!("{d:?}:{}", r.outcome.as_str()));
+            }
+        }
+        for (id, by) in &caught {
+            println!(
+                "{id:60} {}",
+                if by.is_empty() {
+                    "-- never fails --".to_owned()
+                } else {
+                    by.join(" ")
+                }
+            );
+            if by.is_empty() {
+                uncovered.push(id.clone());
+            }
+        }
+    }
+    assert!(uncovered.is_empty(), "no defect fails: {uncovered:#?}");
 }

@@ -49,6 +49,9 @@ pub enum Defect {
     /// `serde_json::from_slice(body).unwrap()` after verifying: a validly
     /// signed body that is not JSON is a 500.
     ErrorOnNonJson,
+    /// `serde_json::from_slice(body).unwrap()` *before* verifying: any body
+    /// that is not JSON, forged or not, is a 500.
+    ParsesJsonFirst,
     /// Anything but `Content-Type: application/json` is a 500 (the body
     /// parser left nothing to read).
     ErrorOnOtherContentType,
@@ -100,6 +103,39 @@ pub enum Defect {
     /// `certifylize`: accepts a missing `sha256=` prefix and any other
     /// `<algorithm>=` prefix (only the hex after `=` is checked).
     IgnoresPrefix,
+}
+
+impl Defect {
+    /// Every defect, [`Defect::None`] first.
+    pub const ALL: [Defect; 27] = [
+        Defect::None,
+        Defect::AcceptsEverything,
+        Defect::ErrorOnMissingHeader,
+        Defect::ErrorOnNonJson,
+        Defect::ParsesJsonFirst,
+        Defect::ErrorOnOtherContentType,
+        Defect::ErrorOnOtherMethods,
+        Defect::ErrorOnLargeBody,
+        Defect::DedupeRace,
+        Defect::VerifiesReserializedJson,
+        Defect::AcceptsSignaturePrefix,
+        Defect::HardCodedEcho,
+        Defect::EchoWithoutToken,
+        Defect::NoDedupe,
+        Defect::ProcessesForgeries,
+        Defect::IgnoresTimestamp,
+        Defect::SignsWithoutUrl,
+        Defect::SignsUrlWithoutQuery,
+        Defect::TrustsFirstKeyOnly,
+        Defect::NeverRefetchesKeys,
+        Defect::KeysNeverExpire,
+        Defect::SlowEventType,
+        Defect::WrongStatusCodes,
+        Defect::IgnoresBlockOrdering,
+        Defect::RedirectsValid,
+        Defect::EarlyExitCompare,
+        Defect::IgnoresPrefix,
+    ];
 }
 
 /// How long [`Defect::SlowEventType`] takes to answer.
@@ -507,6 +543,9 @@ async fn webhook(
         } else {
             plain(StatusCode::METHOD_NOT_ALLOWED, "POST only")
         };
+    }
+    if app.defect == Defect::ParsesJsonFirst && serde_json::from_slice::<Value>(&body).is_err() {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "SyntaxError");
     }
     if app.defect == Defect::ErrorOnLargeBody && body.len() > 512 * 1024 {
         return plain(StatusCode::INTERNAL_SERVER_ERROR, "PayloadTooLargeError");
