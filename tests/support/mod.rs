@@ -88,7 +88,8 @@ pub enum Defect {
     /// Asymmetric schemes: refetches after a mismatch, but never lets
     /// cached keys expire (a removed key stays trusted).
     KeysNeverExpire,
-    /// `certifylize`: `edu.api_key.revoked` calls something slow before answering.
+    /// Calls something slow before answering: `certifylize` for the event
+    /// type `edu.api_key.revoked`, the other schemes for bodies above 32 KiB.
     SlowEventType,
     /// Every rejection is answered 403.
     WrongStatusCodes,
@@ -594,9 +595,13 @@ async fn webhook(
     let Some(id) = app.event_id(&headers, &json) else {
         return plain(StatusCode::BAD_REQUEST, "no event id");
     };
-    if app.defect == Defect::SlowEventType
-        && single(&headers, "x-certifylize-event-type").ok() == Some("edu.api_key.revoked")
-    {
+    let slow = match app.scheme {
+        SchemeId::Certifylize => {
+            single(&headers, "x-certifylize-event-type").ok() == Some("edu.api_key.revoked")
+        }
+        _ => body.len() > 32 * 1024,
+    };
+    if app.defect == Defect::SlowEventType && slow {
         // A synchronous call to something slow before acknowledging.
         tokio::time::sleep(SLOW).await;
     }
