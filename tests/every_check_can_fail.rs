@@ -620,10 +620,17 @@ async fn racy_deduplication() {
 /// still gets a mismatch and refuses it. Needs a valid delivery posted to the
 /// URL with a query appended (proposed: `blink-signature.accept.url-with-query`).
 #[tokio::test]
-#[ignore = "catalogue gap: no valid delivery to a URL with a query (proposed blink-signature.accept.url-with-query)"]
-async fn gap_signs_the_url_without_its_query() {
+async fn signs_the_url_without_its_query_at_a_plain_webhook_url() {
+    // Once a gap: caught since blink-signature.accept.url-with-query posts
+    // a valid delivery to the webhook URL plus a query.
     let d = Defect::SignsUrlWithoutQuery;
     let report = support::run(&support::config(SchemeId::BlinkSignature), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[("accept.url-with-query", Fail)],
+        &["accept", "freshness", "robustness"],
+    );
     assert_eq!(exit_codes(&report).0, 1, "{:?}", not_passed(&report));
 }
 

@@ -261,9 +261,11 @@ impl Suite {
             .ok_or_else(|| Error::Config("no scheme".into()))?;
         let secret = match (&self.secret, scheme.scheme().credential) {
             (Some(s), _) => Some(s.clone()),
-            (None, CredentialKind::SharedSecret) => return Err(Error::Config(format!(
+            (None, CredentialKind::SharedSecret) => {
+                return Err(Error::Config(format!(
                 "scheme `{scheme}` needs the receiver's secret (Suite::secret or HOOKSPEC_SECRET)"
-            ))),
+            )))
+            }
             (None, _) => None,
         };
         let mut config = RunConfig::new(scheme, secret)?;

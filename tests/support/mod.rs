@@ -426,7 +426,6 @@ impl App {
         let mut fetched = false;
         let keys = match cache.cached(expires) {
             Some(k) => k,
-            None if never_refetch => return Err(Refusal::Invalid),
             None => {
                 fetched = true;
                 cache
@@ -685,17 +684,7 @@ pub async fn start(config: &RunConfig, defect: Defect) -> Running {
         }
         _ => (None, None),
     };
-    let app = Arc::new(App {
-        scheme,
-        defect,
-        secret: TEST_SECRET.as_bytes().to_vec(),
-        keys,
-        effects: Mutex::new(Effects::default()),
-    });
-    let router = Router::new()
-        .route("/_effects", get(effects))
-        .route("/hooks/{scheme}", any(webhook))
-        .with_state(app);
+    let router = app_router(scheme, defect, keys);
     let listener = tokio::net::TcpListener::bind(loopback())
         .await
         .expect("bind loopback");
@@ -709,6 +698,45 @@ pub async fn start(config: &RunConfig, defect: Defect) -> Running {
         key_server,
         task,
     }
+}
+
+fn app_router(scheme: SchemeId, defect: Defect, keys: Option<KeyCache>) -> Router {
+    let app = Arc::new(App {
+        scheme,
+        defect,
+        secret: TEST_SECRET.as_bytes().to_vec(),
+        keys,
+        effects: Mutex::new(Effects::default()),
+    });
+    Router::new()
+        .route("/_effects", get(effects))
+        .route("/hooks/{scheme}", any(webhook))
+        .with_state(app)
+}
+
+/// The test receiver as an in-process `Router` (for the linked recipe of
+/// `hookspec::testing`): webhook at `/hooks/<scheme>`, oracle at
+/// `/_effects`, keys (asymmetric schemes) from `key_server_url`. With
+/// `NeverRefetchesKeys` the first fetch happens on the first delivery.
+#[allow(dead_code)] // used by some of the test crates that include this module
+pub fn router(scheme: SchemeId, defect: Defect, key_server_url: Option<&str>) -> Router {
+    let keys = key_server_url.map(|base| {
+        let route = if scheme == SchemeId::Smartasset {
+            keyserver::ED25519_ROUTE
+        } else {
+            keyserver::RSA_ROUTE
+        };
+        KeyCache {
+            url: format!("{base}{route}"),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(2))
+                .no_proxy()
+                .build()
+                .expect("client"),
+            cached: Mutex::new(None),
+        }
+    });
+    app_router(scheme, defect, keys)
 }
 
 /// A run configuration with the vendor defaults made fast for tests.
