@@ -98,3 +98,35 @@ fn cases_that_need_an_oracle_are_ignored_without_one() {
         .unwrap();
     assert!(!plain.has_ignored_flag());
 }
+
+/// The vector adapter can fail: a verifier that accepts everything fails
+/// exactly the `invalid` vectors, one that rejects everything exactly the
+/// `valid` ones.
+#[test]
+fn the_vector_adapter_fails_a_verifier_that_accepts_or_rejects_everything() {
+    use hookspec::testing::check_vector;
+    use hookspec::vectors::{self, Expected};
+    let file = vectors::generate(SchemeId::Certifylize).unwrap();
+    let count = |want: Expected| file.tests().filter(|(_, t)| t.result == want).count();
+    let failures = |answer: bool| {
+        file.tests()
+            .filter(|(g, t)| check_vector(SchemeId::Certifylize, g, t, &|_, _| answer).is_err())
+            .count()
+    };
+    assert_eq!(failures(true), count(Expected::Invalid));
+    assert_eq!(failures(false), count(Expected::Valid));
+    assert!(count(Expected::Valid) > 10 && count(Expected::Invalid) > 10);
+    let (g, t) = file
+        .tests()
+        .find(|(_, t)| t.result == Expected::Invalid)
+        .unwrap();
+    let msg = check_vector(SchemeId::Certifylize, g, t, &|_, _| true).unwrap_err();
+    assert!(
+        msg.contains("\"tcId\"") && msg.contains("accepted"),
+        "{msg}"
+    );
+    assert_eq!(
+        hookspec::testing::vector_trials(SchemeId::Certifylize, |_, _| true).len(),
+        file.tests().count()
+    );
+}

@@ -527,3 +527,89 @@ pub fn main(suites: Vec<Suite>) -> ! {
     let trials: Vec<Trial> = suites.into_iter().flat_map(Suite::trials).collect();
     libtest_mimic::run(&args, trials).exit()
 }
+
+/// What a plain verification function under test is told besides the
+/// request: the keys of the vector's group and the receiver's clock.
+#[derive(Debug, Clone, Copy)]
+pub struct VectorContext<'a> {
+    /// The scheme.
+    pub scheme: SchemeId,
+    /// The vector's group: `secret`, `public_keys` (hex Ed25519) or
+    /// `public_key_pem` (RSA SPKI).
+    pub group: &'a crate::vectors::TestGroup,
+    /// The receiver's clock, unix seconds.
+    pub now: i64,
+    /// The accepted timestamp difference, seconds.
+    pub tolerance_s: u64,
+}
+
+/// A verification function under test: `true` accepts the request.
+pub trait VerifyFn:
+    Fn(&VectorContext<'_>, &http::Request<bytes::Bytes>) -> bool + Send + Sync + 'static
+{
+}
+impl<F> VerifyFn for F where
+    F: Fn(&VectorContext<'_>, &http::Request<bytes::Bytes>) -> bool + Send + Sync + 'static
+{
+}
+
+/// Judges `verify` on one vector: `Err` explains a disagreement and prints
+/// the whole vector.
+pub fn check_vector(
+    scheme: SchemeId,
+    group: &crate::vectors::TestGroup,
+    test: &crate::vectors::VectorTest,
+    verify: &dyn Fn(&VectorContext<'_>, &http::Request<bytes::Bytes>) -> bool,
+) -> Result<(), String> {
+    use crate::vectors::Expected;
+    let delivery = test.delivery().map_err(|e| e.to_string())?;
+    let req = crate::target::http_request::<bytes::Bytes>(&delivery).map_err(|e| e.to_string())?;
+    let policy = group.policy(test);
+    let ctx = VectorContext {
+        scheme,
+        group,
+        now: policy.now,
+        tolerance_s: policy.tolerance_s,
+    };
+    let accepted = verify(&ctx, &req);
+    let ok = match test.result {
+        Expected::Valid => accepted,
+        Expected::Invalid => !accepted,
+        Expected::Acceptable => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(format!(
+        "{} a `{:?}` vector:\n{}",
+        if accepted { "accepted" } else { "rejected" },
+        test.result,
+        serde_json::to_string_pretty(test).unwrap_or_default()
+    ))
+}
+
+/// The portable vectors of `scheme` as tests of a plain verification
+/// function (`true` = accept): `valid` vectors must be accepted, `invalid`
+/// ones rejected, `acceptable` ones may go either way. One test per vector,
+/// named `<scheme>::tc<N>_<comment>`; a failure prints the whole vector.
+pub fn vector_trials(scheme: SchemeId, verify: impl VerifyFn) -> Vec<Trial> {
+    let file = match crate::vectors::generate(scheme) {
+        Ok(f) => f,
+        Err(e) => {
+            let msg = e.to_string();
+            return vec![Trial::test(format!("{scheme}::vectors"), move || {
+                Err(msg.clone().into())
+            })];
+        }
+    };
+    let verify = Arc::new(verify);
+    file.tests()
+        .map(|(group, test)| {
+            let (group, test) = (group.clone(), test.clone());
+            let verify = verify.clone();
+            Trial::test(format!("{scheme}::{}", test.name()), move || {
+                check_vector(scheme, &group, &test, &*verify).map_err(Failed::from)
+            })
+        })
+        .collect()
+}
