@@ -317,6 +317,19 @@ impl Drop for KeyServerHandle {
     }
 }
 
+/// Binds `addr` and publishes the public half of `key` (the run's initial
+/// state: the key before any rotation).
+pub async fn start_publishing(
+    addr: SocketAddr,
+    key: &SigningKey,
+) -> Result<KeyServerHandle, Error> {
+    start(
+        addr,
+        PublishedKeys::from_signing_keys(std::slice::from_ref(key)),
+    )
+    .await
+}
+
 /// Binds `addr` (use port 0 for an ephemeral port) and serves the key
 /// routes for `keys` on the current Tokio runtime.
 pub async fn start(addr: SocketAddr, keys: PublishedKeys) -> Result<KeyServerHandle, Error> {

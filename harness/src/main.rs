@@ -16,10 +16,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hookspec::keys::test_keys::TestKey;
 use hookspec::keys::{SigningKey, Trust};
 use hookspec::report::{self, Baseline, EXIT_USAGE};
-use hookspec::runner::{RunConfig, Runner, Selection};
+use hookspec::runner::{KeyPublisher, RunConfig, Runner, Selection};
 use hookspec::scheme::{CredentialKind, SchemeId};
 use hookspec::sign::{KeyPlacement, Payload};
-use hookspec::target::{HttpTarget, TlsOptions};
+use hookspec::target::{HttpTarget, Target, TlsOptions};
 
 /// Conformance test harness for webhook receivers: plays the sender and
 /// reports, case by case, what the receiver got wrong.
@@ -551,24 +551,19 @@ fn run(args: RunArgs) -> Result<u8> {
     let report = rt.block_on(async {
         let key_server = match args.key_server_addr {
             Some(addr) if !needs_secret => Some(
-                hookspec::keyserver::start(
-                    addr,
-                    hookspec::keyserver::PublishedKeys::from_signing_keys(std::slice::from_ref(
-                        &config.key,
-                    )),
-                )
-                .await?,
+                hookspec::keyserver::start_publishing(addr, &config.key)
+                    .await
+                    .with_context(|| format!("--key-server-addr {addr}"))?,
             ),
             Some(_) => bail!("--key-server-addr is for smartasset and cometh"),
             None => None,
         };
-        let mut runner = Runner::new(&config, &target);
-        if let Some(e) = &effects {
-            runner = runner.with_effects(e);
-        }
-        if let Some(ks) = &key_server {
-            runner = runner.with_key_server(ks.state().as_ref());
-        }
+        let runner = Runner::new(&config, &target).with_services(
+            effects.as_ref().map(|e| e as &dyn Target),
+            key_server
+                .as_ref()
+                .map(|k| k.state().as_ref() as &dyn KeyPublisher),
+        );
         Ok::<_, anyhow::Error>(runner.run().await)
     })?;
     emit(&report, args.format, args.strict, args.output.as_ref())?;

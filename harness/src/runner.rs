@@ -378,6 +378,17 @@ impl<'a> Runner<'a> {
         self
     }
 
+    /// Adds the optional services: the effects oracle and the key server.
+    pub fn with_services(
+        mut self,
+        effects: Option<&'a dyn Target>,
+        keys: Option<&'a dyn KeyPublisher>,
+    ) -> Self {
+        self.effects = effects;
+        self.keys = keys;
+        self
+    }
+
     /// Publishes keys through this key server (rotation cases).
     pub fn with_key_server(mut self, keys: &'a dyn KeyPublisher) -> Self {
         self.keys = Some(keys);

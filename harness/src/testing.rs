@@ -45,8 +45,8 @@ use std::time::Duration;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 use crate::cases::Action;
-use crate::keyserver::{self, PublishedKeys};
-use crate::runner::{Outcome, RunConfig, RunReport, Runner};
+use crate::keyserver;
+use crate::runner::{KeyPublisher, Outcome, RunConfig, RunReport, Runner};
 use crate::scheme::{CredentialKind, SchemeId};
 use crate::target::{HttpTarget, LinkedBody, ServiceTarget, Target, TlsOptions};
 use crate::Error;
@@ -295,11 +295,8 @@ impl Suite {
                 } => {
                     let ks = if asymmetric {
                         Some(
-                            keyserver::start(
-                                crate::demo::loopback_any(),
-                                PublishedKeys::from_signing_keys(std::slice::from_ref(&config.key)),
-                            )
-                            .await?,
+                            keyserver::start_publishing(crate::demo::loopback_any(), &config.key)
+                                .await?,
                         )
                     } else {
                         None
@@ -316,14 +313,13 @@ impl Suite {
                     let target = Retarget::new(base, &format!("{LINKED_BASE}{path}"));
                     let effects = effects_path
                         .map(|p| Retarget::new_shared(&target, &format!("{LINKED_BASE}{p}")));
-                    let mut runner = Runner::new(&config, &target);
-                    if let Some(e) = &effects {
-                        runner = runner.with_effects(e);
-                    }
-                    if let Some(k) = &ks {
-                        runner = runner.with_key_server(k.state().as_ref());
-                    }
-                    Ok(runner.run().await)
+                    Ok(Runner::new(&config, &target)
+                        .with_services(
+                            effects.as_ref().map(|e| e as &dyn Target),
+                            ks.as_ref().map(|k| k.state().as_ref() as &dyn KeyPublisher),
+                        )
+                        .run()
+                        .await)
                 }
                 Transport::Url {
                     url,
@@ -338,23 +334,18 @@ impl Suite {
                         None => None,
                     };
                     let ks = match key_server_addr {
-                        Some(addr) if asymmetric => Some(
-                            keyserver::start(
-                                addr,
-                                PublishedKeys::from_signing_keys(std::slice::from_ref(&config.key)),
-                            )
-                            .await?,
-                        ),
+                        Some(addr) if asymmetric => {
+                            Some(keyserver::start_publishing(addr, &config.key).await?)
+                        }
                         _ => None,
                     };
-                    let mut runner = Runner::new(&config, &target);
-                    if let Some(e) = &effects {
-                        runner = runner.with_effects(e);
-                    }
-                    if let Some(k) = &ks {
-                        runner = runner.with_key_server(k.state().as_ref());
-                    }
-                    Ok(runner.run().await)
+                    Ok(Runner::new(&config, &target)
+                        .with_services(
+                            effects.as_ref().map(|e| e as &dyn Target),
+                            ks.as_ref().map(|k| k.state().as_ref() as &dyn KeyPublisher),
+                        )
+                        .run()
+                        .await)
                 }
                 Transport::Ignored(why) | Transport::Invalid(why) => Err(Error::Config(why)),
             }
