@@ -103,6 +103,11 @@ pub struct TimingConfig {
     pub box_quantiles: (f64, f64),
     /// More failed sends than this fraction of all pairs: inconclusive.
     pub max_failure_fraction: f64,
+    /// The smallest estimated difference (ns) called a leak: a significant
+    /// difference below it is reported as inconclusive. 0 (the default)
+    /// calls every significant difference a leak; see the module docs for
+    /// when to raise it.
+    pub min_effect_ns: f64,
 }
 
 impl Default for TimingConfig {
@@ -119,6 +124,7 @@ impl Default for TimingConfig {
             power: 0.8,
             box_quantiles: (0.05, 0.10),
             max_failure_fraction: 0.05,
+            min_effect_ns: 0.0,
         }
     }
 }
@@ -155,6 +161,9 @@ impl TimingConfig {
         }
         if !(0.0..=1.0).contains(&self.max_failure_fraction) {
             return bad("max failure fraction must be in [0, 1]");
+        }
+        if self.min_effect_ns.is_nan() || self.min_effect_ns < 0.0 {
+            return bad("min effect must be a number >= 0");
         }
         Ok(())
     }
@@ -297,10 +306,17 @@ pub struct TimingReport {
     pub median_a_ns: f64,
     /// Median time of class B (ns).
     pub median_b_ns: f64,
-    /// Median of the paired differences `b_i − a_i` (ns).
+    /// The estimated difference `B − A` (ns): with the pair order known
+    /// (from [`measure`]), the mean of the median paired difference of the
+    /// pairs sent A-first and of those sent B-first, which cancels any
+    /// first-in-pair effect (an AB/BA crossover); otherwise the median of
+    /// the paired differences `b_i − a_i`.
     pub median_diff_ns: f64,
-    /// Bootstrap 95 % confidence interval of the median difference (ns).
+    /// Bootstrap 95 % confidence interval of `median_diff_ns` (ns).
     pub ci95_ns: (f64, f64),
+    /// How much slower the first request of a pair is than the second
+    /// (ns), when the order is known: the carry-over the design cancels.
+    pub first_in_pair_penalty_ns: Option<f64>,
     /// The smallest shift of the median difference this run would have
     /// detected at the Bonferroni level with probability `power` (ns).
     pub min_detectable_ns: f64,
@@ -388,14 +404,18 @@ pub struct ForgedPair {
 /// edited in its first byte (class A) or only in its last byte (class B),
 /// same length and encoding.
 ///
-/// - HMAC schemes: first byte `^ 0xff` (both hex digits change), last byte
-///   `^ 0x01` (only the last hex digit changes).
+/// Both classes get the same kind of edit, one bit of one encoded digit,
+/// so that a decoder does the same work on both and only the position of
+/// the difference changes:
+///
+/// - HMAC schemes: first byte `^ 0x10` (only the first hex digit changes,
+///   `n → n ^ 1`), last byte `^ 0x01` (only the last hex digit changes).
 /// - `blink-apikey`: the key's first (resp. last) ASCII character replaced
-///   by another letter.
-/// - Ed25519: R's first byte edited so that R still decodes to a point;
-///   S's last byte `^ 0x01` (S stays canonical).
-/// - RSA: the first byte edited (changing the first base64 character) so
-///   that the representative stays below the modulus; last byte `^ 0x01`.
+///   by the next one of its class (`a → b`, `9 → 0`).
+/// - Ed25519: R's first hex digit edited so that R still decodes to a
+///   curve point; S's last byte `^ 0x01` (S stays canonical).
+/// - RSA: the first base64 digit edited so that the representative stays
+///   below the modulus; the last byte `^ 0x01` (last base64 digit).
 ///
 /// The deliveries carry `ctx.now`: for `blink-signature` rebuild them if a
 /// measurement may outlast the receiver's timestamp tolerance.
@@ -442,13 +462,27 @@ fn xor_at(raw: &[u8], index: usize, mask: u8) -> Vec<u8> {
     v
 }
 
-fn other_ascii(c: u8) -> u8 {
-    if c == b'x' {
-        b'y'
-    } else {
-        b'x'
+/// Another character of the same class (lowercase, uppercase, digit),
+/// so that a decoder does the same kind of work on both classes.
+fn same_class_other(c: u8) -> u8 {
+    match c {
+        b'a'..=b'y' | b'A'..=b'Y' | b'0'..=b'8' => c + 1,
+        b'z' => b'a',
+        b'Z' => b'A',
+        b'9' => b'0',
+        _ => b'x',
     }
 }
+
+/// Byte masks that change only the high nibble (the first hex digit),
+/// one-bit flips first: the edited digit keeps its class where possible.
+const HIGH_NIBBLE_MASKS: [u8; 15] = [
+    0x10, 0x20, 0x40, 0x80, 0x30, 0x50, 0x60, 0x70, 0x90, 0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0,
+];
+
+/// Byte masks that change the top six bits (the first base64 digit),
+/// one-bit flips of its lowest bit first.
+const TOP_SIX_BIT_MASKS: [u8; 6] = [0x04, 0x08, 0x10, 0x20, 0x40, 0x80];
 
 fn edit_first_and_last(
     algorithm: Algorithm,
@@ -461,8 +495,10 @@ fn edit_first_and_last(
         ));
     }
     let last = raw.len() - 1;
+    // Both classes get the same kind of edit: one bit of one encoded
+    // digit (a hex digit n becomes n ^ 1 ... n ^ 8, same class first).
     match algorithm {
-        Algorithm::HmacSha256 => Ok((xor_at(raw, 0, 0xff), xor_at(raw, last, 0x01))),
+        Algorithm::HmacSha256 => Ok((xor_at(raw, 0, 0x10), xor_at(raw, last, 0x01))),
         Algorithm::SharedKey => {
             let (Some(&f), Some(&l)) = (raw.first(), raw.last()) else {
                 return Err(Error::Key("timing: empty key".into()));
@@ -473,22 +509,23 @@ fn edit_first_and_last(
                 ));
             }
             Ok((
-                xor_at(raw, 0, f ^ other_ascii(f)),
-                xor_at(raw, last, l ^ other_ascii(l)),
+                xor_at(raw, 0, f ^ same_class_other(f)),
+                xor_at(raw, last, l ^ same_class_other(l)),
             ))
         }
         Algorithm::Ed25519 => {
             // R must still decode to a curve point, so that strict
-            // verifiers do not reject class A before doing any work.
-            let first = (0x10..=0xffu8)
-                .rev()
+            // verifiers do not reject class A before doing any work; S's
+            // top byte is below 0x10, so a low-bit flip keeps it canonical.
+            let first = HIGH_NIBBLE_MASKS
+                .into_iter()
                 .map(|m| xor_at(raw, 0, m))
                 .find(|cand| {
                     cand.get(..32)
                         .and_then(|r| <[u8; 32]>::try_from(r).ok())
                         .is_some_and(|r| ed25519_dalek::VerifyingKey::from_bytes(&r).is_ok())
                 })
-                .unwrap_or_else(|| xor_at(raw, 0, 0xff));
+                .unwrap_or_else(|| xor_at(raw, 0, 0x10));
             Ok((first, xor_at(raw, last, 0x01)))
         }
         Algorithm::RsaPkcs1v15Sha256 => {
@@ -497,9 +534,11 @@ fn edit_first_and_last(
             };
             use rsa::traits::PublicKeyParts;
             let n = k.n().to_bytes_be();
+            // The representative must stay below the modulus, or the
+            // verifier rejects class A without the modular exponentiation.
             let below = |s: &Vec<u8>| s.len() < n.len() || (s.len() == n.len() && *s < n);
-            let first = (0x04..=0xffu8)
-                .rev()
+            let first = TOP_SIX_BIT_MASKS
+                .into_iter()
                 .map(|m| xor_at(raw, 0, m))
                 .find(&below)
                 .unwrap_or_else(|| xor_at(raw, 0, 0x04));
@@ -538,6 +577,7 @@ pub async fn measure(
         pb.set_length(total as u64);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let mut order = Vec::with_capacity(cfg.samples);
     let mut a_ns = Vec::with_capacity(cfg.samples);
     let mut b_ns = Vec::with_capacity(cfg.samples);
     let mut t = Transport {
@@ -546,13 +586,16 @@ pub async fn measure(
     };
     let started = Instant::now();
     for i in 0..total {
-        let da = make_a();
-        let db = make_b();
+        // Everything that happens per pair happens in the random order:
+        // building (allocation addresses) as well as sending, so that no
+        // position effect can favour one class.
         let a_first: bool = rng.gen();
         let (ra, rb) = if a_first {
+            let (da, db) = (make_a(), make_b());
             let ra = target.send(&da).await;
             (ra, target.send(&db).await)
         } else {
+            let (db, da) = (make_b(), make_a());
             let rb = target.send(&db).await;
             (target.send(&da).await, rb)
         };
@@ -562,6 +605,7 @@ pub async fn measure(
         match (ra, rb) {
             (Ok(ra), Ok(rb)) => {
                 if i >= cfg.warmup {
+                    order.push(a_first);
                     a_ns.push(ra.latency.as_nanos() as f64);
                     b_ns.push(rb.latency.as_nanos() as f64);
                     *t.statuses_a.entry(ra.status).or_insert(0) += 1;
@@ -577,7 +621,7 @@ pub async fn measure(
         }
     }
     t.seconds = started.elapsed().as_secs_f64();
-    let mut report = analyze(&a_ns, &b_ns, cfg);
+    let mut report = analyze_ordered(&a_ns, &b_ns, Some(&order), cfg);
     let failed_fraction = t.failed as f64 / total.max(1) as f64;
     if failed_fraction > cfg.max_failure_fraction {
         report.decision = Decision::Inconclusive;
@@ -618,12 +662,28 @@ pub async fn measure(
 /// pairs with a non-finite value are ignored. Total: any input gives a
 /// report (with too few pairs, an inconclusive one).
 pub fn analyze(a_ns: &[f64], b_ns: &[f64], cfg: &TimingConfig) -> TimingReport {
-    let (a, b): (Vec<f64>, Vec<f64>) = a_ns
-        .iter()
-        .zip(b_ns)
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .map(|(x, y)| (*x, *y))
-        .unzip();
+    analyze_ordered(a_ns, b_ns, None, cfg)
+}
+
+/// [`analyze`], knowing for each pair whether A was sent first
+/// (`a_first[i]`): the estimate then cancels the first-in-pair effect.
+/// The tests are the same (they are exact under "no leak" either way).
+pub fn analyze_ordered(
+    a_ns: &[f64],
+    b_ns: &[f64],
+    a_first: Option<&[bool]>,
+    cfg: &TimingConfig,
+) -> TimingReport {
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    let mut first = Vec::new();
+    for (i, (x, y)) in a_ns.iter().zip(b_ns).enumerate() {
+        if x.is_finite() && y.is_finite() {
+            a.push(*x);
+            b.push(*y);
+            first.push(a_first.and_then(|o| o.get(i).copied()));
+        }
+    }
     let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| y - x).collect();
     let n = d.len();
     let bonf = cfg.bonferroni_alpha();
@@ -636,8 +696,27 @@ pub fn analyze(a_ns: &[f64], b_ns: &[f64], cfg: &TimingConfig) -> TimingReport {
     dudect.leak = dudect.enough_samples && dudect.max_t.abs() > cfg.dudect_threshold;
     let box_test = box_test(&a, &b, cfg.box_quantiles);
 
-    let median_diff_ns = median(&d);
-    let ci95_ns = bootstrap_median_ci(&d, cfg.bootstrap, cfg.seed ^ 0xb007_57a9, 0.95);
+    // The estimate: per order stratum when the order is known.
+    let stratum = |want: bool| -> Vec<f64> {
+        d.iter()
+            .zip(&first)
+            .filter(|(_, f)| **f == Some(want))
+            .map(|(v, _)| *v)
+            .collect()
+    };
+    let (d_af, d_bf) = (stratum(true), stratum(false));
+    let seed = cfg.seed ^ 0xb007_57a9;
+    let (median_diff_ns, boot, first_in_pair_penalty_ns) = if d_af.len() >= 2 && d_bf.len() >= 2 {
+        let (ma, mb) = (median(&d_af), median(&d_bf));
+        let ba = bootstrap_medians(&d_af, cfg.bootstrap, seed);
+        let bb = bootstrap_medians(&d_bf, cfg.bootstrap, seed.wrapping_add(1));
+        let boot: Vec<f64> = ba.iter().zip(&bb).map(|(x, y)| (x + y) / 2.0).collect();
+        // A-first: d = δ − P; B-first: d = δ + P.
+        ((ma + mb) / 2.0, boot, Some((mb - ma) / 2.0))
+    } else {
+        (median(&d), bootstrap_medians(&d, cfg.bootstrap, seed), None)
+    };
+    let ci95_ns = percentile_interval(boot, 0.95);
     let se = (ci95_ns.1 - ci95_ns.0) / (2.0 * norm_ppf(0.975));
     let z_sum = norm_ppf(1.0 - bonf / 2.0) + norm_ppf(cfg.power);
     let resolution = resolution(&a, &b);
@@ -663,6 +742,17 @@ pub fn analyze(a_ns: &[f64], b_ns: &[f64], cfg: &TimingConfig) -> TimingReport {
         (
             Decision::Inconclusive,
             format!("only {n} valid pairs; at least {min_samples} are needed"),
+        )
+    } else if !rejecting.is_empty() && median_diff_ns.abs() < cfg.min_effect_ns {
+        (
+            Decision::Inconclusive,
+            format!(
+                "significant ({}) but the estimated difference {} is below the {} that is \
+                 called a leak",
+                rejecting.join(", "),
+                fmt_ns(median_diff_ns),
+                fmt_ns(cfg.min_effect_ns)
+            ),
         )
     } else if !rejecting.is_empty() {
         let slower = if median_diff_ns >= 0.0 {
@@ -708,6 +798,7 @@ pub fn analyze(a_ns: &[f64], b_ns: &[f64], cfg: &TimingConfig) -> TimingReport {
         median_b_ns: median(&b),
         median_diff_ns,
         ci95_ns,
+        first_in_pair_penalty_ns,
         min_detectable_ns,
         power: cfg.power,
         alpha: cfg.alpha,
@@ -999,9 +1090,25 @@ impl SplitMix64 {
 /// Percentile bootstrap confidence interval (`level`, e.g. 0.95) of the
 /// median of `d`, with `resamples` seeded resamples. NaN when empty.
 pub fn bootstrap_median_ci(d: &[f64], resamples: usize, seed: u64, level: f64) -> (f64, f64) {
+    percentile_interval(bootstrap_medians(d, resamples, seed), level)
+}
+
+/// The central `level` interval of `values` (NaN when empty).
+fn percentile_interval(mut values: Vec<f64>, level: f64) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let tail = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
+    (
+        quantile_sorted(&values, tail),
+        quantile_sorted(&values, 1.0 - tail),
+    )
+}
+
+/// The medians of `resamples` seeded bootstrap resamples of `d` (empty
+/// when `d` is).
+fn bootstrap_medians(d: &[f64], resamples: usize, seed: u64) -> Vec<f64> {
     let n = d.len();
-    if n == 0 || resamples == 0 {
-        return (f64::NAN, f64::NAN);
+    if n == 0 {
+        return Vec::new();
     }
     let s = sorted(d);
     // The median of a resample is an order statistic of the sorted data:
@@ -1033,12 +1140,7 @@ pub fn bootstrap_median_ci(d: &[f64], resamples: usize, seed: u64, level: f64) -
         }
         medians.push((lo + hi) / 2.0);
     }
-    medians.sort_by(f64::total_cmp);
-    let tail = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
-    (
-        quantile_sorted(&medians, tail),
-        quantile_sorted(&medians, 1.0 - tail),
-    )
+    medians
 }
 
 /// `erfc(x)` (Chebyshev fit, fractional error below 1.2e-7 everywhere).
@@ -1283,6 +1385,45 @@ mod tests {
         let r = analyze(&b, &a, &TimingConfig::default());
         assert_eq!(r.decision, Decision::Leak, "{r}");
         assert!(r.reason.starts_with("first-byte-wrong"), "{}", r.reason);
+    }
+
+    #[test]
+    fn crossover_estimate_cancels_the_first_in_pair_penalty() {
+        // Same simulation, but keeping the order: pairs are A-first when
+        // the first request landed in `a`.
+        let mut r = SplitMix64::new(11);
+        let (mut a, mut b, mut order) = (vec![], vec![], vec![]);
+        for _ in 0..4000 {
+            let first = 20_000.0 + 300.0 + 50.0 * normal(&mut r);
+            let second = 20_000.0 + 50.0 * normal(&mut r);
+            let a_first = r.below(2) == 0;
+            // 20 ns of real difference, a 300 ns first-in-pair penalty,
+            // and 100 ns more when B goes first: an order × class
+            // interaction, which any AB/BA design counts half into the
+            // difference (20 + 100/2 = 70 ns).
+            if a_first {
+                a.push(first);
+                b.push(second + 20.0);
+            } else {
+                b.push(first + 20.0 + 100.0);
+                a.push(second);
+            }
+            order.push(a_first);
+        }
+        let cfg = TimingConfig::default();
+        let r = analyze_ordered(&a, &b, Some(&order), &cfg);
+        let p = r.first_in_pair_penalty_ns.unwrap();
+        assert!((p - 350.0).abs() < 15.0, "{p}");
+        assert!((r.median_diff_ns - 70.0).abs() < 15.0, "{r}");
+        // min_effect_ns turns a significant but small difference into
+        // "inconclusive".
+        let strict = TimingConfig {
+            min_effect_ns: 200.0,
+            ..cfg
+        };
+        let r = analyze_ordered(&a, &b, Some(&order), &strict);
+        assert_eq!(r.decision, Decision::Inconclusive, "{r}");
+        assert!(r.reason.contains("below"), "{}", r.reason);
     }
 
     #[test]
