@@ -17,6 +17,8 @@
 //! - [`vectors`]: the portable, Wycheproof-style test vectors.
 //! - [`receiver`]: a correct reference receiver for every scheme.
 //! - [`keyserver`]: emulation of the providers' public-key routes.
+//! - [`timing`]: the constant-time check (first vs last byte wrong), with
+//!   dudect and robust paired statistics.
 
 pub mod cases;
 pub mod delivery;
@@ -35,6 +37,7 @@ pub mod scheme;
 pub mod sign;
 pub mod target;
 pub mod testing;
+pub mod timing;
 pub mod vectors;
 pub mod verify;
 
