@@ -22,7 +22,7 @@ mod support;
 use hookspec::demo;
 use hookspec::runner::{Outcome, RunReport};
 use hookspec::SchemeId;
-use support::{assert_defect, exit_codes, not_passed, Defect};
+use support::{assert_defect, exit_codes, not_passed, outcome, Defect};
 
 use Outcome::{Fail, Pass, Warn};
 
@@ -634,20 +634,41 @@ async fn signs_the_url_without_its_query_at_a_plain_webhook_url() {
     assert_eq!(exit_codes(&report).0, 1, "{:?}", not_passed(&report));
 }
 
-/// An early-exit comparison (here exaggerated to 1 ms per matching byte) is
-/// not caught: the catalogue has no timing family (CONFORMANCE.md §3.9).
+/// An early-exit comparison (here exaggerated to 1 ms per matching byte,
+/// so that a short loopback measurement sees it) fails the timing case
+/// (CONFORMANCE.md §3.9), gated with `--timing-gate`; the same receiver
+/// without the defect passes it. The statistics themselves are tested in
+/// tests/timing.rs and in the timing module.
 #[tokio::test]
-#[ignore = "catalogue gap: no timing family (CONFORMANCE.md §3.9)"]
-async fn gap_early_exit_signature_comparison() {
-    let d = Defect::EarlyExitCompare;
-    let report = support::run(&support::config(SchemeId::Certifylize), d).await;
-    let timing: Vec<_> = report
-        .results
-        .iter()
-        .filter(|r| r.case.id.contains(".timing."))
-        .collect();
-    assert!(!timing.is_empty(), "no timing case in the catalogue");
-    assert!(timing.iter().any(|r| r.outcome != Pass));
+async fn early_exit_signature_comparison_fails_the_timing_case() {
+    let timed = |d: Defect| async move {
+        let mut config = support::config(SchemeId::Certifylize);
+        config.selection.include = vec![".timing.".into()];
+        config.timing = Some(hookspec::runner::TimingRun {
+            config: hookspec::timing::TimingConfig {
+                samples: 120,
+                warmup: 10,
+                ..hookspec::timing::TimingConfig::default()
+            },
+            gate: true,
+            in_process: false,
+            progress: false,
+        });
+        support::run(&config, d).await
+    };
+    let report = timed(Defect::EarlyExitCompare).await;
+    assert_eq!(
+        outcome(&report, "certifylize.timing.first-vs-last-byte"),
+        Fail,
+        "{:?}",
+        not_passed(&report)
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+    let clean = timed(Defect::None).await;
+    assert_eq!(
+        outcome(&clean, "certifylize.timing.first-vs-last-byte"),
+        Pass
+    );
 }
 
 /// Which cases of the covered schemes no defect makes fail: runs every

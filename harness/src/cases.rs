@@ -42,6 +42,8 @@ pub enum Family {
     Latency,
     /// §3.10 no 5xx, no hang on odd requests.
     Robustness,
+    /// §3.9 rejection time does not depend on how much of the proof is right.
+    Timing,
 }
 
 impl Family {
@@ -58,6 +60,7 @@ impl Family {
             Family::Rotation => "rotation",
             Family::Latency => "latency",
             Family::Robustness => "robustness",
+            Family::Timing => "timing",
         }
     }
 
@@ -72,6 +75,7 @@ impl Family {
             Family::Rotation => "3.7",
             Family::Latency => "3.8",
             Family::Robustness => "3.10",
+            Family::Timing => "3.9",
         }
     }
 }
@@ -244,6 +248,9 @@ pub enum Action {
     Rotation(RotationStep),
     /// Every answer of the run within the sender timeout.
     Latency,
+    /// Rejection time of a proof wrong in its first byte vs one wrong only
+    /// in its last byte (constant-time comparison).
+    Timing,
 }
 
 /// One check.
@@ -268,12 +275,16 @@ pub struct Case {
 pub struct CatalogueOptions {
     /// The timestamp window, in seconds.
     pub tolerance_s: u64,
+    /// Include the timing case, at this level (`MUST` where it gates the
+    /// run, `MAY` where it is advisory). `None`: no timing case.
+    pub timing: Option<Level>,
 }
 
 impl Default for CatalogueOptions {
     fn default() -> Self {
         CatalogueOptions {
             tolerance_s: crate::verify::DEFAULT_TOLERANCE_S,
+            timing: None,
         }
     }
 }
@@ -746,6 +757,17 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         valid(BodyKind::Large1m),
         Expect::AcceptOrTooLarge,
     );
+
+    // §3.9 timing (only when asked for: it sends thousands of requests)
+    if let Some(level) = opts.timing {
+        c.add(
+            Family::Timing,
+            "first-vs-last-byte",
+            level,
+            &format!("the rejection time of a {what} wrong in its first byte equals that of one wrong only in its last byte (constant-time comparison)"),
+            Action::Timing,
+        );
+    }
 
     // §3.7 rotation (last: it changes the published keys)
     if scheme.credential != CredentialKind::SharedSecret {

@@ -245,6 +245,17 @@ struct RunArgs {
     /// Print the selected cases without sending anything.
     #[arg(long)]
     list: bool,
+    /// Also run the timing check (§3.9): thousands of forged deliveries,
+    /// first-byte-wrong vs last-byte-wrong, interleaved. Advisory over a
+    /// network unless --timing-gate.
+    #[arg(long)]
+    timing: bool,
+    /// Pairs of timing samples (after warm-up).
+    #[arg(long, value_name = "N", default_value_t = hookspec::timing::TimingConfig::default().samples, requires = "timing")]
+    timing_samples: usize,
+    /// A detected timing leak fails the run (MUST instead of advisory MAY).
+    #[arg(long, requires = "timing")]
+    timing_gate: bool,
     /// Trust this CA certificate (PEM) for https:// targets.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
@@ -501,6 +512,16 @@ fn run(args: RunArgs) -> Result<u8> {
         include: args.filter.clone(),
         exclude: args.exclude.clone(),
     };
+    if args.timing {
+        let timing = hookspec::timing::TimingConfig::with_samples(args.timing_samples);
+        timing.validate()?;
+        config.timing = Some(hookspec::runner::TimingRun {
+            config: timing,
+            gate: args.timing_gate,
+            in_process: false,
+            progress: std::io::stderr().is_terminal(),
+        });
+    }
     let baseline = match &args.expect_failures {
         Some(p) => {
             let b = Baseline::load(p)?;

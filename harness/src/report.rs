@@ -107,8 +107,11 @@ pub struct Verdict {
     pub newly_passing: Vec<String>,
 }
 
+/// FAIL always; WARN with `strict`, except at level MAY (advisory checks,
+/// such as timing over a network without `--timing-gate`, never gate).
 fn counts_as_failure(r: &CaseResult, strict: bool) -> bool {
-    r.outcome == Outcome::Fail || (strict && r.outcome == Outcome::Warn)
+    r.outcome == Outcome::Fail
+        || (strict && r.outcome == Outcome::Warn && r.case.level != crate::scheme::Level::May)
 }
 
 /// Decides the exit code: 0 when every MUST case passed (with `strict`,
@@ -138,7 +141,10 @@ pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) ->
             let passing: BTreeSet<&str> = report
                 .results
                 .iter()
-                .filter(|r| r.outcome == Outcome::Pass || (!strict && r.outcome == Outcome::Warn))
+                .filter(|r| {
+                    r.outcome == Outcome::Pass
+                        || (r.outcome == Outcome::Warn && !counts_as_failure(r, strict))
+                })
                 .map(|r| r.case.id.as_str())
                 .collect();
             (
@@ -266,6 +272,7 @@ pub fn json(report: &RunReport) -> serde_json::Value {
             "family": r.case.family.as_str(),
             "title": r.case.title,
             "latencyMs": r.latency.map(ms),
+            "timing": r.timing.as_ref().and_then(|t| serde_json::to_value(t).ok()),
             "checks": r.checks.iter().map(|c| json!({
                 "part": c.part.as_str(),
                 "passed": c.passed,
@@ -283,9 +290,10 @@ pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     let mut suite = TestSuite::new(format!("hookspec.{}", report.scheme));
     for r in &report.results {
+        let gating = counts_as_failure(r, strict);
         let status = match r.outcome {
             Outcome::Pass => TestCaseStatus::success(),
-            Outcome::Warn if !strict => TestCaseStatus::success(),
+            Outcome::Warn if !gating => TestCaseStatus::success(),
             Outcome::Fail | Outcome::Warn => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(r.detail.clone());
@@ -313,8 +321,10 @@ pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
         if let Some(l) = r.latency {
             tc.set_time(l);
         }
-        if r.outcome == Outcome::Warn && !strict {
-            tc.system_out = Some(format!("WARN (SHOULD): {}", r.detail).into());
+        if r.outcome == Outcome::Warn && !gating {
+            tc.system_out = Some(format!("WARN ({}): {}", r.case.level, r.detail).into());
+        } else if let Some(t) = &r.timing {
+            tc.system_out = Some(t.to_string().into());
         }
         suite.add_test_case(tc);
     }

@@ -95,6 +95,23 @@ pub struct RunConfig {
     pub settle: Duration,
     /// Which cases run.
     pub selection: Selection,
+    /// The timing check (§3.9), when asked for.
+    pub timing: Option<TimingRun>,
+}
+
+/// How the timing check runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimingRun {
+    /// Samples, statistics, seed.
+    pub config: crate::timing::TimingConfig,
+    /// Whether a leak fails the run (`MUST`); otherwise it is advisory
+    /// (`MAY`: reported, exit code unaffected, even with `--strict`).
+    pub gate: bool,
+    /// Whether the target is linked in-process (nanosecond resolution) or
+    /// reached over a network (a coarse detector).
+    pub in_process: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
 }
 
 impl RunConfig {
@@ -138,6 +155,7 @@ impl RunConfig {
             rotation_window: Duration::from_secs(10),
             settle: Duration::from_secs(2),
             selection: Selection::default(),
+            timing: None,
         })
     }
 
@@ -145,6 +163,10 @@ impl RunConfig {
     pub fn cases(&self) -> Vec<Case> {
         let opts = CatalogueOptions {
             tolerance_s: self.tolerance_s,
+            timing: self
+                .timing
+                .as_ref()
+                .map(|t| if t.gate { Level::Must } else { Level::May }),
         };
         cases::catalogue(self.scheme.scheme(), &opts)
             .into_iter()
@@ -189,6 +211,8 @@ pub enum Part {
     Effect,
     /// The time to answer.
     Latency,
+    /// Whether the time to reject depends on the proof.
+    Timing,
 }
 
 impl Part {
@@ -199,6 +223,7 @@ impl Part {
             Part::Body => "body",
             Part::Effect => "effect",
             Part::Latency => "latency",
+            Part::Timing => "timing",
         }
     }
 }
@@ -219,7 +244,7 @@ pub struct Check {
 }
 
 /// The verdict on one case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseResult {
     /// The case.
     pub case: Case,
@@ -231,6 +256,8 @@ pub struct CaseResult {
     pub checks: Vec<Check>,
     /// The slowest answer in this case.
     pub latency: Option<Duration>,
+    /// The statistics of a timing case.
+    pub timing: Option<crate::timing::TimingReport>,
 }
 
 /// Latency over every answer of a run.
@@ -273,7 +300,7 @@ impl LatencyStats {
 }
 
 /// The result of a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunReport {
     /// The scheme.
     pub scheme: SchemeId,
@@ -329,6 +356,7 @@ struct State {
     latencies: Vec<Duration>,
     transport_failures: Vec<(String, TransportError)>,
     unreachable: Option<String>,
+    timing: Option<crate::timing::TimingReport>,
 }
 
 fn now_unix() -> i64 {
@@ -423,6 +451,7 @@ impl<'a> Runner<'a> {
             latencies: Vec::new(),
             transport_failures: Vec::new(),
             unreachable: None,
+            timing: None,
         };
         if let Some(k) = self.keys {
             if let Err(e) = k.publish(&[&self.config.key]) {
@@ -457,12 +486,14 @@ impl<'a> Runner<'a> {
                     required,
                 });
             }
+            let timing = st.timing.take();
             st.results.push(CaseResult {
                 case,
                 outcome: Outcome::Pass,
                 detail: note,
                 checks,
                 latency,
+                timing,
             });
         }
         if let Some(k) = self.keys {
@@ -526,6 +557,7 @@ impl<'a> Runner<'a> {
                 required: true,
             }],
             latency: Some(stats.max),
+            timing: None,
         }
     }
 
@@ -826,9 +858,80 @@ impl<'a> Runner<'a> {
                 checks.extend(c);
                 effects.extend(e);
             }
+            Action::Timing => {
+                let (check, report) = self.timing(ctx).await;
+                if let Some(r) = &report {
+                    note = format!("{}: {}", r.decision, r.reason);
+                }
+                st.timing = report;
+                checks.push(check);
+            }
             Action::Latency => {}
         }
         (checks, effects, slowest, note)
+    }
+
+    async fn timing(&self, ctx: &BuildContext<'_>) -> (Check, Option<crate::timing::TimingReport>) {
+        use crate::timing::{self, Decision};
+        let skip = |why: String| Check {
+            part: Part::Timing,
+            passed: None,
+            expected: "a timing measurement".into(),
+            actual: format!("not checked: {why}"),
+            required: true,
+        };
+        let Some(tr) = &self.config.timing else {
+            return (skip("timing not enabled (--timing)".into()), None);
+        };
+        let pair = match timing::forged_pair(ctx) {
+            Ok(p) => p,
+            Err(e) => return (skip(format!("could not build the forged pair: {e}")), None),
+        };
+        let bar = tr.progress.then(|| {
+            let pb = indicatif::ProgressBar::new(0);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "timing {bar:40} {pos}/{len} pairs ({eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            pb
+        });
+        let report = timing::measure(
+            self.target,
+            || pair.first_byte_wrong.clone(),
+            || pair.last_byte_wrong.clone(),
+            &tr.config,
+            bar.as_ref(),
+        )
+        .await;
+        if let Some(pb) = &bar {
+            pb.finish_and_clear();
+        }
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => return (skip(e.to_string()), None),
+        };
+        let scope = if tr.in_process {
+            "in-process: nanosecond resolution"
+        } else {
+            "over the network: a coarse detector (about a microsecond and up); advisory unless --timing-gate"
+        };
+        let check = Check {
+            part: Part::Timing,
+            passed: match report.decision {
+                Decision::Leak => Some(false),
+                Decision::NoLeakDetected => Some(true),
+                Decision::Inconclusive => None,
+            },
+            expected: format!(
+                "no difference between rejecting a {}-byte proof wrong in its first byte and one wrong only in its last ({scope})",
+                pair.proof_len
+            ),
+            actual: report.to_string(),
+            required: true,
+        };
+        (check, Some(report))
     }
 
     async fn rotation(

@@ -249,6 +249,21 @@ impl Suite {
         self
     }
 
+    /// Adds the timing case (§3.9) with `samples` pairs. Linked in-process,
+    /// it gates (MUST): nanosecond differences are measurable there. Over a
+    /// URL it is advisory (MAY).
+    pub fn timing(self, samples: usize) -> Self {
+        let in_process = matches!(self.transport, Transport::Linked { .. });
+        self.configure(move |c| {
+            c.timing = Some(crate::runner::TimingRun {
+                config: crate::timing::TimingConfig::with_samples(samples),
+                gate: in_process,
+                in_process,
+                progress: false,
+            });
+        })
+    }
+
     /// Adjusts the run (timeouts, selection, rotation window, …).
     pub fn configure(mut self, f: impl FnOnce(&mut RunConfig) + Send + 'static) -> Self {
         self.configure.push(Box::new(f));
