@@ -1530,6 +1530,35 @@ mod tests {
         assert_eq!(analyze(&a, &b, &cfg), analyze(&a, &b, &cfg));
     }
 
+    #[test]
+    fn length_pair_is_a_full_length_forgery_and_a_one_byte_short_proof() {
+        for s in SCHEMES {
+            let key = keys(s.id);
+            let events = EventFactory::new("t");
+            let ctx = BuildContext {
+                scheme: s,
+                key: &key,
+                wrong_key: &key,
+                url: "http://127.0.0.1:8080/hook",
+                now: 1_700_000_000,
+                events: &events,
+            };
+            let (a, b) = length_pair(&ctx).unwrap();
+            let trust = key.trust();
+            for d in [&a, &b] {
+                assert!(
+                    verify::verify(s, &trust, d, &Policy::at(ctx.now)).is_err(),
+                    "{}",
+                    s.id
+                );
+            }
+            let size = |d: &Delivery| {
+                d.url.len() + d.body.len() + d.headers.iter().map(|(_, v)| v.len()).sum::<usize>()
+            };
+            assert!(size(&b) < size(&a), "{}", s.id);
+        }
+    }
+
     fn keys(id: SchemeId) -> SigningKey {
         match id {
             SchemeId::Smartasset => TestKey::Smartasset1.signing_key().unwrap(),
