@@ -169,18 +169,20 @@ async fn hmac_verify_slice_in_process_is_not_flagged() {
 }
 
 /// `==` on the two 64-character hex strings is a `memcmp` whose early
-/// exit saves one 32-byte vector compare, about a nanosecond (see the
-/// direct measurement in `benches/TIMING.md`): far below what an
-/// end-to-end measurement of a request can resolve in seconds. The check
-/// must then say so: not `leak` by luck, and a stated minimum detectable
-/// difference well above that nanosecond, so "no leak detected" is not
-/// read as "constant time".
+/// exit saves about a nanosecond (`benches/TIMING.md`: detected in-process
+/// in release builds after 4 000–16 000 pairs, never over loopback, and
+/// not in a debug build, whose request path is ~100× noisier). Whatever
+/// this run sees, the report must be honest: either a leak in the
+/// early-exit direction, or a stated minimum detectable difference well
+/// above that nanosecond, so "no leak detected" is not read as "constant
+/// time".
 #[tokio::test]
-async fn hex_string_eq_in_process_is_below_resolution_and_says_so() {
-    let r = measure(&in_process(Compare::HexEq), 4000, 1e-6).await;
-    assert_ne!(r.decision, Decision::Leak, "{r}");
-    assert!(r.min_detectable_ns > 10.0, "{r}");
-    assert!(r.reason.contains("could have gone unnoticed") || r.decision == Decision::Inconclusive);
+async fn hex_string_eq_in_process_is_reported_honestly() {
+    let r = measure(&in_process(Compare::HexEq), 4000, 1e-3).await;
+    match r.decision {
+        Decision::Leak => assert!(r.wilcoxon.z > 0.0 || r.dudect.max_t > 0.0, "{r}"),
+        _ => assert!(r.min_detectable_ns > 2.0, "{r}"),
+    }
 }
 
 #[tokio::test]
