@@ -244,3 +244,40 @@ async fn forged_pairs_are_rejected_alike_by_the_reference_receiver_of_every_sche
         );
     }
 }
+
+/// The `cargo test` recipe's gate: linked in-process with `Suite::timing`,
+/// the timing case is MUST; an early-exit comparison fails it (and the
+/// run), a constant-time one passes.
+#[test]
+fn the_linked_recipe_gates_on_the_timing_case() {
+    use hookspec::runner::Outcome;
+    use hookspec::scheme::Level;
+    use hookspec::testing::Suite;
+    let _quiet = MEASURE.blocking_lock();
+    let run = |compare: Compare| {
+        let report = Suite::linked(SchemeId::Blockmark, move |_| receivers::router(compare))
+            .path("/hook")
+            .secret(TEST_SECRET)
+            .timing(4000)
+            .configure(|c| c.selection.include = vec![".timing.".into()])
+            .run_blocking()
+            .unwrap();
+        let case = report
+            .results
+            .iter()
+            .find(|r| r.case.id == "blockmark.timing.first-vs-last-byte")
+            .cloned()
+            .unwrap();
+        assert_eq!(case.case.level, Level::Must);
+        (
+            case,
+            hookspec::report::verdict(&report, false, None).exit_code,
+        )
+    };
+    let (leaky, code) = run(Compare::EarlyExit);
+    assert_eq!(leaky.outcome, Outcome::Fail, "{}", leaky.detail);
+    assert_eq!(code, 1);
+    let (clean, code) = run(Compare::Subtle);
+    assert_ne!(clean.outcome, Outcome::Fail, "{}", clean.detail);
+    assert_eq!(code, 0);
+}
