@@ -13,7 +13,12 @@
 //! Also: constant-time comparison against `==`, and vector-file loading.
 //! Run: `cargo bench --bench verify` (see benches/README.md).
 
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 
@@ -53,7 +58,10 @@ fn key(id: SchemeId) -> SigningKey {
 /// The bare primitive over pre-assembled message bytes and a decoded proof.
 fn bare(id: SchemeId, trust: &Trust, message: &[u8], proof: &[u8]) -> bool {
     match (id, trust) {
-        (SchemeId::Blockmark | SchemeId::Certifylize | SchemeId::BlinkSignature, Trust::Secret(s)) => {
+        (
+            SchemeId::Blockmark | SchemeId::Certifylize | SchemeId::BlinkSignature,
+            Trust::Secret(s),
+        ) => {
             let mut mac = Hmac::<Sha256>::new_from_slice(s).unwrap();
             mac.update(message);
             mac.verify_slice(proof).is_ok()
@@ -66,7 +74,11 @@ fn bare(id: SchemeId, trust: &Trust, message: &[u8], proof: &[u8]) -> bool {
             keys[0].verify_strict(message, &sig).is_ok()
         }
         (SchemeId::Cometh, Trust::Rsa(keys)) => keys[0]
-            .verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), proof)
+            .verify(
+                Pkcs1v15Sign::new::<Sha256>(),
+                &Sha256::digest(message),
+                proof,
+            )
             .is_ok(),
         _ => unreachable!(),
     }
@@ -110,7 +122,11 @@ fn compare(c: &mut Criterion) {
     let mut last = a;
     last[31] ^= 1;
     let mut group = c.benchmark_group("compare32");
-    for (name, other) in [("equal", a), ("first_differs", first), ("last_differs", last)] {
+    for (name, other) in [
+        ("equal", a),
+        ("first_differs", first),
+        ("last_differs", last),
+    ] {
         group.bench_function(BenchmarkId::new("ct_eq", name), |b| {
             b.iter(|| bool::from(black_box(&a[..]).ct_eq(black_box(&other[..]))))
         });
@@ -129,7 +145,11 @@ fn vector_files(c: &mut Criterion) {
         b.iter(|| {
             SchemeId::ALL
                 .into_iter()
-                .map(|id| hookspec::vectors::load(hookspec::vectors::path_for(&dir, id)).unwrap().number_of_tests)
+                .map(|id| {
+                    hookspec::vectors::load(hookspec::vectors::path_for(&dir, id))
+                        .unwrap()
+                        .number_of_tests
+                })
                 .sum::<usize>()
         })
     });

@@ -126,13 +126,41 @@ fn single_header<'a>(d: &'a Delivery, name: &'static str) -> Result<&'a [u8], Re
     }
 }
 
+/// Decoded proof bytes: up to 64 bytes (HMAC-SHA256, Ed25519) without an
+/// allocation, longer ones (RSA) on the heap.
+enum Proof {
+    Inline([u8; 64], usize),
+    Heap(Vec<u8>),
+}
+
+impl Proof {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Proof::Inline(buf, n) => buf.get(..*n).unwrap_or_default(),
+            Proof::Heap(v) => v,
+        }
+    }
+}
+
 /// Decodes a proof in the scheme's encoding.
-fn decode_proof(scheme: &Scheme, text: &str) -> Result<Vec<u8>, Rejection> {
+fn decode_proof(scheme: &Scheme, text: &str) -> Result<Proof, Rejection> {
     let what = "signature";
+    let s = text.as_bytes();
     match scheme.encoding {
-        Encoding::Hex => encoding::decode_hex(text.as_bytes()).map_err(decode(what)),
-        Encoding::Base64 => encoding::decode_base64(text.as_bytes()).map_err(decode(what)),
-        Encoding::Text => Ok(text.as_bytes().to_vec()),
+        Encoding::Hex if s.len() <= 128 => {
+            let mut buf = [0u8; 64];
+            let n = s.len() / 2;
+            let out = buf.get_mut(..n).unwrap_or_default();
+            encoding::decode_hex_into(s, out).map_err(decode(what))?;
+            Ok(Proof::Inline(buf, n))
+        }
+        Encoding::Hex => encoding::decode_hex(s)
+            .map(Proof::Heap)
+            .map_err(decode(what)),
+        Encoding::Base64 => encoding::decode_base64(s)
+            .map(Proof::Heap)
+            .map_err(decode(what)),
+        Encoding::Text => Ok(Proof::Heap(s.to_vec())),
     }
 }
 
@@ -145,7 +173,7 @@ struct Envelope<'a> {
 
 /// Finds the proof and the signed message in a delivery.
 struct Located<'a> {
-    proof: Vec<u8>,
+    proof: Proof,
     timestamp: Option<i64>,
     /// The signed event bytes (a slice of the body).
     event: &'a [u8],
@@ -180,7 +208,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             }
             let text = parse::visible_ascii(first).map_err(malformed("API key"))?;
             Ok(Located {
-                proof: text.as_bytes().to_vec(),
+                proof: Proof::Heap(text.as_bytes().to_vec()),
                 timestamp: None,
                 event: &d.body,
             })
@@ -193,7 +221,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let value = single_header(d, name)?;
             let parsed = parse::timestamped(value, ts_key, sig_key).map_err(malformed(name))?;
             Ok(Located {
-                proof: parsed.signature,
+                proof: Proof::Heap(parsed.signature),
                 timestamp: Some(parsed.timestamp),
                 event: &d.body,
             })
@@ -348,7 +376,7 @@ pub fn authenticate(
         Message::TimestampUrlBody => &parts,
         _ => parts.get(..1).unwrap_or_default(),
     };
-    check_proof_parts(scheme, trust, parts, &located.proof)?;
+    check_proof_parts(scheme, trust, parts, located.proof.as_slice())?;
     if let Some(ts) = located.timestamp {
         let skew = i128::from(ts) - i128::from(policy.now);
         if skew.unsigned_abs() > u128::from(policy.tolerance_s) {
