@@ -19,6 +19,8 @@
 #                          of fuzz/corpus/TARGET (CI smoke runs)
 #   FUZZ_INSTALL_TIMEOUT   seconds allowed for `cargo install cargo-fuzz`
 #                          (default 900)
+#   FUZZ_DEV=1             unoptimized build (`--dev`): builds faster, fuzzes
+#                          slower (CI smoke runs)
 #
 # Exit status: libFuzzer's (0 = no crash within the time; non-zero = a crash,
 # the input is in fuzz/artifacts/TARGET/); 77 when fuzzing is impossible here
@@ -68,7 +70,12 @@ for mode in "${modes[@]}"; do
         stable-none) cmd=(cargo fuzz) envs=(RUSTC_BOOTSTRAP=1) flags=(--sanitizer none) ;;
         *) echo "run.sh: unknown FUZZ_MODE '$mode'" >&2; exit 2 ;;
     esac
-    flags+=(--target-dir "target/$mode")
+    dir=target/$mode
+    if [ "${FUZZ_DEV:-0}" = 1 ]; then
+        flags+=(--dev)
+        dir=$dir-dev
+    fi
+    flags+=(--target-dir "$dir")
     echo "run.sh: building $target ($mode)" >&2
     if env "${envs[@]}" "${cmd[@]}" build "${flags[@]}" "$target"; then
         chosen=$mode
