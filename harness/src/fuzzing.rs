@@ -443,31 +443,25 @@ fn carries_canonical_proof(id: SchemeId, d: &Delivery) -> bool {
             expected_text(&m, false).is_some_and(|e| same(sig.as_bytes(), &e))
         }
         Carrier::BodyEnvelope { .. } => {
-            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&d.body) else {
+            // A second reading of the envelope (raw members by name), not
+            // the verifier's typed one. The signed bytes are the event
+            // member exactly as sent.
+            let Some((event_bytes, sig)) = envelope_members(&d.body) else {
                 return false;
             };
-            let (Some(event), Some(serde_json::Value::String(sig))) =
-                (v.get("event"), v.get("signature"))
-            else {
-                return false;
-            };
-            // The signed bytes are the event member exactly as sent: find
-            // them in the body and check they parse to the same value.
-            let Some(event_bytes) = event_slice(&d.body) else {
-                return false;
-            };
-            if serde_json::from_slice::<serde_json::Value>(event_bytes)
-                .ok()
-                .as_ref()
-                != Some(event)
-            {
-                return false;
-            }
             [false, true].into_iter().any(|alt| {
                 expected_text(event_bytes, alt).is_some_and(|e| same(sig.as_bytes(), &e))
             })
         }
     }
+}
+
+/// The `event` bytes and the `signature` string of an envelope body.
+fn envelope_members(body: &[u8]) -> Option<(&[u8], String)> {
+    use serde_json::value::RawValue;
+    let map: std::collections::BTreeMap<String, &RawValue> = serde_json::from_slice(body).ok()?;
+    let sig: String = serde_json::from_str(map.get("signature")?.get()).ok()?;
+    Some((event_slice(body)?, sig))
 }
 
 /// The bytes of the `event` member's value in an envelope body, found with
@@ -545,13 +539,27 @@ pub fn smartasset_envelope(data: &[u8]) {
     // envelope keeps the event bytes exactly; surrounding whitespace is not
     // part of a JSON value, so it is left out).
     let event = trim_json_ws(data);
-    if !event.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(event).is_ok() {
+    if envelope_ready(event) {
         let p = Payload::new("http://receiver.test/hook", event, 0);
         let signed = sign::sign(scheme, f.signer(id, false), &p)
             .unwrap_or_else(|e| panic!("signing a JSON event failed: {e}"));
         let v = verify::verify(scheme, &f.trust_ed25519, &signed, &Policy::at(0));
         assert!(v.is_ok(), "a signed envelope was rejected: {v:?}");
     }
+}
+
+/// Whether `event` is a JSON value that an envelope can carry: UTF-8 (the
+/// envelope reader borrows the raw text) and nested shallowly enough to sit
+/// one level down in the envelope (`serde_json` stops at 128 levels).
+fn envelope_ready(event: &[u8]) -> bool {
+    if event.is_empty() || std::str::from_utf8(event).is_err() {
+        return false;
+    }
+    let mut wrapped = Vec::with_capacity(event.len() + 2);
+    wrapped.push(b'[');
+    wrapped.extend_from_slice(event);
+    wrapped.push(b']');
+    serde_json::from_slice::<serde::de::IgnoredAny>(&wrapped).is_ok()
 }
 
 fn trim_json_ws(v: &[u8]) -> &[u8] {
@@ -714,10 +722,15 @@ pub fn sign_verify(data: &[u8]) {
     let trust = f.trust(id);
     if scheme.message == Message::EnvelopeEvent {
         // The envelope carries a JSON value; its bytes are what is signed.
-        if event.is_empty()
-            || trim_json_ws(event).len() != event.len()
-            || serde_json::from_slice::<serde::de::IgnoredAny>(event).is_err()
-        {
+        if trim_json_ws(event).len() != event.len() || !envelope_ready(event) {
+            return;
+        }
+    }
+    if let Carrier::QueryOrHeader { query, .. } = scheme.carrier {
+        // A URL that already has the key's parameter makes the delivery
+        // ambiguous (correctly refused); that is not a round trip.
+        let has = url::Url::parse(&url).is_ok_and(|u| u.query_pairs().any(|(k, _)| k == query));
+        if has {
             return;
         }
     }
