@@ -42,6 +42,8 @@ fn check_len(s: &[u8]) -> Result<(), DecodeError> {
 }
 
 /// The value of each byte as a hex digit, or `0xff`.
+// Evaluated at compile time: an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing)]
 static HEX_DIGITS: [u8; 256] = {
     let mut t = [0xffu8; 256];
     let mut i = 0;
