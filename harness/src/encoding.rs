@@ -41,32 +41,61 @@ fn check_len(s: &[u8]) -> Result<(), DecodeError> {
     Ok(())
 }
 
+/// The value of each byte as a hex digit, or `0xff`.
+// Evaluated at compile time: an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing)]
+static HEX_DIGITS: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+fn nibble(c: u8) -> u8 {
+    HEX_DIGITS.get(usize::from(c)).copied().unwrap_or(0xff)
+}
+
 /// Decodes hexadecimal digits (either case, as Node's `Buffer.from(x, "hex")`
 /// accepts; no whitespace, no `0x`).
 pub fn decode_hex(s: &[u8]) -> Result<Vec<u8>, DecodeError> {
     check_len(s)?;
-    if s.len() % 2 != 0 {
+    let mut out = vec![0u8; s.len() / 2];
+    decode_hex_into(s, &mut out)?;
+    Ok(out)
+}
+
+/// [`decode_hex`] into a caller's buffer, which must be exactly half as long
+/// as `s` when `s` is well-formed (otherwise: [`DecodeError::OddLength`]).
+/// Lets a verifier decode a proof without allocating.
+pub fn decode_hex_into(s: &[u8], out: &mut [u8]) -> Result<(), DecodeError> {
+    check_len(s)?;
+    if s.len() % 2 != 0 || out.len() * 2 != s.len() {
         return Err(DecodeError::OddLength(s.len()));
     }
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
+    // Decode without branching on each digit, then look for the first bad
+    // byte only if there is one.
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
+        if let [hi, lo] = pair {
+            let (h, l) = (nibble(*hi), nibble(*lo));
+            bad |= h | l;
+            *o = h << 4 | (l & 0x0f);
         }
     }
-    s.chunks_exact(2)
-        .enumerate()
-        .map(|(i, pair)| match pair {
-            [hi, lo] => {
-                let h = nibble(*hi).ok_or(DecodeError::InvalidCharacter(2 * i))?;
-                let l = nibble(*lo).ok_or(DecodeError::InvalidCharacter(2 * i + 1))?;
-                Ok(h << 4 | l)
-            }
-            _ => Err(DecodeError::OddLength(s.len())),
-        })
-        .collect()
+    if bad & 0xf0 != 0 {
+        let at = s.iter().position(|c| nibble(*c) == 0xff).unwrap_or(0);
+        return Err(DecodeError::InvalidCharacter(at));
+    }
+    Ok(())
 }
 
 /// Lowercase hexadecimal.

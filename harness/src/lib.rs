@@ -15,6 +15,10 @@
 //! - [`sign`]: one engine that turns a description and a key into a delivery.
 //! - [`verify`]: one engine that checks a delivery against trusted keys.
 //! - [`vectors`]: the portable, Wycheproof-style test vectors.
+//! - [`jsjson`]: JavaScript's `JSON.stringify(JSON.parse(text))`, for the
+//!   schemes that sign `JSON.stringify(event)`.
+//! - [`fuzzing`]: the fuzz targets as library functions (cargo-fuzz calls
+//!   them; `tests/fuzz_corpus.rs` replays their corpora on stable).
 //! - [`receiver`]: a correct reference receiver for every scheme.
 //! - [`keyserver`]: emulation of the providers' public-key routes.
 //! - [`timing`]: the constant-time check (first vs last byte wrong), with
@@ -25,6 +29,8 @@ pub mod delivery;
 pub mod demo;
 pub mod encoding;
 pub mod error;
+pub mod fuzzing;
+pub mod jsjson;
 pub mod keys;
 pub mod keyserver;
 pub mod parse;

@@ -59,27 +59,40 @@ impl Payload {
 
 /// The bytes the scheme's proof covers.
 pub fn signed_message(scheme: &Scheme, timestamp: &str, url: &str, event: &[u8]) -> Vec<u8> {
+    message_parts(scheme, timestamp.as_bytes(), url.as_bytes(), event).concat()
+}
+
+/// The bytes the scheme's proof covers, as the pieces they are made of
+/// (their concatenation is [`signed_message`]). Verifiers feed the pieces to
+/// the hash one after the other instead of copying the body into a new
+/// buffer.
+pub fn message_parts<'a>(
+    scheme: &Scheme,
+    timestamp: &'a [u8],
+    url: &'a [u8],
+    event: &'a [u8],
+) -> [&'a [u8]; 5] {
     match scheme.message {
-        Message::Empty | Message::None => Vec::new(),
-        Message::RawBody | Message::EnvelopeEvent => event.to_vec(),
-        Message::TimestampUrlBody => {
-            let mut m = Vec::with_capacity(timestamp.len() + url.len() + event.len() + 2);
-            m.extend_from_slice(timestamp.as_bytes());
-            m.push(b'.');
-            m.extend_from_slice(url.as_bytes());
-            m.push(b'.');
-            m.extend_from_slice(event);
-            m
-        }
+        Message::Empty | Message::None => [b""; 5],
+        Message::RawBody | Message::EnvelopeEvent => [event, b"", b"", b"", b""],
+        Message::TimestampUrlBody => [timestamp, b".", url, b".", event],
     }
 }
 
 /// HMAC-SHA256 of `message` under `key`.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    hmac_sha256_parts(key, &[message])
+}
+
+/// HMAC-SHA256 of the concatenation of `parts` under `key`, without
+/// concatenating them.
+pub fn hmac_sha256_parts(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     #[allow(clippy::expect_used)]
     let mut mac = Hmac::<Sha256>::new_from_slice(key)
         .expect("HMAC is defined for keys of every length (RFC 2104 section 2)");
-    mac.update(message);
+    for part in parts {
+        mac.update(part);
+    }
     mac.finalize().into_bytes().into()
 }
 

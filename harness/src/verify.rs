@@ -11,7 +11,7 @@ use crate::delivery::{Delivery, HeaderLookup};
 use crate::encoding::{self, DecodeError};
 use crate::keys::Trust;
 use crate::parse::{self, ParseError};
-use crate::scheme::{Algorithm, Carrier, Encoding, EventId, Scheme};
+use crate::scheme::{Algorithm, Carrier, Encoding, EventId, Message, Scheme};
 use crate::sign;
 
 /// The default accepted clock difference for timestamped schemes, in
@@ -126,13 +126,41 @@ fn single_header<'a>(d: &'a Delivery, name: &'static str) -> Result<&'a [u8], Re
     }
 }
 
+/// Decoded proof bytes: up to 64 bytes (HMAC-SHA256, Ed25519) without an
+/// allocation, longer ones (RSA) on the heap.
+enum Proof {
+    Inline([u8; 64], usize),
+    Heap(Vec<u8>),
+}
+
+impl Proof {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Proof::Inline(buf, n) => buf.get(..*n).unwrap_or_default(),
+            Proof::Heap(v) => v,
+        }
+    }
+}
+
 /// Decodes a proof in the scheme's encoding.
-fn decode_proof(scheme: &Scheme, text: &str) -> Result<Vec<u8>, Rejection> {
+fn decode_proof(scheme: &Scheme, text: &str) -> Result<Proof, Rejection> {
     let what = "signature";
+    let s = text.as_bytes();
     match scheme.encoding {
-        Encoding::Hex => encoding::decode_hex(text.as_bytes()).map_err(decode(what)),
-        Encoding::Base64 => encoding::decode_base64(text.as_bytes()).map_err(decode(what)),
-        Encoding::Text => Ok(text.as_bytes().to_vec()),
+        Encoding::Hex if s.len() <= 128 => {
+            let mut buf = [0u8; 64];
+            let n = s.len() / 2;
+            let out = buf.get_mut(..n).unwrap_or_default();
+            encoding::decode_hex_into(s, out).map_err(decode(what))?;
+            Ok(Proof::Inline(buf, n))
+        }
+        Encoding::Hex => encoding::decode_hex(s)
+            .map(Proof::Heap)
+            .map_err(decode(what)),
+        Encoding::Base64 => encoding::decode_base64(s)
+            .map(Proof::Heap)
+            .map_err(decode(what)),
+        Encoding::Text => Ok(Proof::Heap(s.to_vec())),
     }
 }
 
@@ -145,7 +173,7 @@ struct Envelope<'a> {
 
 /// Finds the proof and the signed message in a delivery.
 struct Located<'a> {
-    proof: Vec<u8>,
+    proof: Proof,
     timestamp: Option<i64>,
     /// The signed event bytes (a slice of the body).
     event: &'a [u8],
@@ -180,7 +208,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             }
             let text = parse::visible_ascii(first).map_err(malformed("API key"))?;
             Ok(Located {
-                proof: text.as_bytes().to_vec(),
+                proof: Proof::Heap(text.as_bytes().to_vec()),
                 timestamp: None,
                 event: &d.body,
             })
@@ -193,7 +221,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let value = single_header(d, name)?;
             let parsed = parse::timestamped(value, ts_key, sig_key).map_err(malformed(name))?;
             Ok(Located {
-                proof: parsed.signature,
+                proof: Proof::Heap(parsed.signature),
                 timestamp: Some(parsed.timestamp),
                 event: &d.body,
             })
@@ -243,9 +271,20 @@ pub fn check_proof(
     message: &[u8],
     proof: &[u8],
 ) -> Result<(), Rejection> {
+    check_proof_parts(scheme, trust, &[message], proof)
+}
+
+/// [`check_proof`] over a message given as consecutive pieces (see
+/// [`sign::message_parts`]): the hashes read the pieces in place.
+pub fn check_proof_parts(
+    scheme: &Scheme,
+    trust: &Trust,
+    message: &[&[u8]],
+    proof: &[u8],
+) -> Result<(), Rejection> {
     let ok = match (scheme.algorithm, trust) {
         (Algorithm::HmacSha256, Trust::Secret(secret)) => {
-            let expected = sign::hmac_sha256(secret, message);
+            let expected = sign::hmac_sha256_parts(secret, message);
             proof.len() == expected.len() && bool::from(expected.ct_eq(proof))
         }
         (Algorithm::SharedKey, Trust::Secret(secret)) => {
@@ -262,10 +301,23 @@ pub fn check_proof(
                     why: format!("an Ed25519 signature is 64 bytes, got {}", proof.len()),
                 });
             };
+            // Ed25519 hashes the message twice: it needs it in one piece.
+            let joined;
+            let message: &[u8] = match message {
+                [one] => one,
+                parts => {
+                    joined = parts.concat();
+                    &joined
+                }
+            };
             keys.iter().any(|k| k.verify_strict(message, &sig).is_ok())
         }
         (Algorithm::RsaPkcs1v15Sha256, Trust::Rsa(keys)) => {
-            let digest = Sha256::digest(message);
+            let mut hash = Sha256::new();
+            for part in message {
+                hash.update(part);
+            }
+            let digest = hash.finalize();
             keys.iter().any(|k| {
                 rsa::traits::PublicKeyParts::size(k) == proof.len()
                     && k.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, proof)
@@ -281,20 +333,50 @@ pub fn check_proof(
     }
 }
 
-/// Verifies a delivery as a correct receiver would.
-///
-/// The URL signed by timestamped schemes is [`Delivery::url`]: the URL as
-/// the receiver's public address sees it.
-pub fn verify(
+/// An authenticated delivery: what [`authenticate`] learned on the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The signed timestamp, for timestamped schemes.
+    pub timestamp: Option<i64>,
+}
+
+/// The decimal digits of `n` (no allocation; `n` is non-negative, as
+/// [`parse::canonical_timestamp`] only returns such values).
+fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut v = n.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            // `v % 10` is a single digit.
+            *slot = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..).unwrap_or_default()
+}
+
+/// Checks a delivery's proof (and, for timestamped schemes, its window)
+/// without looking up the event id: [`verify`] without its JSON work on the
+/// body (schemes whose proof is not in the body never parse it).
+pub fn authenticate(
     scheme: &Scheme,
     trust: &Trust,
     delivery: &Delivery,
     policy: &Policy,
-) -> Result<Verified, Rejection> {
+) -> Result<Authenticated, Rejection> {
     let located = locate(scheme, delivery)?;
-    let ts_text = located.timestamp.map(|t| t.to_string()).unwrap_or_default();
-    let message = sign::signed_message(scheme, &ts_text, &delivery.url, located.event);
-    check_proof(scheme, trust, &message, &located.proof)?;
+    let mut buf = [0u8; 20];
+    let ts_text = located.timestamp.map_or(&[][..], |t| decimal(t, &mut buf));
+    let parts = sign::message_parts(scheme, ts_text, delivery.url.as_bytes(), located.event);
+    let parts: &[&[u8]] = match scheme.message {
+        Message::TimestampUrlBody => &parts,
+        _ => parts.get(..1).unwrap_or_default(),
+    };
+    check_proof_parts(scheme, trust, parts, located.proof.as_slice())?;
     if let Some(ts) = located.timestamp {
         let skew = i128::from(ts) - i128::from(policy.now);
         if skew.unsigned_abs() > u128::from(policy.tolerance_s) {
@@ -305,6 +387,23 @@ pub fn verify(
             });
         }
     }
+    Ok(Authenticated {
+        timestamp: located.timestamp,
+    })
+}
+
+/// Verifies a delivery as a correct receiver would: [`authenticate`], then
+/// the event id by the scheme's rule ([`event_id`]).
+///
+/// The URL signed by timestamped schemes is [`Delivery::url`]: the URL as
+/// the receiver's public address sees it.
+pub fn verify(
+    scheme: &Scheme,
+    trust: &Trust,
+    delivery: &Delivery,
+    policy: &Policy,
+) -> Result<Verified, Rejection> {
+    authenticate(scheme, trust, delivery, policy)?;
     Ok(Verified {
         event_id: event_id(scheme, delivery),
     })

@@ -1,0 +1,4 @@
+#![no_main]
+//! `hookspec::fuzzing::parse_timestamped`: see the function's documentation.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookspec::fuzzing::parse_timestamped(data));

@@ -1,0 +1,1030 @@
+//! Fuzz targets, as library functions.
+//!
+//! Every function here takes arbitrary bytes, runs one part of the library
+//! on them and **asserts that part's invariants**: it returns normally for
+//! every input and panics only when it finds a real bug. The cargo-fuzz
+//! targets in `fuzz/fuzz_targets/` are one-line calls into this module, and
+//! `tests/fuzz_corpus.rs` replays every corpus file and every crash artifact
+//! through the same functions on stable Rust, so a bug a fuzzer found stays
+//! fixed.
+//!
+//! Structured targets ([`verify_delivery`], [`sign_verify`]) carve their
+//! input with a small length-prefixed format (see [`Carver`]); the encoders
+//! [`encode_delivery_input`] and [`encode_sign_input`] build such inputs
+//! (seed corpora, property tests).
+//!
+//! The targets:
+//!
+//! | function | what it checks |
+//! |---|---|
+//! | [`parse_prefixed`] | `parse::prefixed` is total; `Ok(rest)` is the trimmed value minus the prefix |
+//! | [`parse_timestamped`] | `parse::timestamped` and `canonical_timestamp` are total; Display/parse round-trip |
+//! | [`decode_hex`] | total; agrees with the `hex` crate; re-encodes to the lowercased input |
+//! | [`decode_base64`] | total; only canonical base64 decodes, and re-encodes to the input |
+//! | [`blockmark_token`] | the `X-Token` check accepts exactly the expected token (either hex case, trimmed) |
+//! | [`verify_delivery`] | `verify` on any request for every scheme: total, 4xx statuses, and accepts only the one canonical proof |
+//! | [`smartasset_envelope`] | the Ed25519 envelope: total; accepts only the deterministic signature of the event bytes |
+//! | [`js_stringify`] | `jsjson` is total, idempotent, and accepts what `serde_json` accepts |
+//! | [`vector_file`] | `vectors::from_json` is total; accepted files round-trip and check without panics |
+//! | [`sign_verify`] | differential: `verify(sign(x))` accepts, and a flipped bit in the signed bytes, signature, timestamp or URL is rejected |
+
+use std::sync::OnceLock;
+
+use crate::delivery::{Delivery, HeaderLookup};
+use crate::encoding::{self, DecodeError, MAX_ENCODED_LEN};
+use crate::jsjson;
+use crate::keys::test_keys::{TestKey, TEST_SECRET};
+use crate::keys::{SigningKey, Trust};
+use crate::parse::{self, ParseError, MAX_HEADER_LEN};
+use crate::scheme::{Algorithm, Carrier, Encoding, Message, Scheme, SchemeId, BLOCKMARK};
+use crate::sign::{self, KeyPlacement, Payload};
+use crate::vectors;
+use crate::verify::{self, Policy, Rejection};
+
+/// Reads a fuzz input front to back. Every read succeeds: past the end it
+/// yields zeros and empty slices, so any byte string is a valid input.
+#[derive(Debug, Clone)]
+pub struct Carver<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Carver<'a> {
+    /// A carver over `data`.
+    pub fn new(data: &'a [u8]) -> Self {
+        Carver { data }
+    }
+
+    /// The next byte (0 past the end).
+    pub fn u8(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((b, rest)) => {
+                self.data = rest;
+                *b
+            }
+            None => 0,
+        }
+    }
+
+    /// The next two bytes, little-endian.
+    pub fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.u8(), self.u8()])
+    }
+
+    /// The next eight bytes as a little-endian `i64`.
+    pub fn i64(&mut self) -> i64 {
+        let mut b = [0u8; 8];
+        for x in &mut b {
+            *x = self.u8();
+        }
+        i64::from_le_bytes(b)
+    }
+
+    /// A field: a `u16` little-endian length, then that many bytes (fewer
+    /// if the input ends first).
+    pub fn field(&mut self) -> &'a [u8] {
+        let n = usize::from(self.u16()).min(self.data.len());
+        let (field, rest) = self.data.split_at(n);
+        self.data = rest;
+        field
+    }
+
+    /// Everything not read yet.
+    pub fn rest(&mut self) -> &'a [u8] {
+        std::mem::take(&mut self.data)
+    }
+}
+
+fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    let n = u16::try_from(field.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(field.get(..usize::from(n)).unwrap_or(field));
+}
+
+/// The scheme a selector byte picks (`byte % 6`, in [`SchemeId::ALL`] order).
+pub fn scheme_from_byte(b: u8) -> SchemeId {
+    let all = SchemeId::ALL;
+    all.get(usize::from(b) % all.len())
+        .copied()
+        .unwrap_or(SchemeId::Certifylize)
+}
+
+fn scheme_byte(id: SchemeId) -> u8 {
+    SchemeId::ALL
+        .iter()
+        .position(|s| *s == id)
+        .and_then(|p| u8::try_from(p).ok())
+        .unwrap_or(0)
+}
+
+/// The keys the targets sign with and trust, parsed once.
+struct Fixtures {
+    smartasset: [SigningKey; 2],
+    cometh: SigningKey,
+    secret: SigningKey,
+    trust_secret: Trust,
+    trust_ed25519: Trust,
+    trust_rsa: Trust,
+}
+
+fn fixtures() -> &'static Fixtures {
+    static F: OnceLock<Fixtures> = OnceLock::new();
+    F.get_or_init(|| {
+        let key = |k: TestKey| {
+            k.signing_key()
+                .unwrap_or_else(|e| panic!("checked-in key {k:?}: {e}"))
+        };
+        let smartasset = [key(TestKey::Smartasset1), key(TestKey::Smartasset2)];
+        let cometh = key(TestKey::Cometh1);
+        let secret = SigningKey::Secret(TEST_SECRET.as_bytes().to_vec());
+        let ed: Vec<_> = smartasset
+            .iter()
+            .filter_map(|k| match k.trust() {
+                Trust::Ed25519(v) => v.into_iter().next(),
+                _ => None,
+            })
+            .collect();
+        Fixtures {
+            trust_secret: secret.trust(),
+            trust_ed25519: Trust::Ed25519(ed),
+            trust_rsa: cometh.trust(),
+            smartasset,
+            cometh,
+            secret,
+        }
+    })
+}
+
+impl Fixtures {
+    fn trust(&self, id: SchemeId) -> &Trust {
+        match id.scheme().algorithm {
+            Algorithm::Ed25519 => &self.trust_ed25519,
+            Algorithm::RsaPkcs1v15Sha256 => &self.trust_rsa,
+            Algorithm::HmacSha256 | Algorithm::SharedKey => &self.trust_secret,
+        }
+    }
+
+    /// The (first) key that signs for a scheme.
+    fn signer(&self, id: SchemeId, alt: bool) -> &SigningKey {
+        match id.scheme().algorithm {
+            Algorithm::Ed25519 => {
+                let [a, b] = &self.smartasset;
+                if alt {
+                    b
+                } else {
+                    a
+                }
+            }
+            Algorithm::RsaPkcs1v15Sha256 => &self.cometh,
+            Algorithm::HmacSha256 | Algorithm::SharedKey => &self.secret,
+        }
+    }
+}
+
+/// Checks a rejection's invariants: its status is a 4xx and it displays.
+fn check_rejection(scheme: &Scheme, r: &Rejection) {
+    let status = r.status(scheme);
+    assert!(
+        (400..500).contains(&status),
+        "{}: rejection {r:?} maps to status {status}",
+        scheme.id
+    );
+    let _ = r.to_string();
+}
+
+/// `parse::prefixed` with the prefixes the schemes use.
+pub fn parse_prefixed(data: &[u8]) {
+    for prefix in ["", "sha256=", "v1,"] {
+        match parse::prefixed(data, prefix) {
+            Ok(rest) => {
+                let trimmed = parse::visible_ascii(data).unwrap_or_else(|e| {
+                    panic!("prefixed accepted what visible_ascii refuses: {e}")
+                });
+                assert_eq!(format!("{prefix}{rest}"), trimmed, "prefix {prefix:?}");
+                assert!(!rest.is_empty());
+                assert!(data.len() <= MAX_HEADER_LEN);
+                assert!(rest
+                    .bytes()
+                    .all(|b| (0x20..0x7f).contains(&b) || b == b'\t'));
+            }
+            Err(ParseError::TooLong(n)) => assert!(n == data.len() && n > MAX_HEADER_LEN),
+            Err(ParseError::MissingPrefix(p)) => assert_eq!(p, prefix),
+            Err(ParseError::Empty | ParseError::NotAscii) => {}
+            Err(e) => panic!("prefixed returned an unexpected error: {e:?}"),
+        }
+    }
+}
+
+/// `parse::timestamped` and `parse::canonical_timestamp`.
+pub fn parse_timestamped(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(n) = parse::canonical_timestamp(text) {
+            assert_eq!(
+                n.to_string(),
+                text,
+                "canonical_timestamp accepted a non-canonical form"
+            );
+            assert!(n >= 0);
+        }
+    }
+    for (ts_key, sig_key) in [("ts", "sig1"), ("t", "v1")] {
+        match parse::timestamped(data, ts_key, sig_key) {
+            Ok(t) => {
+                assert!(t.timestamp >= 0);
+                assert!(!t.signature.is_empty());
+                // Display/parse round trip through the canonical header.
+                let header = t.to_header(ts_key, sig_key);
+                let back = parse::timestamped(header.as_bytes(), ts_key, sig_key);
+                assert_eq!(back.as_ref(), Ok(&t), "{header}");
+                if ts_key == "ts" {
+                    assert_eq!(t.to_string(), header);
+                }
+            }
+            Err(ParseError::MissingPrefix(_)) => {
+                panic!("timestamped has no prefix to miss")
+            }
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        }
+    }
+}
+
+/// `encoding::decode_hex`, against the `hex` crate.
+pub fn decode_hex(data: &[u8]) {
+    let ours = encoding::decode_hex(data);
+    match &ours {
+        Ok(bytes) => {
+            assert_eq!(bytes.len() * 2, data.len());
+            assert_eq!(
+                encoding::encode_hex(bytes).as_bytes(),
+                data.to_ascii_lowercase().as_slice()
+            );
+        }
+        Err(DecodeError::Empty) => assert!(data.is_empty()),
+        Err(DecodeError::TooLong(n)) => assert!(*n == data.len() && *n > MAX_ENCODED_LEN),
+        Err(DecodeError::OddLength(n)) => assert!(*n == data.len() && n % 2 == 1),
+        Err(DecodeError::InvalidCharacter(i)) => {
+            let c = data.get(*i).copied();
+            assert!(
+                c.is_some_and(|c| !c.is_ascii_hexdigit()),
+                "offset {i} is a hex digit"
+            );
+        }
+        Err(e) => panic!("decode_hex returned an unexpected error: {e:?}"),
+    }
+    if !data.is_empty() && data.len() <= MAX_ENCODED_LEN {
+        assert_eq!(
+            ours.ok(),
+            hex::decode(data).ok(),
+            "differs from the hex crate"
+        );
+    }
+}
+
+/// `encoding::decode_base64`: only canonical, padded, standard base64.
+pub fn decode_base64(data: &[u8]) {
+    match encoding::decode_base64(data) {
+        Ok(bytes) => {
+            assert!(data.len() <= MAX_ENCODED_LEN);
+            assert_eq!(
+                encoding::encode_base64(&bytes).as_bytes(),
+                data,
+                "a non-canonical spelling decoded"
+            );
+        }
+        Err(DecodeError::Empty) => assert!(data.is_empty()),
+        Err(DecodeError::TooLong(n)) => assert!(n == data.len() && n > MAX_ENCODED_LEN),
+        Err(DecodeError::Base64(why)) => assert!(!why.is_empty()),
+        Err(e) => panic!("decode_base64 returned an unexpected error: {e:?}"),
+    }
+}
+
+/// `blockmark`'s static `X-Token`: accepted exactly when the (trimmed)
+/// value is the hex HMAC of the empty message, in either letter case.
+pub fn blockmark_token(data: &[u8]) {
+    let f = fixtures();
+    let mut d = Delivery::post(
+        "http://receiver.test/hook",
+        &br#"{"data":{"slug":"s"}}"#[..],
+    );
+    d.push_header("X-Token", data);
+    let expected = encoding::encode_hex(&sign::hmac_sha256(TEST_SECRET.as_bytes(), b""));
+    let should_accept = data.len() <= MAX_HEADER_LEN
+        && data.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\t')
+        && trim_ws(data).eq_ignore_ascii_case(expected.as_bytes());
+    let got = verify::verify(&BLOCKMARK, &f.trust_secret, &d, &Policy::at(0));
+    match &got {
+        Ok(v) => assert_eq!(v.event_id.as_deref(), Some("s")),
+        Err(r) => check_rejection(&BLOCKMARK, r),
+    }
+    assert_eq!(
+        got.is_ok(),
+        should_accept,
+        "X-Token {:?}",
+        String::from_utf8_lossy(data)
+    );
+}
+
+/// Builds a [`verify_delivery`] input: scheme byte, `now` (i64 LE), URL,
+/// header count, `name`/`value` fields, then the body.
+pub fn encode_delivery_input(scheme: SchemeId, now: i64, d: &Delivery) -> Vec<u8> {
+    let mut out = vec![scheme_byte(scheme)];
+    out.extend_from_slice(&now.to_le_bytes());
+    push_field(&mut out, d.url.as_bytes());
+    let n = d.headers.len().min(MAX_FUZZ_HEADERS);
+    out.push(u8::try_from(n).unwrap_or(0));
+    for (name, value) in d.headers.iter().take(n) {
+        push_field(&mut out, name.as_bytes());
+        push_field(&mut out, value);
+    }
+    out.extend_from_slice(&d.body);
+    out
+}
+
+/// The most header fields a [`verify_delivery`] input carries.
+pub const MAX_FUZZ_HEADERS: usize = 16;
+
+/// Decodes a [`verify_delivery`] input.
+pub fn decode_delivery_input(data: &[u8]) -> (SchemeId, i64, Delivery) {
+    let mut c = Carver::new(data);
+    let scheme = scheme_from_byte(c.u8());
+    let now = c.i64();
+    let url = String::from_utf8_lossy(c.field()).into_owned();
+    let n = usize::from(c.u8()) % (MAX_FUZZ_HEADERS + 1);
+    let headers = (0..n)
+        .map(|_| {
+            let name = String::from_utf8_lossy(c.field()).into_owned();
+            (name, c.field().to_vec())
+        })
+        .collect();
+    let body = c.rest().to_vec();
+    (
+        scheme,
+        now,
+        Delivery {
+            method: "POST".to_owned(),
+            url,
+            headers,
+            body,
+        },
+    )
+}
+
+fn trim_ws(v: &[u8]) -> &[u8] {
+    let start = v.iter().position(|b| *b != b' ' && *b != b'\t');
+    let end = v.iter().rposition(|b| *b != b' ' && *b != b'\t');
+    match (start, end) {
+        (Some(s), Some(e)) => v.get(s..=e).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
+/// An independent statement of "this delivery carries the canonical proof",
+/// written without the verifier's code paths: recompute the proof text the
+/// sender would send and compare the text on the wire with it.
+fn carries_canonical_proof(id: SchemeId, d: &Delivery) -> bool {
+    let f = fixtures();
+    let scheme = id.scheme();
+    let expected_text = |message: &[u8], alt: bool| -> Option<String> {
+        let raw = sign::proof(scheme, f.signer(id, alt), message).ok()?;
+        Some(sign::encode_proof(scheme, &raw))
+    };
+    let same = |wire: &[u8], expected: &str| match scheme.encoding {
+        Encoding::Hex => wire.eq_ignore_ascii_case(expected.as_bytes()),
+        Encoding::Base64 | Encoding::Text => wire == expected.as_bytes(),
+    };
+    let one = |name: &str| match d.header(name) {
+        HeaderLookup::One(v) => Some(trim_ws(v)),
+        _ => None,
+    };
+    match scheme.carrier {
+        Carrier::Header { name, prefix } => {
+            let Some(v) = one(name) else { return false };
+            let Some(text) = v.strip_prefix(prefix.as_bytes()) else {
+                return false;
+            };
+            let message: &[u8] = match scheme.message {
+                Message::Empty => b"",
+                _ => &d.body,
+            };
+            expected_text(message, false).is_some_and(|e| same(text, &e))
+        }
+        Carrier::QueryOrHeader { .. } => {
+            // Every value given (query and header) is the key itself.
+            let mut values: Vec<Vec<u8>> = d
+                .query_values("apikey")
+                .into_iter()
+                .map(String::into_bytes)
+                .collect();
+            values.extend(d.header_values("blink-api-key").map(<[u8]>::to_vec));
+            !values.is_empty() && values.iter().all(|v| trim_ws(v) == TEST_SECRET.as_bytes())
+        }
+        Carrier::TimestampedHeader { name, .. } => {
+            let Some(v) = one(name) else { return false };
+            let Ok(text) = std::str::from_utf8(v) else {
+                return false;
+            };
+            let mut ts = None;
+            let mut sig = None;
+            for item in text.split(';') {
+                if let Some((k, val)) = item.split_once('=') {
+                    match k.trim_matches([' ', '\t']) {
+                        "ts" => ts = Some(val.trim_matches([' ', '\t'])),
+                        "sig1" => sig = Some(val.trim_matches([' ', '\t'])),
+                        _ => {}
+                    }
+                }
+            }
+            let (Some(ts), Some(sig)) = (ts, sig) else {
+                return false;
+            };
+            let mut m = format!("{ts}.{}.", d.url).into_bytes();
+            m.extend_from_slice(&d.body);
+            expected_text(&m, false).is_some_and(|e| same(sig.as_bytes(), &e))
+        }
+        Carrier::BodyEnvelope { .. } => {
+            // A second reading of the envelope (raw members by name), not
+            // the verifier's typed one. The signed bytes are the event
+            // member exactly as sent.
+            let Some((event_bytes, sig)) = envelope_members(&d.body) else {
+                return false;
+            };
+            [false, true].into_iter().any(|alt| {
+                expected_text(event_bytes, alt).is_some_and(|e| same(sig.as_bytes(), &e))
+            })
+        }
+    }
+}
+
+/// The `event` bytes and the `signature` string of an envelope body.
+fn envelope_members(body: &[u8]) -> Option<(&[u8], String)> {
+    use serde_json::value::RawValue;
+    let map: std::collections::BTreeMap<String, &RawValue> = serde_json::from_slice(body).ok()?;
+    let sig: String = serde_json::from_str(map.get("signature")?.get()).ok()?;
+    Some((event_slice(body)?, sig))
+}
+
+/// The bytes of the `event` member's value in an envelope body, found with
+/// `serde_json`'s raw values (a second reading, independent of `verify`'s
+/// typed envelope).
+fn event_slice(body: &[u8]) -> Option<&[u8]> {
+    use serde_json::value::RawValue;
+    let map: std::collections::BTreeMap<String, &RawValue> = serde_json::from_slice(body).ok()?;
+    let raw = map.get("event")?.get();
+    let start = (raw.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    body.get(start..start + raw.len())
+}
+
+/// `verify::verify` on an arbitrary request, for the scheme the first byte
+/// picks (input format: [`encode_delivery_input`]).
+///
+/// Asserts: no panic; every rejection maps to a 4xx; an accepted delivery
+/// carries exactly the proof the sender would compute (hex in either case,
+/// surrounding spaces and tabs tolerated) and, for timestamped schemes, a
+/// timestamp within the window; `event_id` is total.
+pub fn verify_delivery(data: &[u8]) {
+    let (id, now, d) = decode_delivery_input(data);
+    let scheme = id.scheme();
+    let policy = Policy::at(now);
+    let got = verify::verify(scheme, fixtures().trust(id), &d, &policy);
+    let _ = verify::event_id(scheme, &d);
+    match got {
+        Ok(v) => {
+            assert!(
+                carries_canonical_proof(id, &d),
+                "{id}: accepted a delivery without the canonical proof: {d:?}"
+            );
+            assert_eq!(v.event_id, verify::event_id(scheme, &d));
+            if let Carrier::TimestampedHeader {
+                name,
+                ts_key,
+                sig_key,
+            } = scheme.carrier
+            {
+                let HeaderLookup::One(h) = d.header(name) else {
+                    panic!("{id}: accepted without exactly one {name}")
+                };
+                let t = parse::timestamped(h, ts_key, sig_key)
+                    .unwrap_or_else(|e| panic!("{id}: accepted an unparseable header: {e}"));
+                let skew = i128::from(t.timestamp) - i128::from(now);
+                assert!(skew.unsigned_abs() <= u128::from(policy.tolerance_s));
+            }
+        }
+        Err(r) => check_rejection(scheme, &r),
+    }
+}
+
+/// The `smartasset` envelope on an arbitrary body (the whole input).
+///
+/// Asserts: no panic, 4xx statuses, and an accepted body's signature is the
+/// (deterministic, RFC 8032) Ed25519 signature of the event member's exact
+/// bytes by a published key, so no second encoding of a signature and no
+/// other reading of the envelope is accepted. Also: when the input is JSON,
+/// signing it as an event gives an envelope that verifies.
+pub fn smartasset_envelope(data: &[u8]) {
+    let id = SchemeId::Smartasset;
+    let scheme = id.scheme();
+    let f = fixtures();
+    let mut d = Delivery::post("http://receiver.test/hook", data);
+    d.push_header("Content-Type", "application/json");
+    match verify::verify(scheme, &f.trust_ed25519, &d, &Policy::at(0)) {
+        Ok(_) => assert!(
+            carries_canonical_proof(id, &d),
+            "accepted an envelope without the canonical signature: {:?}",
+            String::from_utf8_lossy(data)
+        ),
+        Err(r) => check_rejection(scheme, &r),
+    }
+    // The other direction: any JSON text, as sent, signs and verifies (the
+    // envelope keeps the event bytes exactly; surrounding whitespace is not
+    // part of a JSON value, so it is left out).
+    let event = trim_json_ws(data);
+    if envelope_ready(event) {
+        let p = Payload::new("http://receiver.test/hook", event, 0);
+        let signed = sign::sign(scheme, f.signer(id, false), &p)
+            .unwrap_or_else(|e| panic!("signing a JSON event failed: {e}"));
+        let v = verify::verify(scheme, &f.trust_ed25519, &signed, &Policy::at(0));
+        assert!(v.is_ok(), "a signed envelope was rejected: {v:?}");
+    }
+}
+
+/// Whether `event` is a JSON value that an envelope can carry: UTF-8 (the
+/// envelope reader borrows the raw text) and nested shallowly enough to sit
+/// one level down in the envelope (`serde_json` stops at 128 levels).
+fn envelope_ready(event: &[u8]) -> bool {
+    if event.is_empty() || std::str::from_utf8(event).is_err() {
+        return false;
+    }
+    let mut wrapped = Vec::with_capacity(event.len() + 2);
+    wrapped.push(b'[');
+    wrapped.extend_from_slice(event);
+    wrapped.push(b']');
+    serde_json::from_slice::<serde::de::IgnoredAny>(&wrapped).is_ok()
+}
+
+fn trim_json_ws(v: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let start = v.iter().position(|b| !ws(b));
+    let end = v.iter().rposition(|b| !ws(b));
+    match (start, end) {
+        (Some(s), Some(e)) => v.get(s..=e).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
+/// `jsjson::stringify` on arbitrary bytes.
+///
+/// Asserts: no panic; the output is canonical (stringify is idempotent);
+/// every text `serde_json` parses, `jsjson` parses too, to the same shape;
+/// the output is again JSON for `serde_json` unless it holds a lone
+/// surrogate (which `serde_json` refuses).
+pub fn js_stringify(data: &[u8]) {
+    let ours = jsjson::stringify(data);
+    if let Ok(out) = &ours {
+        let again = jsjson::stringify(out.as_bytes());
+        assert_eq!(again.as_ref(), Ok(out), "stringify is not idempotent");
+        assert!(jsjson::is_canonical(out.as_bytes()));
+        if !contains_lone_surrogate_escape(out) {
+            let reparsed = serde_json::from_str::<serde_json::Value>(out);
+            assert!(
+                reparsed.is_ok(),
+                "serde_json refuses the output {out:?}: {reparsed:?}"
+            );
+        }
+    }
+    if let Ok(theirs) = serde_json::from_slice::<serde_json::Value>(data) {
+        let Ok(out) = &ours else {
+            panic!("serde_json parses the text but jsjson does not: {ours:?}")
+        };
+        if let Ok(back) = serde_json::from_str::<serde_json::Value>(out) {
+            assert!(same_shape(&theirs, &back), "{out}");
+        }
+    }
+}
+
+fn contains_lone_surrogate_escape(s: &str) -> bool {
+    // The only `\ud` escapes JSON.stringify writes are lone surrogates.
+    s.contains("\\ud")
+}
+
+/// Same structure, keys and strings; numbers compared loosely (serde_json's
+/// default float parsing is not always correctly rounded).
+fn same_shape(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as V;
+    match (a, b) {
+        (V::Null, V::Null) => true,
+        // 1e400 is Infinity in JavaScript, written as null.
+        (V::Number(_), V::Null) => true,
+        (V::Bool(x), V::Bool(y)) => x == y,
+        (V::Number(x), V::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => x == y || ((x - y) / x).abs() < 1e-15,
+            _ => false,
+        },
+        (V::String(x), V::String(y)) => x == y,
+        (V::Array(x), V::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_shape(x, y))
+        }
+        (V::Object(x), V::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_shape(v, w)))
+        }
+        _ => false,
+    }
+}
+
+/// `vectors::from_json` on arbitrary bytes; an accepted file round-trips
+/// through its canonical text and every test in it can be checked.
+pub fn vector_file(data: &[u8]) {
+    let Ok(file) = vectors::from_json(data, "fuzz input") else {
+        return;
+    };
+    let text = vectors::to_json(&file);
+    let back = vectors::from_json(text.as_bytes(), "round trip")
+        .unwrap_or_else(|e| panic!("a valid file does not round-trip: {e}"));
+    assert_eq!(back, file);
+    let Ok(id) = file.scheme_id() else {
+        panic!("a validated file has an unknown scheme")
+    };
+    for (group, test) in file.tests() {
+        match vectors::check(id, group, test) {
+            Ok(_) => {}
+            Err(r) => check_rejection(id.scheme(), &r),
+        }
+        let _ = test.name();
+        let _ = test.result.allows(true);
+    }
+}
+
+/// Builds a [`sign_verify`] input.
+#[allow(clippy::too_many_arguments)]
+pub fn encode_sign_input(
+    scheme: SchemeId,
+    alt_key: bool,
+    placement: KeyPlacement,
+    timestamp: i64,
+    url: &str,
+    event_id: &str,
+    event: &[u8],
+    mutation: (u8, u16, u8),
+) -> Vec<u8> {
+    let flags = u8::from(alt_key) | (u8::from(placement == KeyPlacement::Query) << 1);
+    let mut out = vec![scheme_byte(scheme), flags];
+    out.extend_from_slice(&timestamp.to_le_bytes());
+    push_field(&mut out, url.as_bytes());
+    push_field(&mut out, event_id.as_bytes());
+    out.push(mutation.0);
+    out.extend_from_slice(&mutation.1.to_le_bytes());
+    out.push(mutation.2);
+    out.extend_from_slice(event);
+    out
+}
+
+/// Which part of a signed delivery a mutation flips a bit in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    SignedBytes,
+    Proof,
+    Timestamp,
+    Url,
+}
+
+/// The differential round trip: sign a structured payload with the scheme's
+/// test key, verify it (must accept), then flip one bit in the signed
+/// bytes, the raw proof, the timestamp or the URL and verify again (must
+/// reject wherever that part is covered by the proof).
+///
+/// Input: scheme byte, flags (bit 0: second key, bit 1: key in the query),
+/// timestamp (i64 LE), URL field, event-id field, mutation (part byte, bit
+/// position u16 LE, extra byte), then the event bytes.
+pub fn sign_verify(data: &[u8]) {
+    let mut c = Carver::new(data);
+    let id = scheme_from_byte(c.u8());
+    let flags = c.u8();
+    // Senders sign non-negative unix seconds (a negative one is a forgery
+    // case the verifier refuses as non-canonical).
+    let timestamp = c.i64() & i64::MAX;
+    let url = String::from_utf8_lossy(c.field()).into_owned();
+    let event_id = String::from_utf8_lossy(c.field()).into_owned();
+    let part = match c.u8() % 4 {
+        0 => Part::SignedBytes,
+        1 => Part::Proof,
+        2 => Part::Timestamp,
+        _ => Part::Url,
+    };
+    let bit = usize::from(c.u16());
+    let _extra = c.u8();
+    let event = c.rest();
+
+    let scheme = id.scheme();
+    let f = fixtures();
+    let key = f.signer(id, flags & 1 == 1);
+    let trust = f.trust(id);
+    if scheme.message == Message::EnvelopeEvent {
+        // The envelope carries a JSON value; its bytes are what is signed.
+        if trim_json_ws(event).len() != event.len() || !envelope_ready(event) {
+            return;
+        }
+    }
+    if let Carrier::QueryOrHeader { query, .. } = scheme.carrier {
+        // A URL that already has the key's parameter makes the delivery
+        // ambiguous (correctly refused); that is not a round trip.
+        let has = url::Url::parse(&url).is_ok_and(|u| u.query_pairs().any(|(k, _)| k == query));
+        if has {
+            return;
+        }
+    }
+    let mut p = Payload::new(url, event, timestamp);
+    p.event_id = Some(event_id);
+    p.key_placement = if flags & 2 == 2 {
+        KeyPlacement::Query
+    } else {
+        KeyPlacement::Header
+    };
+    let Ok(signed) = sign::sign(scheme, key, &p) else {
+        // Only a query placement into an unparseable URL may fail.
+        assert!(
+            p.key_placement == KeyPlacement::Query && url::Url::parse(&p.url).is_err(),
+            "{id}: signing failed"
+        );
+        return;
+    };
+    let policy = Policy::at(timestamp);
+    let ok = verify::verify(scheme, trust, &signed, &policy);
+    if id == SchemeId::BlinkApiKey && p.key_placement == KeyPlacement::Query {
+        // The URL parser may normalize the URL; the key must still be found.
+        assert!(ok.is_ok(), "{id}: query key rejected: {ok:?}");
+        return;
+    }
+    assert!(ok.is_ok(), "{id}: verify(sign(x)) rejected: {ok:?}");
+
+    let ts_text = timestamp.to_string();
+    let message = sign::signed_message(scheme, &ts_text, &p.url, event);
+    let raw = sign::proof(scheme, key, &message).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let flip = |bytes: &mut Vec<u8>| -> bool {
+        if bytes.is_empty() {
+            return false;
+        }
+        let i = (bit / 8) % bytes.len();
+        match bytes.get_mut(i) {
+            Some(b) => {
+                *b ^= 1 << (bit % 8);
+                true
+            }
+            None => false,
+        }
+    };
+    let reject = |d: &Delivery, p: &Policy, what: &str| {
+        let got = verify::verify(scheme, trust, d, p);
+        assert!(
+            got.is_err(),
+            "{id}: a flipped bit in the {what} was accepted: {d:?}"
+        );
+        if let Err(r) = got {
+            check_rejection(scheme, &r);
+        }
+    };
+    match part {
+        Part::SignedBytes => {
+            if matches!(scheme.message, Message::Empty | Message::None) {
+                return;
+            }
+            let mut event2 = event.to_vec();
+            if !flip(&mut event2) {
+                return;
+            }
+            let mut p2 = p.clone();
+            p2.event = event2;
+            // The old proof, placed with the changed event.
+            if let Ok(d) = sign::place_proof(scheme, &p2, &sign::encode_proof(scheme, &raw)) {
+                reject(&d, &policy, "signed bytes");
+            }
+        }
+        Part::Proof => {
+            let mut raw2 = raw.clone();
+            if !flip(&mut raw2) {
+                return;
+            }
+            if scheme.encoding == Encoding::Text && std::str::from_utf8(&raw2).is_err() {
+                return;
+            }
+            if let Ok(d) = sign::place_proof(scheme, &p, &sign::encode_proof(scheme, &raw2)) {
+                reject(&d, &policy, "proof");
+            }
+        }
+        Part::Timestamp => {
+            if scheme.message != Message::TimestampUrlBody {
+                return;
+            }
+            let ts2 = timestamp ^ (1i64 << (bit % 63));
+            let mut p2 = p.clone();
+            p2.timestamp = ts2;
+            if let Ok(d) = sign::place_proof(scheme, &p2, &sign::encode_proof(scheme, &raw)) {
+                // Even a receiver whose clock matches the new timestamp rejects.
+                reject(&d, &Policy::at(ts2), "timestamp");
+            }
+        }
+        Part::Url => {
+            if scheme.message != Message::TimestampUrlBody {
+                return;
+            }
+            let mut url2 = p.url.clone().into_bytes();
+            if !flip(&mut url2) {
+                return;
+            }
+            let Ok(url2) = String::from_utf8(url2) else {
+                return;
+            };
+            let mut d = signed.clone();
+            d.url = url2;
+            reject(&d, &policy, "URL");
+        }
+    }
+}
+
+/// The names of the fuzz targets, as in `fuzz/Cargo.toml`.
+pub const TARGETS: [&str; 10] = [
+    "parse_prefixed",
+    "parse_timestamped",
+    "decode_hex",
+    "decode_base64",
+    "blockmark_token",
+    "verify_delivery",
+    "smartasset_envelope",
+    "js_stringify",
+    "vector_file",
+    "sign_verify",
+];
+
+/// Runs the target called `name` on `data`; `false` for an unknown name.
+pub fn run_target(name: &str, data: &[u8]) -> bool {
+    let f: fn(&[u8]) = match name {
+        "parse_prefixed" => parse_prefixed,
+        "parse_timestamped" => parse_timestamped,
+        "decode_hex" => decode_hex,
+        "decode_base64" => decode_base64,
+        "blockmark_token" => blockmark_token,
+        "verify_delivery" => verify_delivery,
+        "smartasset_envelope" => smartasset_envelope,
+        "js_stringify" => js_stringify,
+        "vector_file" => vector_file,
+        "sign_verify" => sign_verify,
+        _ => return false,
+    };
+    f(data);
+    true
+}
+
+/// The largest seed [`seed_corpus`] emits: the corpus is committed, and
+/// small inputs fuzz faster.
+pub const MAX_SEED_LEN: usize = 8 << 10;
+
+/// Seed inputs for every target, extracted from the vector files in `dir`
+/// (header values, bodies, whole requests, one-test vector files) plus a
+/// few hand-written JSON edge cases. Deduplicated, in a stable order.
+pub fn seed_corpus(dir: &std::path::Path) -> Result<Vec<(&'static str, Vec<u8>)>, crate::Error> {
+    let mut seeds: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    for id in SchemeId::ALL {
+        let file = vectors::load(vectors::path_for(dir, id))?;
+        let scheme = id.scheme();
+        for (group, test) in file.tests() {
+            let d = test.delivery()?;
+            seeds.push(("verify_delivery", encode_delivery_input(id, test.now, &d)));
+            for (name, value) in &d.headers {
+                let lower = name.to_ascii_lowercase();
+                match lower.as_str() {
+                    "x-token" => {
+                        seeds.push(("blockmark_token", value.clone()));
+                        seeds.push(("decode_hex", value.clone()));
+                        seeds.push(("parse_prefixed", value.clone()));
+                    }
+                    "x-certifylize-signature" => {
+                        seeds.push(("parse_prefixed", value.clone()));
+                        let hex = value.strip_prefix(b"sha256=").unwrap_or(value);
+                        seeds.push(("decode_hex", hex.to_vec()));
+                    }
+                    "x-blink-signature" => seeds.push(("parse_timestamped", value.clone())),
+                    "x-cometh-indexer-signature" => {
+                        seeds.push(("decode_base64", value.clone()));
+                        seeds.push(("parse_prefixed", value.clone()));
+                    }
+                    _ => {}
+                }
+            }
+            if id == SchemeId::Smartasset {
+                seeds.push(("smartasset_envelope", d.body.clone()));
+                if let Some(event) = event_slice(&d.body) {
+                    seeds.push(("js_stringify", event.to_vec()));
+                }
+            } else {
+                seeds.push(("js_stringify", d.body.clone()));
+            }
+            if test.result == vectors::Expected::Valid {
+                let event = match scheme.carrier {
+                    Carrier::BodyEnvelope { .. } => event_slice(&d.body).map(<[u8]>::to_vec),
+                    _ => Some(d.body.clone()),
+                };
+                if let Some(event) = event {
+                    let part = u8::try_from(test.tc_id % 4).unwrap_or(0);
+                    seeds.push((
+                        "sign_verify",
+                        encode_sign_input(
+                            id,
+                            test.tc_id % 2 == 1,
+                            KeyPlacement::Header,
+                            test.now,
+                            &d.url,
+                            "dlv_1",
+                            &event,
+                            (part, u16::try_from(test.tc_id).unwrap_or(0), 0),
+                        ),
+                    ));
+                }
+            }
+            // A one-test vector file (a sample: the files are large).
+            if test.tc_id % 8 != 1 {
+                continue;
+            }
+            let mut g = group.clone();
+            g.tests = vec![test.clone()];
+            let mut one = file.clone();
+            one.number_of_tests = 1;
+            one.test_groups = vec![g];
+            if let Ok(text) = serde_json::to_vec(&one) {
+                seeds.push(("vector_file", text));
+            }
+        }
+    }
+    for edge in [
+        r#"{"b":1,"a":2,"b":3}"#,
+        r#"{"10":1,"2":2,"01":3,"4294967294":4,"4294967295":5,"-0":6}"#,
+        r#"[1.0,-0,1e21,1E-7,123456789012345678901234567890,9007199254740993,1e400]"#,
+        r#""\u2028\u2029\ud800\udc00\uDFFF\/\b\f\n\r\t\u0000\u001f""#,
+        " {\"a\" :\t[ true , false , null ] }\r\n",
+    ] {
+        seeds.push(("js_stringify", edge.as_bytes().to_vec()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    seeds.retain(|(t, s)| s.len() <= MAX_SEED_LEN && seen.insert((*t, s.clone())));
+    Ok(seeds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carver_reads_past_the_end() {
+        let mut c = Carver::new(&[1, 3, 0, b'a', b'b']);
+        assert_eq!(c.u8(), 1);
+        assert_eq!(c.field(), b"ab");
+        assert_eq!(c.u8(), 0);
+        assert_eq!(c.i64(), 0);
+        assert!(c.field().is_empty());
+        assert!(c.rest().is_empty());
+    }
+
+    #[test]
+    fn delivery_inputs_round_trip() {
+        let mut d = Delivery::post("http://h/p?q=1", &b"{}"[..]);
+        d.push_header("X-A", "1");
+        let data = encode_delivery_input(SchemeId::Cometh, -5, &d);
+        assert_eq!(decode_delivery_input(&data), (SchemeId::Cometh, -5, d));
+    }
+
+    #[test]
+    fn targets_accept_trivial_inputs() {
+        for data in [&b""[..], b"\0", b"{}", b"ts=1;sig1=00"] {
+            parse_prefixed(data);
+            parse_timestamped(data);
+            decode_hex(data);
+            decode_base64(data);
+            blockmark_token(data);
+            verify_delivery(data);
+            smartasset_envelope(data);
+            js_stringify(data);
+            vector_file(data);
+            sign_verify(data);
+        }
+    }
+
+    #[test]
+    fn signed_inputs_exercise_every_scheme() {
+        for id in SchemeId::ALL {
+            for part in 0..4 {
+                for placement in [KeyPlacement::Header, KeyPlacement::Query] {
+                    sign_verify(&encode_sign_input(
+                        id,
+                        false,
+                        placement,
+                        1_700_000_000,
+                        "http://h/p?x=1",
+                        "dlv_1",
+                        br#"{"id":"e1","data":{"slug":"s"}}"#,
+                        (part, 13, 0),
+                    ));
+                }
+            }
+        }
+    }
+}
