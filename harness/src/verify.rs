@@ -254,8 +254,16 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                     why: "the envelope must be a JSON object".into(),
                 });
             }
+            // JSON text is UTF-8 (RFC 8259). `serde_json` skips unknown
+            // members without checking their bytes, so check the whole body
+            // here: a body with invalid UTF-8 in an ignored member is not
+            // JSON either (found by the `verify_delivery` fuzz target).
+            let text = std::str::from_utf8(&d.body).map_err(|e| Rejection::Malformed {
+                what: "body",
+                why: format!("not UTF-8 (byte {})", e.valid_up_to()),
+            })?;
             let env: Envelope<'_> =
-                serde_json::from_slice(&d.body).map_err(|e| Rejection::Malformed {
+                serde_json::from_str(text).map_err(|e| Rejection::Malformed {
                     what: "body",
                     why: format!("not a {{\"event\",\"signature\"}} envelope: {e}"),
                 })?;
@@ -480,6 +488,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_envelope_with_invalid_utf8_anywhere_is_not_json() {
+        let id = SchemeId::Smartasset;
+        let key = key_for(id);
+        let p = Payload::new("http://h/", &br#"{"raw":{"id":"r1"}}"#[..], 0);
+        let mut d = sign(id.scheme(), &key, &p).unwrap_or_else(|e| panic!("{e}"));
+        assert!(verify(id.scheme(), &key.trust(), &d, &Policy::at(0)).is_ok());
+        // An extra member the envelope reader ignores, holding a stray byte.
+        d.body.pop();
+        d.body.extend_from_slice(b",\"x\":\"\xd5\"}");
+        let got = verify(id.scheme(), &key.trust(), &d, &Policy::at(0));
+        assert!(
+            matches!(&got, Err(r) if r.status(id.scheme()) == 400),
+            "{got:?}"
+        );
     }
 
     #[test]
