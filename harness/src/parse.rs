@@ -133,6 +133,21 @@ pub fn timestamped(
     ts_key: &'static str,
     sig_key: &'static str,
 ) -> Result<TimestampedSignature, ParseError> {
+    let (timestamp, sig) = timestamped_parts(value, ts_key, sig_key)?;
+    Ok(TimestampedSignature {
+        timestamp,
+        signature: encoding::decode_hex(sig)?,
+    })
+}
+
+/// [`timestamped`] without decoding the signature: the timestamp and the
+/// signature's text (trimmed, still hex). Errors are [`timestamped`]'s,
+/// except those of the hex decoding, which is left to the caller.
+pub fn timestamped_parts<'a>(
+    value: &'a [u8],
+    ts_key: &'static str,
+    sig_key: &'static str,
+) -> Result<(i64, &'a [u8]), ParseError> {
     let text = visible_ascii(value)?.as_bytes();
     // Byte-wise (the text is ASCII): cheaper than `str` patterns, and this
     // runs on every delivery.
@@ -174,10 +189,8 @@ pub fn timestamped(
     }
     let ts = ts.ok_or(ParseError::MissingParameter(ts_key))?;
     let sig = sig.ok_or(ParseError::MissingParameter(sig_key))?;
-    Ok(TimestampedSignature {
-        timestamp: canonical_timestamp(std::str::from_utf8(ts).unwrap_or_default())?,
-        signature: encoding::decode_hex(sig)?,
-    })
+    let ts = canonical_timestamp(std::str::from_utf8(ts).unwrap_or_default())?;
+    Ok((ts, sig))
 }
 
 #[cfg(test)]

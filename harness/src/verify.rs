@@ -142,21 +142,25 @@ impl Proof {
     }
 }
 
+/// `encoding::decode_hex`, into a stack buffer when the proof is short.
+fn decode_hex_proof(s: &[u8]) -> Result<Proof, DecodeError> {
+    if s.len() <= 128 {
+        let mut buf = [0u8; 64];
+        let n = s.len() / 2;
+        let out = buf.get_mut(..n).unwrap_or_default();
+        encoding::decode_hex_into(s, out)?;
+        Ok(Proof::Inline(buf, n))
+    } else {
+        encoding::decode_hex(s).map(Proof::Heap)
+    }
+}
+
 /// Decodes a proof in the scheme's encoding.
 fn decode_proof(scheme: &Scheme, text: &str) -> Result<Proof, Rejection> {
     let what = "signature";
     let s = text.as_bytes();
     match scheme.encoding {
-        Encoding::Hex if s.len() <= 128 => {
-            let mut buf = [0u8; 64];
-            let n = s.len() / 2;
-            let out = buf.get_mut(..n).unwrap_or_default();
-            encoding::decode_hex_into(s, out).map_err(decode(what))?;
-            Ok(Proof::Inline(buf, n))
-        }
-        Encoding::Hex => encoding::decode_hex(s)
-            .map(Proof::Heap)
-            .map_err(decode(what)),
+        Encoding::Hex => decode_hex_proof(s).map_err(decode(what)),
         Encoding::Base64 => encoding::decode_base64(s)
             .map(Proof::Heap)
             .map_err(decode(what)),
@@ -219,10 +223,15 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             sig_key,
         } => {
             let value = single_header(d, name)?;
-            let parsed = parse::timestamped(value, ts_key, sig_key).map_err(malformed(name))?;
+            let (timestamp, sig) =
+                parse::timestamped_parts(value, ts_key, sig_key).map_err(malformed(name))?;
+            // Decoded as `parse::timestamped` would, errors included, but
+            // without allocating.
+            let proof =
+                decode_hex_proof(sig).map_err(|e| malformed(name)(ParseError::Decode(e)))?;
             Ok(Located {
-                proof: Proof::Heap(parsed.signature),
-                timestamp: Some(parsed.timestamp),
+                proof,
+                timestamp: Some(timestamp),
                 event: &d.body,
             })
         }
@@ -245,8 +254,16 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                     why: "the envelope must be a JSON object".into(),
                 });
             }
+            // JSON text is UTF-8 (RFC 8259). `serde_json` skips unknown
+            // members without checking their bytes, so check the whole body
+            // here: a body with invalid UTF-8 in an ignored member is not
+            // JSON either (found by the `verify_delivery` fuzz target).
+            let text = std::str::from_utf8(&d.body).map_err(|e| Rejection::Malformed {
+                what: "body",
+                why: format!("not UTF-8 (byte {})", e.valid_up_to()),
+            })?;
             let env: Envelope<'_> =
-                serde_json::from_slice(&d.body).map_err(|e| Rejection::Malformed {
+                serde_json::from_str(text).map_err(|e| Rejection::Malformed {
                     what: "body",
                     why: format!("not a {{\"event\",\"signature\"}} envelope: {e}"),
                 })?;
@@ -471,6 +488,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_envelope_with_invalid_utf8_anywhere_is_not_json() {
+        let id = SchemeId::Smartasset;
+        let key = key_for(id);
+        let p = Payload::new("http://h/", &br#"{"raw":{"id":"r1"}}"#[..], 0);
+        let mut d = sign(id.scheme(), &key, &p).unwrap_or_else(|e| panic!("{e}"));
+        assert!(verify(id.scheme(), &key.trust(), &d, &Policy::at(0)).is_ok());
+        // An extra member the envelope reader ignores, holding a stray byte.
+        d.body.pop();
+        d.body.extend_from_slice(b",\"x\":\"\xd5\"}");
+        let got = verify(id.scheme(), &key.trust(), &d, &Policy::at(0));
+        assert!(
+            matches!(&got, Err(r) if r.status(id.scheme()) == 400),
+            "{got:?}"
+        );
     }
 
     #[test]
