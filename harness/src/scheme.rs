@@ -368,6 +368,10 @@ pub static CERTIFYLIZE: Scheme = Scheme {
     sample_event: r#"{"type":"@TYPE@","createdAt":"2026-01-15T12:34:56.000Z","data":{"credentialId":"@ID@","verifyId":"009f0e320cd9ea5f1173b42e8c2c4dd6db6632e70bbb65b8","status":"ACTIVE","recipientEmail":"max@example.com"}}"#,
 };
 
+/// Blink forwards whatever the provider posts; both Blink schemes test with
+/// this event (top-level `id`, the event-id rule of CONFORMANCE.md §2).
+const BLINK_SAMPLE_EVENT: &str = r#"{"id":"@ID@","type":"alert.raised","severity":"high","source":{"name":"scanner","region":"eu-west-1"},"count":3}"#;
+
 /// API key in `?apikey=` or `BLINK-API-KEY`.
 pub static BLINK_APIKEY: Scheme = Scheme {
     id: SchemeId::BlinkApiKey,
@@ -393,7 +397,7 @@ pub static BLINK_APIKEY: Scheme = Scheme {
     echo: None,
     idempotency: None,
     canonical_json: false,
-    sample_event: r#"{"id":"@ID@","type":"alert.raised","severity":"high","source":{"name":"scanner","region":"eu-west-1"},"count":3}"#,
+    sample_event: BLINK_SAMPLE_EVENT,
 };
 
 /// `X-BLINK-SIGNATURE: ts=<ts>;sig1=<hex HMAC-SHA256(key, ts.url.body)>`.
@@ -422,7 +426,7 @@ pub static BLINK_SIGNATURE: Scheme = Scheme {
     echo: None,
     idempotency: None,
     canonical_json: false,
-    sample_event: r#"{"id":"@ID@","type":"alert.raised","severity":"high","source":{"name":"scanner","region":"eu-west-1"},"count":3}"#,
+    sample_event: BLINK_SAMPLE_EVENT,
 };
 
 /// Ed25519 over `JSON.stringify(event)`, in a `{"event","signature"}` envelope.
