@@ -45,7 +45,12 @@ fn replay(target: &str, min_files: usize) {
     );
     let mut failures = Vec::new();
     for path in &files {
-        let data = std::fs::read(path).unwrap();
+        let data = match std::fs::read(path) {
+            Ok(d) => d,
+            // A fuzzer running meanwhile may replace a corpus file.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("{}: {e}", path.display()),
+        };
         let outcome = std::panic::catch_unwind(|| hookspec::fuzzing::run_target(target, &data));
         match outcome {
             Ok(true) => {}

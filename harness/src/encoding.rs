@@ -98,6 +98,32 @@ pub fn decode_hex_into(s: &[u8], out: &mut [u8]) -> Result<(), DecodeError> {
     Ok(())
 }
 
+/// Decodes exactly 64 hex digits (an HMAC-SHA256 tag), branch-free: the
+/// fixed sizes let the compiler vectorize it. `None` if any byte is not a
+/// hex digit (then [`decode_hex`] says which).
+pub fn decode_hex_32(s: &[u8; 64]) -> Option<[u8; 32]> {
+    let mut nibbles = [0u8; 64];
+    let mut bad = false;
+    for (v, &c) in nibbles.iter_mut().zip(s) {
+        let digit = c.wrapping_sub(b'0');
+        let letter = (c | 0x20).wrapping_sub(b'a');
+        let (is_digit, is_letter) = (digit < 10, letter < 6);
+        *v = if is_digit {
+            digit
+        } else {
+            letter.wrapping_add(10)
+        };
+        bad |= !(is_digit | is_letter);
+    }
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(nibbles.chunks_exact(2)) {
+        if let [hi, lo] = pair {
+            *o = hi << 4 | lo;
+        }
+    }
+    (!bad).then_some(out)
+}
+
 /// Lowercase hexadecimal.
 pub fn encode_hex(bytes: &[u8]) -> String {
     hex::encode(bytes)

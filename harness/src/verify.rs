@@ -144,6 +144,17 @@ impl Proof {
 
 /// `encoding::decode_hex`, into a stack buffer when the proof is short.
 fn decode_hex_proof(s: &[u8]) -> Result<Proof, DecodeError> {
+    // The common case, an HMAC-SHA256 tag, on a fixed-size fast path.
+    if let Some(tag) = <&[u8; 64]>::try_from(s)
+        .ok()
+        .and_then(encoding::decode_hex_32)
+    {
+        let mut buf = [0u8; 64];
+        if let Some(head) = buf.get_mut(..32) {
+            head.copy_from_slice(&tag);
+        }
+        return Ok(Proof::Inline(buf, 32));
+    }
     if s.len() <= 128 {
         let mut buf = [0u8; 64];
         let n = s.len() / 2;
