@@ -295,16 +295,36 @@ pub fn http_request<B: From<bytes::Bytes>>(
 /// `axum::body::Body::new(full)`).
 pub type LinkedBody = axum::body::Body;
 
-impl<S> Target for ServiceTarget<S>
-where
-    S: tower::Service<http::Request<LinkedBody>, Response = http::Response<LinkedBody>>
-        + Clone
+/// A service that can be tested in-process: a `tower::Service` from
+/// `http::Request<LinkedBody>` to `http::Response<LinkedBody>` (an
+/// `axum::Router` is one).
+pub trait LinkedService:
+    tower::Service<
+        http::Request<LinkedBody>,
+        Response = http::Response<LinkedBody>,
+        Error: std::fmt::Display,
+        Future: Send,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> LinkedService for S where
+    S: tower::Service<
+            http::Request<LinkedBody>,
+            Response = http::Response<LinkedBody>,
+            Error: std::fmt::Display,
+            Future: Send,
+        > + Clone
         + Send
         + Sync
-        + 'static,
-    S::Future: Send,
-    S::Error: std::fmt::Display,
+        + 'static
 {
+}
+
+impl<S: LinkedService> Target for ServiceTarget<S> {
     fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a> {
         Box::pin(async move {
             use http_body_util::BodyExt;

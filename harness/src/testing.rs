@@ -48,7 +48,7 @@ use crate::cases::Action;
 use crate::keyserver;
 use crate::runner::{KeyPublisher, Outcome, RunConfig, RunReport, Runner};
 use crate::scheme::{CredentialKind, SchemeId};
-use crate::target::{HttpTarget, LinkedBody, ServiceTarget, Target, TlsOptions};
+use crate::target::{HttpTarget, LinkedService, ServiceTarget, Target, TlsOptions};
 use crate::Error;
 
 /// The URL linked deliveries are addressed to (never contacted).
@@ -118,16 +118,10 @@ impl std::fmt::Debug for Suite {
 impl Suite {
     /// A receiver linked in-process: `make` builds it (e.g. an
     /// `axum::Router`) from the secret and key-server URL it must use.
-    pub fn linked<S>(scheme: SchemeId, make: impl FnOnce(&LinkedEnv) -> S + Send + 'static) -> Self
-    where
-        S: tower::Service<http::Request<LinkedBody>, Response = http::Response<LinkedBody>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Future: Send,
-        S::Error: std::fmt::Display,
-    {
+    pub fn linked<S: LinkedService>(
+        scheme: SchemeId,
+        make: impl FnOnce(&LinkedEnv) -> S + Send + 'static,
+    ) -> Self {
         let path = format!("/webhooks/{scheme}");
         let build: Builder = Box::new(move |env: &LinkedEnv| {
             let service = make(env);
