@@ -19,7 +19,8 @@ export FUZZ_SCRATCH=1
 failed=()
 for t in "${targets[@]}"; do
     echo "== fuzz smoke: $t (${seconds}s)"
-    "$here/run.sh" "$t" "$seconds" -close_fd_mask=1 2>&1 |
+    # Unoptimized builds are slow (RSA signing): a generous per-input timeout.
+    "$here/run.sh" "$t" "$seconds" -close_fd_mask=1 -timeout=60 2>&1 |
         grep -E '^(run\.sh:|#[0-9]+.*(INITED|DONE)|Done|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|thread .* panicked|Test unit written)' |
         sed 's/^/   /'
     rc=${PIPESTATUS[0]}
