@@ -23,92 +23,27 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use hmac::{Hmac, Mac};
-use hookspec::keys::test_keys::{TestKey, TEST_SECRET};
-use hookspec::keys::{SigningKey, Trust};
 use hookspec::scheme::SchemeId;
-use hookspec::sign::{self, Payload};
-use hookspec::verify::{self, Policy};
-use rsa::Pkcs1v15Sign;
-use sha2::{Digest, Sha256};
+use hookspec::verify;
 use subtle::ConstantTimeEq;
 
-const NOW: i64 = 1_700_000_000;
-const URL: &str = "https://receiver.example/webhooks/blink?tenant=42";
-
-/// A realistic compact event of exactly `size` bytes.
-fn event(size: usize) -> Vec<u8> {
-    let head = r#"{"id":"evt_0001","type":"alert.raised","data":{"slug":"s-1","raw":{"id":"r-1"}},"pad":""#;
-    let tail = r#""}"#;
-    let mut e = head.as_bytes().to_vec();
-    e.resize(size - tail.len(), b'x');
-    e.extend_from_slice(tail.as_bytes());
-    assert_eq!(e.len(), size);
-    e
-}
-
-fn key(id: SchemeId) -> SigningKey {
-    match id {
-        SchemeId::Smartasset => TestKey::Smartasset1.signing_key().unwrap(),
-        SchemeId::Cometh => TestKey::Cometh1.signing_key().unwrap(),
-        _ => SigningKey::Secret(TEST_SECRET.as_bytes().to_vec()),
-    }
-}
-
-/// The bare primitive over pre-assembled message bytes and a decoded proof.
-fn bare(id: SchemeId, trust: &Trust, message: &[u8], proof: &[u8]) -> bool {
-    match (id, trust) {
-        (
-            SchemeId::Blockmark | SchemeId::Certifylize | SchemeId::BlinkSignature,
-            Trust::Secret(s),
-        ) => {
-            let mut mac = Hmac::<Sha256>::new_from_slice(s).unwrap();
-            mac.update(message);
-            mac.verify_slice(proof).is_ok()
-        }
-        (SchemeId::BlinkApiKey, Trust::Secret(s)) => {
-            bool::from(Sha256::digest(s).ct_eq(&Sha256::digest(proof)))
-        }
-        (SchemeId::Smartasset, Trust::Ed25519(keys)) => {
-            let sig = ed25519_dalek::Signature::from_slice(proof).unwrap();
-            keys[0].verify_strict(message, &sig).is_ok()
-        }
-        (SchemeId::Cometh, Trust::Rsa(keys)) => keys[0]
-            .verify(
-                Pkcs1v15Sign::new::<Sha256>(),
-                &Sha256::digest(message),
-                proof,
-            )
-            .is_ok(),
-        _ => unreachable!(),
-    }
-}
+mod support;
+use support::Fixture;
 
 fn per_scheme(c: &mut Criterion) {
     for id in SchemeId::ALL {
-        let scheme = id.scheme();
-        let key = key(id);
-        let trust = key.trust();
         let mut group = c.benchmark_group(format!("verify/{id}"));
         for size in [1024usize, 64 * 1024] {
-            let event = event(size);
-            let mut p = Payload::new(URL, event.clone(), NOW);
-            p.event_id = Some("dlv_1".into());
-            let d = sign::sign(scheme, &key, &p).unwrap();
-            let policy = Policy::at(NOW);
-            assert!(verify::verify(scheme, &trust, &d, &policy).is_ok());
-            let message = sign::signed_message(scheme, &NOW.to_string(), URL, &event);
-            let proof = sign::proof(scheme, &key, &message).unwrap();
-            assert!(bare(id, &trust, &message, &proof));
+            let f = Fixture::new(id, size);
             let label = format!("{}KiB", size / 1024);
-            group.bench_function(BenchmarkId::new("bare", &label), |b| {
-                b.iter(|| bare(id, &trust, black_box(&message), black_box(&proof)))
-            });
+            group.bench_function(BenchmarkId::new("bare", &label), |b| b.iter(|| f.bare()));
             group.bench_function(BenchmarkId::new("authenticate", &label), |b| {
-                b.iter(|| verify::authenticate(scheme, &trust, black_box(&d), &policy).is_ok())
+                b.iter(|| f.authenticate())
             });
             group.bench_function(BenchmarkId::new("verify", &label), |b| {
-                b.iter(|| verify::verify(scheme, &trust, black_box(&d), &policy).is_ok())
+                b.iter(|| {
+                    verify::verify(f.scheme, &f.trust, black_box(&f.delivery), &f.policy).is_ok()
+                })
             });
         }
         group.finish();

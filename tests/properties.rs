@@ -184,6 +184,32 @@ proptest! {
         fuzzing::decode_hex(data.as_bytes());
     }
 
+    /// The verifier's fast paths (exact `sha256=<64 hex>` and
+    /// `ts=<digits>;sig1=<64 hex>`) agree with the general parsers: the
+    /// fuzz functions assert it. Inputs are near-canonical headers with one
+    /// random edit, so both the fast path and its fallbacks are exercised.
+    #[test]
+    fn fast_paths_agree_with_general_parsers(
+        ts in prop_oneof![Just(0u64), 1u64..10_000_000_000_000_000_000],
+        tag in proptest::collection::vec(any::<u8>(), 32),
+        upper in any::<bool>(),
+        edit in proptest::option::of((any::<usize>(), any::<u8>())),
+    ) {
+        let mut hex = hex::encode(tag);
+        if upper {
+            hex.make_ascii_uppercase();
+        }
+        for header in [format!("ts={ts};sig1={hex}"), format!("t={ts};v1={hex}"), format!("sha256={hex}"), hex.clone()] {
+            let mut bytes = header.into_bytes();
+            if let Some((at, byte)) = edit {
+                let at = at % bytes.len();
+                bytes[at] = byte;
+            }
+            fuzzing::parse_prefixed(&bytes);
+            fuzzing::parse_timestamped(&bytes);
+        }
+    }
+
     #[test]
     fn verify_is_total_on_any_request(data in proptest::collection::vec(any::<u8>(), 0..256)) {
         fuzzing::verify_delivery(&data);

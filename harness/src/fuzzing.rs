@@ -194,6 +194,15 @@ fn check_rejection(scheme: &Scheme, r: &Rejection) {
 /// `parse::prefixed` with the prefixes the schemes use.
 pub fn parse_prefixed(data: &[u8]) {
     for prefix in ["", "sha256=", "v1,"] {
+        if let Some(tag) = parse::prefixed_hex32(data, prefix) {
+            let general =
+                parse::prefixed(data, prefix).map(|rest| encoding::decode_hex(rest.as_bytes()));
+            assert_eq!(
+                general,
+                Ok(Ok(tag.to_vec())),
+                "fast path disagrees, prefix {prefix:?}"
+            );
+        }
         match parse::prefixed(data, prefix) {
             Ok(rest) => {
                 let trimmed = parse::visible_ascii(data).unwrap_or_else(|e| {
@@ -227,6 +236,15 @@ pub fn parse_timestamped(data: &[u8]) {
         }
     }
     for (ts_key, sig_key) in [("ts", "sig1"), ("t", "v1")] {
+        if let Some((parts, tag)) = parse::timestamped_hex32(data, ts_key, sig_key) {
+            let general = parse::timestamped_parts(data, ts_key, sig_key);
+            assert_eq!(
+                general,
+                Ok(parts),
+                "fast path disagrees, keys {ts_key}/{sig_key}"
+            );
+            assert_eq!(encoding::decode_hex(parts.signature), Ok(tag.to_vec()));
+        }
         match parse::timestamped(data, ts_key, sig_key) {
             Ok(t) => {
                 assert!(t.timestamp >= 0);

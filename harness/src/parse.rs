@@ -83,6 +83,21 @@ pub fn prefixed<'a>(value: &'a [u8], prefix: &'static str) -> Result<&'a str, Pa
     Ok(rest)
 }
 
+/// The fast path of [`prefixed`] followed by hex decoding, for the common
+/// case of an HMAC-SHA256 tag: exactly `<prefix><64 hex digits>`, no
+/// whitespace. `None` for anything else (the caller then takes the general
+/// path, which also produces the error).
+///
+/// Whatever it accepts, [`prefixed`] + [`encoding::decode_hex`] accept with
+/// the same bytes (checked by a unit test and by the `parse_prefixed` fuzz
+/// target). The prefix must be visible ASCII without spaces, as every
+/// scheme's is (a test checks).
+pub(crate) fn prefixed_hex32(value: &[u8], prefix: &'static str) -> Option<[u8; 32]> {
+    debug_assert!(prefix.bytes().all(|b| b.is_ascii_graphic()));
+    let rest = after(value, prefix.as_bytes())?;
+    encoding::decode_hex_32(rest.try_into().ok()?)
+}
+
 /// A parsed `ts=<unix seconds>;sig1=<hex>` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampedSignature {
@@ -133,11 +148,23 @@ pub fn timestamped(
     ts_key: &'static str,
     sig_key: &'static str,
 ) -> Result<TimestampedSignature, ParseError> {
-    let (timestamp, sig) = timestamped_parts(value, ts_key, sig_key)?;
+    let parts = timestamped_parts(value, ts_key, sig_key)?;
     Ok(TimestampedSignature {
-        timestamp,
-        signature: encoding::decode_hex(sig)?,
+        timestamp: parts.timestamp,
+        signature: encoding::decode_hex(parts.signature)?,
     })
+}
+
+/// The pieces of a `ts=<ts>;sig1=<hex>` header value, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampedParts<'a> {
+    /// Unix seconds.
+    pub timestamp: i64,
+    /// The timestamp as written: canonical decimal, so exactly
+    /// `timestamp.to_string()`, the bytes a scheme signs.
+    pub timestamp_text: &'a [u8],
+    /// The signature's text, trimmed, not yet decoded.
+    pub signature: &'a [u8],
 }
 
 /// [`timestamped`] without decoding the signature: the timestamp and the
@@ -147,7 +174,7 @@ pub fn timestamped_parts<'a>(
     value: &'a [u8],
     ts_key: &'static str,
     sig_key: &'static str,
-) -> Result<(i64, &'a [u8]), ParseError> {
+) -> Result<TimestampedParts<'a>, ParseError> {
     let text = visible_ascii(value)?.as_bytes();
     // Byte-wise (the text is ASCII): cheaper than `str` patterns, and this
     // runs on every delivery.
@@ -187,10 +214,84 @@ pub fn timestamped_parts<'a>(
             return Err(ParseError::RepeatedParameter(as_text(k)));
         }
     }
-    let ts = ts.ok_or(ParseError::MissingParameter(ts_key))?;
-    let sig = sig.ok_or(ParseError::MissingParameter(sig_key))?;
-    let ts = canonical_timestamp(std::str::from_utf8(ts).unwrap_or_default())?;
-    Ok((ts, sig))
+    let timestamp_text = ts.ok_or(ParseError::MissingParameter(ts_key))?;
+    let signature = sig.ok_or(ParseError::MissingParameter(sig_key))?;
+    let timestamp = canonical_timestamp(std::str::from_utf8(timestamp_text).unwrap_or_default())?;
+    Ok(TimestampedParts {
+        timestamp,
+        timestamp_text,
+        signature,
+    })
+}
+
+/// The fast path of [`timestamped_parts`] followed by hex decoding, for
+/// the form senders produce: exactly `<ts_key>=<digits>;<sig_key>=<64 hex
+/// digits>`, no whitespace, no other item. Returns the parts and the
+/// decoded 32-byte tag; `None` for anything else (the caller then takes the
+/// general path, which also produces the error).
+///
+/// Whatever it accepts, [`timestamped_parts`] + [`encoding::decode_hex`]
+/// accept with the same result: no whitespace, `;` or `=` can hide in the
+/// parts, the timestamp is canonical (no leading zero, at most 18 digits,
+/// so within `i64`), and the value is visible ASCII within
+/// [`MAX_HEADER_LEN`]. Checked by a unit test here and, on arbitrary input,
+/// by the `parse_timestamped` fuzz target. The keys must be distinct ASCII
+/// alphanumeric tokens, as every scheme's are (a test checks).
+pub(crate) fn timestamped_hex32<'a>(
+    value: &'a [u8],
+    ts_key: &'static str,
+    sig_key: &'static str,
+) -> Option<(TimestampedParts<'a>, [u8; 32])> {
+    debug_assert!(fast_path_keys(ts_key, sig_key));
+    if value.len() > MAX_HEADER_LEN {
+        return None;
+    }
+    let (ts_key, sig_key) = (ts_key.as_bytes(), sig_key.as_bytes());
+    // From the end: the tag, then `;<sig_key>=`, then `<ts_key>=<digits>`.
+    let (head, signature) = value.split_at_checked(value.len().checked_sub(64)?)?;
+    let tag = encoding::decode_hex_32(signature.try_into().ok()?)?;
+    let digits_end = head.len().checked_sub(sig_key.len() + 2)?;
+    let (item, separator) = head.split_at_checked(digits_end)?;
+    let (key, timestamp_text) = item.split_at_checked(ts_key.len() + 1)?;
+    let framed = matches!(key.split_last(), Some((b'=', k)) if bytes_eq(k, ts_key))
+        && matches!(separator, [b';', rest @ .., b'='] if bytes_eq(rest, sig_key));
+    if !framed || timestamp_text.len() > 18 || matches!(timestamp_text, [] | [b'0', _, ..]) {
+        return None;
+    }
+    // Digits checked and accumulated in one branch-free pass (wrapping: on
+    // a non-digit the number is garbage and thrown away).
+    let (digits, timestamp) = timestamp_text.iter().fold((true, 0i64), |(ok, n), b| {
+        let d = b.wrapping_sub(b'0');
+        (ok & (d < 10), n.wrapping_mul(10).wrapping_add(i64::from(d)))
+    });
+    digits.then_some((
+        TimestampedParts {
+            timestamp,
+            timestamp_text,
+            signature,
+        },
+        tag,
+    ))
+}
+
+/// What the fast paths assume of a scheme's keys: distinct, non-empty
+/// ASCII alphanumeric tokens (true of every scheme; checked by a test).
+fn fast_path_keys(ts_key: &str, sig_key: &str) -> bool {
+    let token = |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric());
+    ts_key != sig_key && token(ts_key) && token(sig_key)
+}
+
+/// Slice equality with an inlined byte loop: the slices here are a few
+/// bytes long, and a `memcmp` call costs more than comparing them.
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// `value` after `prefix`: `strip_prefix` with an inlined byte loop, since
+/// the prefixes here are a few bytes and a `memcmp` call costs more.
+fn after<'a>(value: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let (head, rest) = value.split_at_checked(prefix.len())?;
+    bytes_eq(head, prefix).then_some(rest)
 }
 
 #[cfg(test)]
@@ -230,6 +331,86 @@ mod tests {
         ] {
             assert!(canonical_timestamp(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_scheme_meets_the_fast_paths_assumptions() {
+        use crate::scheme::{Carrier, SchemeId};
+        for id in SchemeId::ALL {
+            match id.scheme().carrier {
+                Carrier::Header { prefix, .. } => {
+                    assert!(prefix.bytes().all(|b| b.is_ascii_graphic()), "{id}");
+                }
+                Carrier::TimestampedHeader {
+                    ts_key, sig_key, ..
+                } => {
+                    assert!(fast_path_keys(ts_key, sig_key), "{id}");
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_general_parsers() {
+        let tag = "0123456789abcdefABCDEF0123456789abcdef0123456789abcdef0123456789";
+        let ts_inputs = [
+            format!("ts=1700000000;sig1={tag}"),
+            "ts=0;sig1=ab".to_owned(),
+            format!("ts=999999999999999999;sig1={tag}"),
+            format!("ts=1;ts=1;sig1={tag}"),
+            format!("ts=1 ;sig1={tag}"),
+            format!("ts=1;sig1= {tag}"),
+            format!("ts=+1;sig1={tag}"),
+            format!("ts=01;sig1={tag}"),
+            format!("ts=;sig1={tag}"),
+            format!("ts=1a;sig1={tag}"),
+            format!("ts=1;sig1={tag};"),
+            format!("ts=1;sig1=x{tag}"),
+            format!("ts=1;xsig1={tag}"),
+            "ts=9999999999999999999;sig1=ab".to_owned(),
+            "ts=01;sig1=ab".to_owned(),
+            "ts=;sig1=ab".to_owned(),
+            "ts=1;sig1=".to_owned(),
+            "ts=1;sig1=a b".to_owned(),
+            "ts=1;sig1=ab;".to_owned(),
+            "ts=1;sig2=ab".to_owned(),
+            "ts=1 ;sig1=ab".to_owned(),
+            "sig1=ab;ts=1".to_owned(),
+            "ts=1;sig1=ab;sig1=cd".to_owned(),
+        ];
+        let mut fast = 0;
+        for v in &ts_inputs {
+            let general = timestamped_parts(v.as_bytes(), "ts", "sig1");
+            if let Some((parts, tag)) = timestamped_hex32(v.as_bytes(), "ts", "sig1") {
+                fast += 1;
+                assert_eq!(general, Ok(parts), "{v}");
+                assert_eq!(encoding::decode_hex(parts.signature), Ok(tag.to_vec()));
+            }
+            if let Ok(parts) = general {
+                assert_eq!(parts.timestamp_text, parts.timestamp.to_string().as_bytes());
+            }
+        }
+        assert_eq!(fast, 2, "the canonical forms take the fast path");
+
+        let hex_inputs = [
+            format!("sha256={tag}"),
+            format!("sha256={tag} "),
+            format!("sha256= {tag}"),
+            format!("sha256={}", &tag[1..]),
+            format!("sha256={}g", &tag[1..]),
+            format!("SHA256={tag}"),
+        ];
+        for v in &hex_inputs {
+            if let Some(bytes) = prefixed_hex32(v.as_bytes(), "sha256=") {
+                let general =
+                    prefixed(v.as_bytes(), "sha256=").map(|r| encoding::decode_hex(r.as_bytes()));
+                assert_eq!(general, Ok(Ok(bytes.to_vec())), "{v}");
+            }
+        }
+        assert!(prefixed_hex32(hex_inputs[0].as_bytes(), "sha256=").is_some());
+        assert!(prefixed_hex32(hex_inputs[1].as_bytes(), "sha256=").is_none());
+        assert!(prefixed_hex32(tag.as_bytes(), "").is_some());
     }
 
     #[test]

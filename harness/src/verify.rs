@@ -129,6 +129,8 @@ fn single_header<'a>(d: &'a Delivery, name: &'static str) -> Result<&'a [u8], Re
 /// Decoded proof bytes: up to 64 bytes (HMAC-SHA256, Ed25519) without an
 /// allocation, longer ones (RSA) on the heap.
 enum Proof {
+    /// An HMAC-SHA256 tag, the common case, kept small to move.
+    Tag32([u8; 32]),
     Inline([u8; 64], usize),
     Heap(Vec<u8>),
 }
@@ -136,6 +138,7 @@ enum Proof {
 impl Proof {
     fn as_slice(&self) -> &[u8] {
         match self {
+            Proof::Tag32(tag) => tag,
             Proof::Inline(buf, n) => buf.get(..*n).unwrap_or_default(),
             Proof::Heap(v) => v,
         }
@@ -149,11 +152,7 @@ fn decode_hex_proof(s: &[u8]) -> Result<Proof, DecodeError> {
         .ok()
         .and_then(encoding::decode_hex_32)
     {
-        let mut buf = [0u8; 64];
-        if let Some(head) = buf.get_mut(..32) {
-            head.copy_from_slice(&tag);
-        }
-        return Ok(Proof::Inline(buf, 32));
+        return Ok(Proof::Tag32(tag));
     }
     if s.len() <= 128 {
         let mut buf = [0u8; 64];
@@ -189,7 +188,8 @@ struct Envelope<'a> {
 /// Finds the proof and the signed message in a delivery.
 struct Located<'a> {
     proof: Proof,
-    timestamp: Option<i64>,
+    /// The signed timestamp and its text (canonical decimal, as signed).
+    timestamp: Option<(i64, &'a [u8])>,
     /// The signed event bytes (a slice of the body).
     event: &'a [u8],
 }
@@ -198,6 +198,15 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
     match scheme.carrier {
         Carrier::Header { name, prefix } => {
             let value = single_header(d, name)?;
+            if scheme.encoding == Encoding::Hex {
+                if let Some(tag) = parse::prefixed_hex32(value, prefix) {
+                    return Ok(Located {
+                        proof: Proof::Tag32(tag),
+                        timestamp: None,
+                        event: &d.body,
+                    });
+                }
+            }
             let text = parse::prefixed(value, prefix).map_err(malformed(name))?;
             Ok(Located {
                 proof: decode_proof(scheme, text)?,
@@ -234,15 +243,24 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             sig_key,
         } => {
             let value = single_header(d, name)?;
-            let (timestamp, sig) =
+            if scheme.encoding == Encoding::Hex {
+                if let Some((parts, tag)) = parse::timestamped_hex32(value, ts_key, sig_key) {
+                    return Ok(Located {
+                        proof: Proof::Tag32(tag),
+                        timestamp: Some((parts.timestamp, parts.timestamp_text)),
+                        event: &d.body,
+                    });
+                }
+            }
+            let parts =
                 parse::timestamped_parts(value, ts_key, sig_key).map_err(malformed(name))?;
             // Decoded as `parse::timestamped` would, errors included, but
             // without allocating.
-            let proof =
-                decode_hex_proof(sig).map_err(|e| malformed(name)(ParseError::Decode(e)))?;
+            let proof = decode_hex_proof(parts.signature)
+                .map_err(|e| malformed(name)(ParseError::Decode(e)))?;
             Ok(Located {
                 proof,
-                timestamp: Some(timestamp),
+                timestamp: Some((parts.timestamp, parts.timestamp_text)),
                 event: &d.body,
             })
         }
@@ -368,25 +386,6 @@ pub struct Authenticated {
     pub timestamp: Option<i64>,
 }
 
-/// The decimal digits of `n` (no allocation; `n` is non-negative, as
-/// [`parse::canonical_timestamp`] only returns such values).
-fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut v = n.unsigned_abs();
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            // `v % 10` is a single digit.
-            *slot = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    buf.get(i..).unwrap_or_default()
-}
-
 /// Checks a delivery's proof (and, for timestamped schemes, its window)
 /// without looking up the event id: [`verify`] without its JSON work on the
 /// body (schemes whose proof is not in the body never parse it).
@@ -397,15 +396,14 @@ pub fn authenticate(
     policy: &Policy,
 ) -> Result<Authenticated, Rejection> {
     let located = locate(scheme, delivery)?;
-    let mut buf = [0u8; 20];
-    let ts_text = located.timestamp.map_or(&[][..], |t| decimal(t, &mut buf));
+    let ts_text = located.timestamp.map_or(&[][..], |(_, text)| text);
     let parts = sign::message_parts(scheme, ts_text, delivery.url.as_bytes(), located.event);
     let parts: &[&[u8]] = match scheme.message {
         Message::TimestampUrlBody => &parts,
         _ => parts.get(..1).unwrap_or_default(),
     };
     check_proof_parts(scheme, trust, parts, located.proof.as_slice())?;
-    if let Some(ts) = located.timestamp {
+    if let Some((ts, _)) = located.timestamp {
         let skew = i128::from(ts) - i128::from(policy.now);
         if skew.unsigned_abs() > u128::from(policy.tolerance_s) {
             return Err(Rejection::OutsideWindow {
@@ -416,7 +414,7 @@ pub fn authenticate(
         }
     }
     Ok(Authenticated {
-        timestamp: located.timestamp,
+        timestamp: located.timestamp.map(|(ts, _)| ts),
     })
 }
 

@@ -1,0 +1,136 @@
+//! What the `verify` and `overhead` benches share: the signed deliveries
+//! and the bare primitives they are compared with.
+
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+
+use hmac::{Hmac, Mac};
+use hookspec::delivery::Delivery;
+use hookspec::keys::test_keys::{TestKey, TEST_SECRET};
+use hookspec::keys::{SigningKey, Trust};
+use hookspec::scheme::Scheme;
+use hookspec::scheme::SchemeId;
+use hookspec::sign::{self, Payload};
+use hookspec::verify::{self, Policy};
+use rsa::Pkcs1v15Sign;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub const NOW: i64 = 1_700_000_000;
+pub const URL: &str = "https://receiver.example/webhooks/blink?tenant=42";
+
+/// A realistic compact event of exactly `size` bytes.
+fn event(size: usize) -> Vec<u8> {
+    let head = r#"{"id":"evt_0001","type":"alert.raised","data":{"slug":"s-1","raw":{"id":"r-1"}},"pad":""#;
+    let tail = r#""}"#;
+    let mut e = head.as_bytes().to_vec();
+    e.resize(size - tail.len(), b'x');
+    e.extend_from_slice(tail.as_bytes());
+    assert_eq!(e.len(), size);
+    e
+}
+
+fn key(id: SchemeId) -> SigningKey {
+    match id {
+        SchemeId::Smartasset => TestKey::Smartasset1.signing_key().unwrap(),
+        SchemeId::Cometh => TestKey::Cometh1.signing_key().unwrap(),
+        _ => SigningKey::Secret(TEST_SECRET.as_bytes().to_vec()),
+    }
+}
+
+/// The bare primitive over pre-assembled message bytes and a decoded proof.
+fn bare(id: SchemeId, trust: &Trust, message: &[u8], proof: &[u8]) -> bool {
+    match (id, trust) {
+        (
+            SchemeId::Blockmark | SchemeId::Certifylize | SchemeId::BlinkSignature,
+            Trust::Secret(s),
+        ) => {
+            let mut mac = Hmac::<Sha256>::new_from_slice(s).unwrap();
+            mac.update(message);
+            mac.verify_slice(proof).is_ok()
+        }
+        (SchemeId::BlinkApiKey, Trust::Secret(s)) => {
+            bool::from(Sha256::digest(s).ct_eq(&Sha256::digest(proof)))
+        }
+        (SchemeId::Smartasset, Trust::Ed25519(keys)) => {
+            let sig = ed25519_dalek::Signature::from_slice(proof).unwrap();
+            keys[0].verify_strict(message, &sig).is_ok()
+        }
+        (SchemeId::Cometh, Trust::Rsa(keys)) => keys[0]
+            .verify(
+                Pkcs1v15Sign::new::<Sha256>(),
+                &Sha256::digest(message),
+                proof,
+            )
+            .is_ok(),
+        _ => unreachable!(),
+    }
+}
+
+/// One scheme's signed delivery of a given body size, with the assembled
+/// message and decoded proof the bare primitive gets.
+pub struct Fixture {
+    pub id: SchemeId,
+    pub scheme: &'static Scheme,
+    pub trust: Trust,
+    pub delivery: Delivery,
+    pub policy: Policy,
+    message: Vec<u8>,
+    proof: Vec<u8>,
+}
+
+impl Fixture {
+    pub fn new(id: SchemeId, size: usize) -> Self {
+        let scheme = id.scheme();
+        let key = key(id);
+        let trust = key.trust();
+        let event = event(size);
+        let mut p = Payload::new(URL, event.clone(), NOW);
+        p.event_id = Some("dlv_1".into());
+        let delivery = sign::sign(scheme, &key, &p).unwrap();
+        let policy = Policy::at(NOW);
+        let message = sign::signed_message(scheme, &NOW.to_string(), URL, &event);
+        let proof = sign::proof(scheme, &key, &message).unwrap();
+        let f = Fixture {
+            id,
+            scheme,
+            trust,
+            delivery,
+            policy,
+            message,
+            proof,
+        };
+        assert!(
+            f.bare() && f.authenticate(),
+            "{id}: the fixture must verify"
+        );
+        f
+    }
+
+    /// The bare primitive on the assembled message and decoded proof.
+    pub fn bare(&self) -> bool {
+        bare(
+            self.id,
+            &self.trust,
+            black_box(&self.message),
+            black_box(&self.proof),
+        )
+    }
+
+    /// `verify::authenticate` on the whole delivery.
+    pub fn authenticate(&self) -> bool {
+        verify::authenticate(
+            self.scheme,
+            &self.trust,
+            black_box(&self.delivery),
+            &self.policy,
+        )
+        .is_ok()
+    }
+}
