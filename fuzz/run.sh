@@ -17,6 +17,8 @@
 #   FUZZ_MODE=nightly|stable-asan|stable-none  only try this mode
 #   FUZZ_SCRATCH=1         write new inputs to a temporary directory instead
 #                          of fuzz/corpus/TARGET (CI smoke runs)
+#   FUZZ_SAMPLE=N          with FUZZ_SCRATCH: start from N files of the
+#                          corpus instead of all of it
 #   FUZZ_INSTALL_TIMEOUT   seconds allowed for `cargo install cargo-fuzz`
 #                          (default 900)
 #   FUZZ_DEV=1             unoptimized build (`--dev`): builds faster, fuzzes
@@ -94,6 +96,18 @@ if [ "${FUZZ_SCRATCH:-0}" = 1 ]; then
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
     corpora=("$scratch" "corpus/$target")
+    if [ -n "${FUZZ_SAMPLE:-}" ]; then
+        # Start from a fixed sample of the corpus (names are content
+        # hashes, so the first N sorted are a spread) instead of loading
+        # all of it: unoptimized builds replay thousands of signing inputs
+        # for minutes. tests/fuzz_corpus.rs replays the whole corpus.
+        # (`|| true`: `head` closing the pipe early is not an error.)
+        sample=$(find "corpus/$target" -type f | sort | head -n "$FUZZ_SAMPLE" || true)
+        while IFS= read -r f; do
+            if [ -n "$f" ]; then cp "$f" "$scratch/"; fi
+        done <<<"$sample"
+        corpora=("$scratch")
+    fi
 fi
 lf=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
 if [ -f "dict/$target.dict" ]; then
