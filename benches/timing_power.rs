@@ -20,10 +20,8 @@ mod receivers;
 
 use std::time::{Duration, Instant};
 
-use hookspec::cases::BuildContext;
 use hookspec::keys::test_keys::TEST_SECRET;
 use hookspec::keys::SigningKey;
-use hookspec::payload::EventFactory;
 use hookspec::target::{HttpTarget, ServiceTarget, Target, TlsOptions};
 use hookspec::timing::{self, Decision, TimingConfig, TimingReport};
 use hookspec::SchemeId;
@@ -38,31 +36,14 @@ fn env(name: &str, default: usize) -> usize {
 
 async fn run_once(target: &dyn Target, samples: usize, seed: u64) -> TimingReport {
     let key = SigningKey::Secret(TEST_SECRET.into());
-    let events = EventFactory::new("timing");
-    let ctx = BuildContext {
-        scheme: SchemeId::Blockmark.scheme(),
-        key: &key,
-        wrong_key: &key,
-        url: target.url(),
-        now: 1_700_000_000,
-        events: &events,
-    };
-    let pair = timing::forged_pair(&ctx).unwrap();
+    let pair = receivers::forged_pair(SchemeId::Blockmark, &key, target.url(), 1_700_000_000);
     let cfg = TimingConfig {
         samples,
         seed,
         warmup: 200,
         ..TimingConfig::default()
     };
-    timing::measure(
-        target,
-        || pair.first_byte_wrong.clone(),
-        || pair.last_byte_wrong.clone(),
-        &cfg,
-        None,
-    )
-    .await
-    .unwrap()
+    receivers::measure_pair(target, &pair, &cfg).await
 }
 
 enum Subject {
@@ -136,16 +117,12 @@ async fn main() {
     {
         use rand::{Rng, SeedableRng};
         let key = SigningKey::Secret(TEST_SECRET.into());
-        let events = EventFactory::new("timing");
-        let ctx = BuildContext {
-            scheme: SchemeId::Blockmark.scheme(),
-            key: &key,
-            wrong_key: &key,
-            url: "http://receiver.test/hook",
-            now: 1_700_000_000,
-            events: &events,
-        };
-        let pair = timing::forged_pair(&ctx).unwrap();
+        let pair = receivers::forged_pair(
+            SchemeId::Blockmark,
+            &key,
+            "http://receiver.test/hook",
+            1_700_000_000,
+        );
         let token = |d: &hookspec::Delivery| {
             String::from_utf8(d.header_values("X-Token").next().unwrap().to_vec()).unwrap()
         };

@@ -322,13 +322,7 @@ impl Suite {
                     let target = Retarget::new(base, &format!("{LINKED_BASE}{path}"));
                     let effects = effects_path
                         .map(|p| Retarget::new_shared(&target, &format!("{LINKED_BASE}{p}")));
-                    Ok(Runner::new(&config, &target)
-                        .with_services(
-                            effects.as_ref().map(|e| e as &dyn Target),
-                            ks.as_ref().map(|k| k.state().as_ref() as &dyn KeyPublisher),
-                        )
-                        .run()
-                        .await)
+                    Ok(run_against(&config, &target, effects.as_ref(), ks.as_ref()).await)
                 }
                 Transport::Url {
                     url,
@@ -348,13 +342,7 @@ impl Suite {
                         }
                         _ => None,
                     };
-                    Ok(Runner::new(&config, &target)
-                        .with_services(
-                            effects.as_ref().map(|e| e as &dyn Target),
-                            ks.as_ref().map(|k| k.state().as_ref() as &dyn KeyPublisher),
-                        )
-                        .run()
-                        .await)
+                    Ok(run_against(&config, &target, effects.as_ref(), ks.as_ref()).await)
                 }
                 Transport::Ignored(why) | Transport::Invalid(why) => Err(Error::Config(why)),
             }
@@ -551,6 +539,23 @@ pub trait VerifyFn:
 impl<F> VerifyFn for F where
     F: Fn(&VectorContext<'_>, &http::Request<bytes::Bytes>) -> bool + Send + Sync + 'static
 {
+}
+
+/// One run of `config` against `target`, with the optional effects endpoint
+/// and key server (both transports of [`Suite::run_blocking`] end here).
+async fn run_against<E: Target>(
+    config: &RunConfig,
+    target: &dyn Target,
+    effects: Option<&E>,
+    key_server: Option<&keyserver::KeyServerHandle>,
+) -> RunReport {
+    Runner::new(config, target)
+        .with_services(
+            effects.map(|e| e as &dyn Target),
+            key_server.map(|k| k.state().as_ref() as &dyn KeyPublisher),
+        )
+        .run()
+        .await
 }
 
 /// Judges `verify` on one vector: `Err` explains a disagreement and prints

@@ -428,11 +428,7 @@ pub struct ForgedPair {
 /// measurement may outlast the receiver's timestamp tolerance.
 pub fn forged_pair(ctx: &BuildContext<'_>) -> Result<ForgedPair, Error> {
     let s = ctx.scheme;
-    let ev = ctx.events.event(s, BodyKind::Plain);
-    let payload = ctx.payload(&ev);
-    let ts = payload.timestamp.to_string();
-    let message = sign::signed_message(s, &ts, &payload.url, &payload.event);
-    let raw = sign::proof(s, ctx.key, &message)?;
+    let (payload, raw) = signed_plain_event(ctx)?;
     let (first, last) = edit_first_and_last(s.algorithm, ctx.key, &raw)?;
     Ok(ForgedPair {
         first_byte_wrong: sign::place_proof(s, &payload, &sign::encode_proof(s, &first))?,
@@ -448,17 +444,25 @@ pub fn forged_pair(ctx: &BuildContext<'_>) -> Result<ForgedPair, Error> {
 /// information, not a secret leak.
 pub fn length_pair(ctx: &BuildContext<'_>) -> Result<(Delivery, Delivery), Error> {
     let s = ctx.scheme;
-    let ev = ctx.events.event(s, BodyKind::Plain);
-    let payload = ctx.payload(&ev);
-    let ts = payload.timestamp.to_string();
-    let message = sign::signed_message(s, &ts, &payload.url, &payload.event);
-    let raw = sign::proof(s, ctx.key, &message)?;
+    let (payload, raw) = signed_plain_event(ctx)?;
     let (first, _) = edit_first_and_last(s.algorithm, ctx.key, &raw)?;
     let short = raw.get(..raw.len().saturating_sub(1)).unwrap_or_default();
     Ok((
         sign::place_proof(s, &payload, &sign::encode_proof(s, &first))?,
         sign::place_proof(s, &payload, &sign::encode_proof(s, short))?,
     ))
+}
+
+/// A plain event's payload and its valid raw proof: what both timing pairs
+/// edit.
+fn signed_plain_event(ctx: &BuildContext<'_>) -> Result<(sign::Payload, Vec<u8>), Error> {
+    let s = ctx.scheme;
+    let ev = ctx.events.event(s, BodyKind::Plain);
+    let payload = ctx.payload(&ev);
+    let ts = payload.timestamp.to_string();
+    let message = sign::signed_message(s, &ts, &payload.url, &payload.event);
+    let raw = sign::proof(s, ctx.key, &message)?;
+    Ok((payload, raw))
 }
 
 fn xor_at(raw: &[u8], index: usize, mask: u8) -> Vec<u8> {

@@ -23,7 +23,13 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use hookspec::cases::BuildContext;
 use hookspec::keys::test_keys::TEST_SECRET;
+use hookspec::keys::SigningKey;
+use hookspec::payload::EventFactory;
+use hookspec::scheme::SchemeId;
+use hookspec::target::Target;
+use hookspec::timing::{self, ForgedPair, TimingConfig, TimingReport};
 
 /// How the receiver compares the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,4 +162,36 @@ pub async fn serve(compare: Compare) -> Served {
         url: format!("http://{addr}/hook"),
         _stop: stop,
     }
+}
+
+/// The first-byte-wrong / last-byte-wrong pair for `scheme`, signed with
+/// `key`, addressed to `url`, stamped `now`.
+pub fn forged_pair(scheme: SchemeId, key: &SigningKey, url: &str, now: i64) -> ForgedPair {
+    let events = EventFactory::new("timing");
+    let ctx = BuildContext {
+        scheme: scheme.scheme(),
+        key,
+        wrong_key: key,
+        url,
+        now,
+        events: &events,
+    };
+    timing::forged_pair(&ctx).unwrap()
+}
+
+/// Measures `pair` against `target`: class A first byte wrong, class B last.
+pub async fn measure_pair(
+    target: &dyn Target,
+    pair: &ForgedPair,
+    cfg: &TimingConfig,
+) -> TimingReport {
+    timing::measure(
+        target,
+        || pair.first_byte_wrong.clone(),
+        || pair.last_byte_wrong.clone(),
+        cfg,
+        None,
+    )
+    .await
+    .unwrap()
 }
