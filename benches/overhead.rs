@@ -1,9 +1,14 @@
 //! What parsing a delivery adds to the bare primitive, measured so that
-//! machine noise cancels: the two are timed in alternating batches in one
-//! process, and each keeps its fastest batch (the run least disturbed by
+//! machine noise cancels: the functions are timed in alternating batches in
+//! one process, and each keeps its fastest batch (the run least disturbed by
 //! anything else on the machine). Criterion's `verify` bench times them one
 //! after the other, minutes apart, so a few percent of drift between them
 //! can be read as overhead; this one cannot drift that way.
+//!
+//! Columns: the bare primitive as a receiver calls the crates (HMAC via
+//! `verify_slice`), `authenticate`, and for the schemes that compare
+//! 32-byte tags the bare primitive with `verify`'s own word-wise tag
+//! comparison, so that what parsing alone costs is shown too.
 //!
 //! Run: `cargo bench --bench overhead` (prints a table; see
 //! benches/README.md). Optional arguments: `BATCHES CALLS_PER_BATCH`
@@ -19,26 +24,17 @@ mod support;
 use support::Fixture;
 
 /// Fastest mean time per call over `batches` batches of `calls` calls, for
-/// two functions run in alternating batches.
-fn fastest_pair(
-    batches: usize,
-    calls: u32,
-    a: impl Fn() -> bool,
-    b: impl Fn() -> bool,
-) -> (f64, f64) {
-    let mut best = (f64::MAX, f64::MAX);
-    let per_call = |t: Instant| t.elapsed().as_secs_f64() * 1e9 / f64::from(calls);
+/// functions run in alternating batches.
+fn fastest(batches: usize, calls: u32, fns: &[&dyn Fn() -> bool]) -> Vec<f64> {
+    let mut best = vec![f64::MAX; fns.len()];
     for _ in 0..batches {
-        let t = Instant::now();
-        for _ in 0..calls {
-            std::hint::black_box(a());
+        for (f, best) in fns.iter().zip(&mut best) {
+            let t = Instant::now();
+            for _ in 0..calls {
+                std::hint::black_box(f());
+            }
+            *best = best.min(t.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
         }
-        best.0 = best.0.min(per_call(t));
-        let t = Instant::now();
-        for _ in 0..calls {
-            std::hint::black_box(b());
-        }
-        best.1 = best.1.min(per_call(t));
     }
     best
 }
@@ -61,8 +57,8 @@ fn main() {
         println!("smoke run (not `cargo bench`): one call each, the times mean nothing");
     }
     println!("fastest of {batches} alternating batches of {calls} calls each");
-    println!("| scheme | body | bare primitive | authenticate | overhead | ratio |");
-    println!("|---|---|---|---|---|---|");
+    println!("| scheme | body | bare primitive | authenticate | overhead | ratio | bare, word compare | parsing alone |");
+    println!("|---|---|---|---|---|---|---|---|");
     for id in SchemeId::ALL {
         for size in [1024usize, 64 * 1024] {
             let f = Fixture::new(id, size);
@@ -72,14 +68,22 @@ fn main() {
             } else {
                 1
             };
-            let (bare, auth) = fastest_pair(
-                batches,
-                (calls / scale).max(1),
-                || f.bare(),
-                || f.authenticate(),
-            );
+            let calls = (calls / scale).max(1);
+            let word = f.bare_word_compare().is_some();
+            let (bare, auth) = (|| f.bare(), || f.authenticate());
+            let bare_word = || f.bare_word_compare().unwrap_or(false);
+            let mut fns: Vec<&dyn Fn() -> bool> = vec![&bare, &auth];
+            if word {
+                fns.push(&bare_word);
+            }
+            let best = fastest(batches, calls, &fns);
+            let (bare, auth) = (best[0], best[1]);
+            let parsing = match best.get(2) {
+                Some(w) => format!("{w:.1} ns | {:+.1} ns ({:.3}×)", auth - w, auth / w),
+                None => "— | —".to_owned(),
+            };
             println!(
-                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× |",
+                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× | {parsing} |",
                 size / 1024,
                 auth - bare,
                 auth / bare

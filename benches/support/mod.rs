@@ -123,6 +123,35 @@ impl Fixture {
         )
     }
 
+    /// The bare primitive with the tag comparison `verify` uses (`subtle`
+    /// over four 64-bit words rather than `verify_slice`'s 32 bytes), for
+    /// the schemes that compare 32-byte tags; `None` for the others. Next to
+    /// `authenticate` it isolates what parsing alone costs.
+    pub fn bare_word_compare(&self) -> Option<bool> {
+        let Trust::Secret(s) = &self.trust else {
+            return None;
+        };
+        let (expected, received): ([u8; 32], [u8; 32]) = match self.id {
+            SchemeId::Blockmark | SchemeId::Certifylize | SchemeId::BlinkSignature => {
+                let mut mac = Hmac::<Sha256>::new_from_slice(s).unwrap();
+                mac.update(black_box(&self.message));
+                (
+                    mac.finalize().into_bytes().into(),
+                    black_box(&self.proof[..]).try_into().ok()?,
+                )
+            }
+            SchemeId::BlinkApiKey => (
+                Sha256::digest(s).into(),
+                Sha256::digest(black_box(&self.proof)).into(),
+            ),
+            _ => return None,
+        };
+        let words = |t: [u8; 32]| -> [u64; 4] {
+            std::array::from_fn(|i| u64::from_ne_bytes(t[8 * i..8 * i + 8].try_into().unwrap()))
+        };
+        Some(bool::from(words(expected).ct_eq(&words(received))))
+    }
+
     /// `verify::authenticate` on the whole delivery.
     pub fn authenticate(&self) -> bool {
         verify::authenticate(

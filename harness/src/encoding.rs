@@ -73,10 +73,9 @@ pub fn decode_hex(s: &[u8]) -> Result<Vec<u8>, DecodeError> {
     Ok(out)
 }
 
-/// [`decode_hex`] into a caller's buffer, which must be exactly half as long
-/// as `s` when `s` is well-formed (otherwise: [`DecodeError::OddLength`]).
-/// Lets a verifier decode a proof without allocating.
-pub fn decode_hex_into(s: &[u8], out: &mut [u8]) -> Result<(), DecodeError> {
+/// [`decode_hex`] into a buffer, which must be exactly half as long as `s`
+/// when `s` is well-formed (otherwise: [`DecodeError::OddLength`]).
+fn decode_hex_into(s: &[u8], out: &mut [u8]) -> Result<(), DecodeError> {
     check_len(s)?;
     if s.len() % 2 != 0 || out.len() * 2 != s.len() {
         return Err(DecodeError::OddLength(s.len()));

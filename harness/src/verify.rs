@@ -126,12 +126,10 @@ fn single_header<'a>(d: &'a Delivery, name: &'static str) -> Result<&'a [u8], Re
     }
 }
 
-/// Decoded proof bytes: up to 64 bytes (HMAC-SHA256, Ed25519) without an
-/// allocation, longer ones (RSA) on the heap.
+/// Decoded proof bytes: an HMAC-SHA256 tag (the common case, checked on
+/// every delivery) on the stack, anything else on the heap.
 enum Proof {
-    /// An HMAC-SHA256 tag, the common case, kept small to move.
     Tag32([u8; 32]),
-    Inline([u8; 64], usize),
     Heap(Vec<u8>),
 }
 
@@ -139,29 +137,16 @@ impl Proof {
     fn as_slice(&self) -> &[u8] {
         match self {
             Proof::Tag32(tag) => tag,
-            Proof::Inline(buf, n) => buf.get(..*n).unwrap_or_default(),
             Proof::Heap(v) => v,
         }
     }
 }
 
-/// `encoding::decode_hex`, into a stack buffer when the proof is short.
+/// `encoding::decode_hex`, without an allocation for a 32-byte tag.
 fn decode_hex_proof(s: &[u8]) -> Result<Proof, DecodeError> {
-    // The common case, an HMAC-SHA256 tag, on a fixed-size fast path.
-    if let Some(tag) = <&[u8; 64]>::try_from(s)
-        .ok()
-        .and_then(encoding::decode_hex_32)
-    {
-        return Ok(Proof::Tag32(tag));
-    }
-    if s.len() <= 128 {
-        let mut buf = [0u8; 64];
-        let n = s.len() / 2;
-        let out = buf.get_mut(..n).unwrap_or_default();
-        encoding::decode_hex_into(s, out)?;
-        Ok(Proof::Inline(buf, n))
-    } else {
-        encoding::decode_hex(s).map(Proof::Heap)
+    match <&[u8; 64]>::try_from(s).ok().and_then(encoding::decode_hex_32) {
+        Some(tag) => Ok(Proof::Tag32(tag)),
+        None => encoding::decode_hex(s).map(Proof::Heap),
     }
 }
 
