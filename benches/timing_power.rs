@@ -132,6 +132,7 @@ async fn main() {
             Compare::HexEq,
             Compare::Subtle,
             Compare::HmacVerify,
+            Compare::Library,
         ] {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
             let (mut a, mut b, mut order) = (vec![], vec![], vec![]);
@@ -224,6 +225,7 @@ async fn main() {
     let constant = [
         Subject::InProcess(Compare::Subtle),
         Subject::InProcess(Compare::HmacVerify),
+        Subject::InProcess(Compare::Library),
         Subject::Loopback(Compare::Subtle),
         Subject::Reference,
     ];

@@ -10,7 +10,8 @@
 //! - `.../verify`: `verify::verify` (the same plus the event id, which for
 //!   most schemes means parsing the body as JSON).
 //!
-//! Also: constant-time comparison against `==`, and vector-file loading.
+//! Also: constant-time comparison (`subtle` on the bytes, the library's
+//! `verify::tags_equal`) against `==`, and vector-file loading.
 //! Run: `cargo bench --bench verify` (see benches/README.md).
 
 #![allow(
@@ -64,6 +65,9 @@ fn compare(c: &mut Criterion) {
     ] {
         group.bench_function(BenchmarkId::new("ct_eq", name), |b| {
             b.iter(|| bool::from(black_box(&a[..]).ct_eq(black_box(&other[..]))))
+        });
+        group.bench_function(BenchmarkId::new("tags_equal", name), |b| {
+            b.iter(|| verify::tags_equal(black_box(&a), black_box(&other)))
         });
         group.bench_function(BenchmarkId::new("eq", name), |b| {
             b.iter(|| black_box(&a[..]) == black_box(&other[..]))

@@ -148,6 +148,13 @@ async fn hmac_verify_slice_in_process_is_not_flagged() {
     assert_not_flagged(Compare::HmacVerify).await;
 }
 
+/// The comparison the library's verifier (and so the reference receiver)
+/// uses: `subtle` over four 64-bit words.
+#[tokio::test]
+async fn library_check_proof_in_process_is_not_flagged() {
+    assert_not_flagged(Compare::Library).await;
+}
+
 /// `==` on the two 64-character hex strings is a `memcmp` whose early
 /// exit saves about a nanosecond (`benches/TIMING.md`: detected in-process
 /// in release builds after 4 000–16 000 pairs, never over loopback, and

@@ -25,11 +25,12 @@ use subtle::ConstantTimeEq;
 
 use hookspec::cases::BuildContext;
 use hookspec::keys::test_keys::TEST_SECRET;
-use hookspec::keys::SigningKey;
+use hookspec::keys::{SigningKey, Trust};
 use hookspec::payload::EventFactory;
-use hookspec::scheme::SchemeId;
+use hookspec::scheme::{SchemeId, BLOCKMARK};
 use hookspec::target::Target;
 use hookspec::timing::{self, ForgedPair, TimingConfig, TimingReport};
+use hookspec::verify;
 
 /// How the receiver compares the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,9 @@ pub enum Compare {
     Subtle,
     /// `hmac::Mac::verify_slice` on the decoded bytes.
     HmacVerify,
+    /// The library's own check, `hookspec::verify::check_proof` (its
+    /// word-wise `subtle` comparison), on the decoded bytes.
+    Library,
     /// Early exit that also busy-waits this long per *equal* byte (a
     /// comparison that is slow enough to be seen across a network stack).
     BusyWaitPerByte(Duration),
@@ -56,6 +60,7 @@ impl Compare {
             Compare::HexEq => "== on hex strings".into(),
             Compare::Subtle => "subtle::ConstantTimeEq".into(),
             Compare::HmacVerify => "hmac verify_slice".into(),
+            Compare::Library => "hookspec verify::check_proof".into(),
             Compare::BusyWaitPerByte(d) => format!("early exit + {} µs/equal byte", d.as_micros()),
         }
     }
@@ -118,6 +123,13 @@ pub fn check_token(compare: Compare, token: &str) -> bool {
             provided.len() == expected.len() && bool::from(provided.ct_eq(&expected))
         }
         Compare::HmacVerify => mac().verify_slice(&provided).is_ok(),
+        Compare::Library => verify::check_proof(
+            &BLOCKMARK,
+            &Trust::Secret(TEST_SECRET.as_bytes().to_vec()),
+            b"",
+            &provided,
+        )
+        .is_ok(),
         Compare::BusyWaitPerByte(d) => busy_wait_eq(&provided, &expected, d),
     }
 }
