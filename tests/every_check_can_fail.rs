@@ -19,6 +19,7 @@
 
 mod support;
 
+use hookspec::cases::{HeaderShape, TimestampForm};
 use hookspec::demo;
 use hookspec::runner::{Outcome, RunReport};
 use hookspec::SchemeId;
@@ -226,6 +227,61 @@ async fn ignores_the_signature_prefix() {
         &["reject"],
     );
     assert_eq!(exit_codes(&report), (1, 1));
+}
+
+/// A positional, unwrapping parse of `ts=…;sig1=…` (CONFORMANCE.md §5,
+/// header parsing): every odd timestamp and header shape is a 500.
+#[tokio::test]
+async fn unwraps_the_signature_header() {
+    let d = Defect::UnwrapsSignatureHeader;
+    let report = support::run(&support::config(SchemeId::BlinkSignature), d).await;
+    let odd_timestamps: Vec<String> = TimestampForm::ALL
+        .iter()
+        .map(|f| format!("robustness.timestamp-{}", f.name()))
+        .collect();
+    let odd_shapes: Vec<String> = HeaderShape::ALL
+        .iter()
+        .map(|s| format!("robustness.signature-header-{}", s.name()))
+        .collect();
+    let mut expected: Vec<(&str, Outcome)> = odd_timestamps
+        .iter()
+        .chain(&odd_shapes)
+        .map(|id| (id.as_str(), Fail))
+        .collect();
+    expected.extend([
+        // `ts=…` alone is one part, not two.
+        ("reject.signature-parameter-missing", Fail),
+        // Three parts: a 500 where a 4xx is expected.
+        ("freshness.stale-signature-fresh-timestamp-appended", Warn),
+        ("robustness.non-json-body", Pass),
+        ("accept.plain", Pass),
+    ]);
+    assert_defect(
+        &report,
+        d,
+        &expected,
+        &["reject", "freshness", "robustness"],
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
+/// The signature checked with the first `ts`, the window with the last:
+/// a stale signed header plus `;ts=<now>` is a replay that gets through.
+#[tokio::test]
+async fn checks_the_window_on_another_timestamp_than_the_signed_one() {
+    let d = Defect::WindowOnLastTimestamp;
+    let report = support::run(&support::config(SchemeId::BlinkSignature), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[
+            ("freshness.stale-signature-fresh-timestamp-appended", Warn),
+            ("freshness.reject-stale", Pass),
+            ("freshness.replay", Pass),
+        ],
+        &["freshness"],
+    );
+    assert_eq!(exit_codes(&report), (0, 1));
 }
 
 #[tokio::test]

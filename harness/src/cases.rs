@@ -135,6 +135,114 @@ pub enum UrlEdit {
     Port,
 }
 
+/// A signed timestamp written in a form other than canonical decimal
+/// seconds, with the signature computed over exactly that text (so only
+/// the receiver's reading of the timestamp is tested). Parsing such a
+/// value with `parse().unwrap()` is a classic 5xx.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampForm {
+    /// `-<now>`.
+    Negative,
+    /// `<now>.0`.
+    Decimal,
+    /// `<now>` in exponent notation (`1.7e9` style, the same value).
+    Exponent,
+    /// `<now>` followed by letters.
+    TrailingJunk,
+    /// A 20-digit number, beyond `i64` and `u64`.
+    BeyondI64,
+}
+
+impl TimestampForm {
+    /// Every form.
+    pub const ALL: [TimestampForm; 5] = [
+        TimestampForm::Negative,
+        TimestampForm::Decimal,
+        TimestampForm::Exponent,
+        TimestampForm::TrailingJunk,
+        TimestampForm::BeyondI64,
+    ];
+
+    /// The name used in case ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimestampForm::Negative => "negative",
+            TimestampForm::Decimal => "decimal",
+            TimestampForm::Exponent => "exponent",
+            TimestampForm::TrailingJunk => "trailing-junk",
+            TimestampForm::BeyondI64 => "beyond-i64",
+        }
+    }
+
+    /// What the form is, for a case title.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TimestampForm::Negative => "negative (`-<now>`)",
+            TimestampForm::Decimal => "with a decimal part (`<now>.0`)",
+            TimestampForm::Exponent => "in exponent notation (`1.7e9` style)",
+            TimestampForm::TrailingJunk => "with trailing letters (`<now>abc`)",
+            TimestampForm::BeyondI64 => "of 20 digits (beyond 64-bit integers)",
+        }
+    }
+
+    /// The timestamp text for the time `now` (unix seconds).
+    pub fn text(self, now: i64) -> String {
+        match self {
+            TimestampForm::Negative => format!("-{now}"),
+            TimestampForm::Decimal => format!("{now}.0"),
+            TimestampForm::Exponent => {
+                // d.ddd…e<n>: the same value, as a float parser reads it.
+                let digits = now.unsigned_abs().to_string();
+                let (first, rest) = digits.split_at(1);
+                let rest = rest.trim_end_matches('0');
+                let sign = if now < 0 { "-" } else { "" };
+                let point = if rest.is_empty() { "" } else { "." };
+                format!("{sign}{first}{point}{rest}e{}", digits.len() - 1)
+            }
+            TimestampForm::TrailingJunk => format!("{now}abc"),
+            TimestampForm::BeyondI64 => "99999999999999999999".to_owned(),
+        }
+    }
+}
+
+/// The timestamped signature header in another shape, its signature valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderShape {
+    /// The signature parameter first, then the timestamp.
+    Reordered,
+    /// Spaces around `;` and `=`.
+    Whitespace,
+    /// An unknown parameter after the documented ones.
+    ExtraParameter,
+}
+
+impl HeaderShape {
+    /// Every shape.
+    pub const ALL: [HeaderShape; 3] = [
+        HeaderShape::Reordered,
+        HeaderShape::Whitespace,
+        HeaderShape::ExtraParameter,
+    ];
+
+    /// The name used in case ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeaderShape::Reordered => "reordered",
+            HeaderShape::Whitespace => "whitespace",
+            HeaderShape::ExtraParameter => "extra-parameter",
+        }
+    }
+
+    /// The header value, from its keys, timestamp text and encoded proof.
+    pub fn value(self, ts_key: &str, ts: &str, sig_key: &str, sig: &str) -> String {
+        match self {
+            HeaderShape::Reordered => format!("{sig_key}={sig};{ts_key}={ts}"),
+            HeaderShape::Whitespace => format!("{ts_key} = {ts} ; {sig_key} = {sig}"),
+            HeaderShape::ExtraParameter => format!("{ts_key}={ts};{sig_key}={sig};ext=1"),
+        }
+    }
+}
+
 /// One delivery, described.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -176,6 +284,16 @@ pub enum Build {
     TimestampEdited,
     /// The timestamped header without its signature parameter.
     MissingSigParameter,
+    /// A valid delivery whose timestamp is written in another form, the
+    /// signature computed over that text.
+    TimestampForm(TimestampForm),
+    /// A valid delivery with its timestamped header in another shape.
+    HeaderShape(HeaderShape),
+    /// Signed at `now + offset` seconds (outside the window), with a second,
+    /// current timestamp parameter appended: `ts=<stale>;sig1=<valid>;ts=<now>`.
+    /// A receiver that checks the signature with one occurrence and the
+    /// window with the other accepts a replay.
+    FreshTimestampAppended(i64),
     /// RSA-PSS (SHA-256) instead of PKCS#1 v1.5.
     RsaPss,
     /// PKCS#1 v1.5 with SHA-1 instead of SHA-256.
@@ -679,6 +797,16 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
             "an identical signed request sent twice is refused (4xx) or processed once",
             Action::Replay,
         );
+        if let Carrier::TimestampedHeader { ts_key, .. } = scheme.carrier {
+            c.single(
+                Family::Freshness,
+                "stale-signature-fresh-timestamp-appended",
+                Level::Should,
+                &format!("a stale signed `{ts_key}` with a current `{ts_key}` appended is rejected (the window applies to the signed timestamp)"),
+                B::FreshTimestampAppended(-tol - 2),
+                Expect::Reject,
+            );
+        }
     }
 
     // §3.6 idempotency and ordering
@@ -757,6 +885,38 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         valid(BodyKind::Large1m),
         Expect::AcceptOrTooLarge,
     );
+    if let Carrier::TimestampedHeader { name, ts_key, .. } = scheme.carrier {
+        for form in TimestampForm::ALL {
+            c.single(
+                Family::Robustness,
+                &format!("timestamp-{}", form.name()),
+                Level::Must,
+                &format!(
+                    "`{ts_key}=` {}, signed as written, is not answered 5xx",
+                    form.describe()
+                ),
+                B::TimestampForm(form),
+                Expect::NoServerError,
+            );
+        }
+        for shape in HeaderShape::ALL {
+            c.single(
+                Family::Robustness,
+                &format!("signature-header-{}", shape.name()),
+                Level::Must,
+                &format!(
+                    "`{name}` {}, signature valid, is not answered 5xx (accepting or rejecting it are both fine)",
+                    match shape {
+                        HeaderShape::Reordered => "with its parameters reordered",
+                        HeaderShape::Whitespace => "with spaces around `;` and `=`",
+                        HeaderShape::ExtraParameter => "with an unknown extra parameter",
+                    }
+                ),
+                B::HeaderShape(shape),
+                Expect::NoServerError,
+            );
+        }
+    }
 
     // §3.9 timing (only when asked for: it sends thousands of requests)
     if let Some(level) = opts.timing {
@@ -833,8 +993,12 @@ impl BuildContext<'_> {
 
     /// The encoded proof of `payload` under `key`.
     pub fn encoded(&self, key: &SigningKey, payload: &Payload) -> Result<String, Error> {
-        let ts = payload.timestamp.to_string();
-        let message = sign::signed_message(self.scheme, &ts, &payload.url, &payload.event);
+        self.encoded_at(key, payload, &payload.timestamp.to_string())
+    }
+
+    /// [`BuildContext::encoded`] with the timestamp written as `ts`.
+    fn encoded_at(&self, key: &SigningKey, payload: &Payload, ts: &str) -> Result<String, Error> {
+        let message = sign::signed_message(self.scheme, ts, &payload.url, &payload.event);
         Ok(sign::encode_proof(
             self.scheme,
             &sign::proof(self.scheme, key, &message)?,
@@ -960,6 +1124,35 @@ impl BuildContext<'_> {
                 }
                 d
             }
+            Build::TimestampForm(form) => {
+                let ts = form.text(p.timestamp);
+                let enc = self.encoded_at(self.key, &p, &ts)?;
+                let mut d = place(&p, &enc)?;
+                set_timestamped(s, &mut d, |k| {
+                    format!("{}={ts};{}={enc}", k.ts_key, k.sig_key)
+                });
+                d
+            }
+            Build::HeaderShape(shape) => {
+                let enc = self.encoded(self.key, &p)?;
+                let mut d = place(&p, &enc)?;
+                let ts = p.timestamp.to_string();
+                set_timestamped(s, &mut d, |k| shape.value(k.ts_key, &ts, k.sig_key, &enc));
+                d
+            }
+            Build::FreshTimestampAppended(offset) => {
+                let mut stale = p.clone();
+                stale.timestamp = p.timestamp.saturating_add(*offset);
+                let enc = self.encoded(self.key, &stale)?;
+                let mut d = place(&stale, &enc)?;
+                set_timestamped(s, &mut d, |k| {
+                    format!(
+                        "{}={};{}={enc};{}={}",
+                        k.ts_key, stale.timestamp, k.sig_key, k.ts_key, p.timestamp
+                    )
+                });
+                d
+            }
             Build::RsaPss | Build::RsaSha1 => {
                 let SigningKey::Rsa(k) = self.key else {
                     return Err(Error::Key("RSA cases need an RSA key".into()));
@@ -1000,6 +1193,26 @@ impl BuildContext<'_> {
             }
         };
         Ok(self.done(d))
+    }
+}
+
+/// The keys of a timestamped header.
+struct TimestampedKeys {
+    ts_key: &'static str,
+    sig_key: &'static str,
+}
+
+/// Replaces a timestamped scheme's header with `value(keys)`; other
+/// schemes' deliveries are left alone (these builds are only catalogued
+/// for timestamped schemes).
+fn set_timestamped(s: &Scheme, d: &mut Delivery, value: impl FnOnce(&TimestampedKeys) -> String) {
+    if let Carrier::TimestampedHeader {
+        name,
+        ts_key,
+        sig_key,
+    } = s.carrier
+    {
+        d.set_header(name, value(&TimestampedKeys { ts_key, sig_key }));
     }
 }
 
@@ -1229,6 +1442,100 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn blink_context<'a>(
+        key: &'a SigningKey,
+        events: &'a EventFactory,
+        now: i64,
+    ) -> BuildContext<'a> {
+        BuildContext {
+            scheme: &crate::scheme::BLINK_SIGNATURE,
+            key,
+            wrong_key: key,
+            url: "http://127.0.0.1:8080/hook",
+            now,
+            events,
+        }
+    }
+
+    /// The hex HMAC of `<ts>.<url>.<body>`, computed here with `hmac`
+    /// directly rather than through `sign`.
+    fn blink_sig(ts: &str, url: &str, body: &[u8]) -> String {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(TEST_SECRET.as_bytes()).unwrap();
+        mac.update(format!("{ts}.{url}.").as_bytes());
+        mac.update(body);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    fn blink_header(d: &Delivery) -> String {
+        let v = d.header_values("X-BLINK-SIGNATURE").collect::<Vec<_>>();
+        assert_eq!(v.len(), 1, "{d:?}");
+        String::from_utf8(v[0].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn timestamp_forms_are_signed_as_written() {
+        let key = SigningKey::Secret(TEST_SECRET.into());
+        let events = EventFactory::new("t");
+        let now = 1_700_000_000;
+        let ctx = blink_context(&key, &events, now);
+        let texts: Vec<String> = TimestampForm::ALL.iter().map(|f| f.text(now)).collect();
+        assert_eq!(
+            texts,
+            [
+                "-1700000000",
+                "1700000000.0",
+                "1.7e9",
+                "1700000000abc",
+                "99999999999999999999"
+            ]
+        );
+        for form in TimestampForm::ALL {
+            let d = ctx.build(&Build::TimestampForm(form)).unwrap().delivery;
+            let ts = form.text(now);
+            let sig = blink_sig(&ts, ctx.url, &d.body);
+            assert_eq!(blink_header(&d), format!("ts={ts};sig1={sig}"), "{form:?}");
+        }
+    }
+
+    #[test]
+    fn the_exponent_form_is_the_same_value() {
+        for now in [1_700_000_000i64, 1_763_856_123, 1_000_000_000, 7, 10, -25] {
+            let text = TimestampForm::Exponent.text(now);
+            assert!(text.contains('e'), "{text}");
+            assert_eq!(text.parse::<f64>().unwrap(), now as f64, "{text}");
+        }
+    }
+
+    #[test]
+    fn header_shapes_and_the_appended_timestamp_carry_valid_signatures() {
+        let key = SigningKey::Secret(TEST_SECRET.into());
+        let events = EventFactory::new("t");
+        let now = 1_700_000_000;
+        let ctx = blink_context(&key, &events, now);
+        for (sh, want) in [
+            (HeaderShape::Reordered, "sig1={sig};ts=1700000000"),
+            (HeaderShape::Whitespace, "ts = 1700000000 ; sig1 = {sig}"),
+            (
+                HeaderShape::ExtraParameter,
+                "ts=1700000000;sig1={sig};ext=1",
+            ),
+        ] {
+            let d = ctx.build(&Build::HeaderShape(sh)).unwrap().delivery;
+            let sig = blink_sig("1700000000", ctx.url, &d.body);
+            assert_eq!(blink_header(&d), want.replace("{sig}", &sig), "{sh:?}");
+        }
+        let d = ctx
+            .build(&Build::FreshTimestampAppended(-302))
+            .unwrap()
+            .delivery;
+        let stale = blink_sig("1699999698", ctx.url, &d.body);
+        assert_eq!(
+            blink_header(&d),
+            format!("ts=1699999698;sig1={stale};ts=1700000000")
+        );
     }
 
     /// Every built delivery is judged by our own verifier as the case

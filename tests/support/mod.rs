@@ -104,11 +104,18 @@ pub enum Defect {
     /// `certifylize`: accepts a missing `sha256=` prefix and any other
     /// `<algorithm>=` prefix (only the hex after `=` is checked).
     IgnoresPrefix,
+    /// `blink-signature`: reads `ts=…;sig1=…` by position and unwraps
+    /// (`split(';')` into exactly two parts, `strip_prefix`, then
+    /// `parse::<u64>()`): any other shape or timestamp is a 500.
+    UnwrapsSignatureHeader,
+    /// `blink-signature`: lets parameters repeat, verifies the signature with
+    /// the first `ts` and checks the window on the last one.
+    WindowOnLastTimestamp,
 }
 
 impl Defect {
     /// Every defect, [`Defect::None`] first.
-    pub const ALL: [Defect; 27] = [
+    pub const ALL: [Defect; 29] = [
         Defect::None,
         Defect::AcceptsEverything,
         Defect::ErrorOnMissingHeader,
@@ -136,6 +143,8 @@ impl Defect {
         Defect::RedirectsValid,
         Defect::EarlyExitCompare,
         Defect::IgnoresPrefix,
+        Defect::UnwrapsSignatureHeader,
+        Defect::WindowOnLastTimestamp,
     ];
 }
 
@@ -329,24 +338,48 @@ impl App {
             }
             SchemeId::BlinkSignature => {
                 let value = single(headers, "x-blink-signature")?;
-                let (mut ts, mut sig) = (None, None);
-                for item in value.split(';') {
-                    let Some((k, v)) = item.split_once('=') else {
-                        return Err(Refusal::Invalid);
+                let (ts, sig, window_ts) = if self.defect == Defect::UnwrapsSignatureHeader {
+                    // `let [ts, sig] = parts[..] else { panic!() }` and friends.
+                    let parts: Vec<&str> = value.split(';').collect();
+                    let [ts, sig] = parts[..] else {
+                        return Err(Refusal::Crash);
                     };
-                    let slot = match k.trim() {
-                        "ts" => &mut ts,
-                        "sig1" => &mut sig,
-                        _ => continue,
+                    let (Some(ts), Some(sig)) = (ts.strip_prefix("ts="), sig.strip_prefix("sig1="))
+                    else {
+                        return Err(Refusal::Crash);
                     };
-                    if slot.replace(v.trim()).is_some() {
-                        return Err(Refusal::Invalid);
+                    if ts.parse::<u64>().is_err() {
+                        return Err(Refusal::Crash);
                     }
-                }
-                let (Some(ts), Some(sig)) = (ts, sig) else {
-                    return Err(Refusal::Missing);
+                    (ts, sig, ts)
+                } else {
+                    let (mut ts, mut sig, mut last_ts) = (None, None, None);
+                    for item in value.split(';') {
+                        let Some((k, v)) = item.split_once('=') else {
+                            return Err(Refusal::Invalid);
+                        };
+                        let slot = match k.trim() {
+                            "ts" => {
+                                last_ts = Some(v.trim());
+                                &mut ts
+                            }
+                            "sig1" => &mut sig,
+                            _ => continue,
+                        };
+                        if slot.is_some() && self.defect == Defect::WindowOnLastTimestamp {
+                            continue;
+                        }
+                        if slot.replace(v.trim()).is_some() {
+                            return Err(Refusal::Invalid);
+                        }
+                    }
+                    let (Some(ts), Some(sig), Some(last_ts)) = (ts, sig, last_ts) else {
+                        return Err(Refusal::Missing);
+                    };
+                    (ts, sig, last_ts)
                 };
-                if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
+                let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+                if !digits(ts) || !digits(window_ts) {
                     return Err(Refusal::Invalid);
                 }
                 let host = headers
@@ -365,7 +398,7 @@ impl App {
                 if !self.hmac_matches(&message, sig).await {
                     return Err(Refusal::Invalid);
                 }
-                let ts: i64 = ts.parse().map_err(|_| Refusal::Invalid)?;
+                let ts: i64 = window_ts.parse().map_err(|_| Refusal::Invalid)?;
                 if self.defect != Defect::IgnoresTimestamp && (ts - now_unix()).abs() > TOLERANCE_S
                 {
                     return Err(Refusal::Invalid);
