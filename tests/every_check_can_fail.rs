@@ -284,6 +284,27 @@ async fn checks_the_window_on_another_timestamp_than_the_signed_one() {
     assert_eq!(exit_codes(&report), (0, 1));
 }
 
+/// A unique constraint on the event id: another body under a known id is
+/// a 500 (CONFORMANCE.md §5, "the same id with a different body").
+#[tokio::test]
+async fn server_error_on_another_body_under_a_known_id() {
+    let d = Defect::ErrorOnIdConflict;
+    for scheme in [SchemeId::Certifylize, SchemeId::Smartasset] {
+        let report = support::run(&support::config(scheme), d).await;
+        assert_defect(
+            &report,
+            d,
+            &[
+                ("idempotency.same-id-other-body", Fail),
+                ("idempotency.duplicate-processed-once", Pass),
+                ("idempotency.concurrent-duplicates", Pass),
+            ],
+            &["idempotency"],
+        );
+        assert_eq!(exit_codes(&report), (1, 1));
+    }
+}
+
 #[tokio::test]
 async fn hard_coded_echo() {
     let d = Defect::HardCodedEcho;

@@ -358,6 +358,10 @@ pub enum Action {
         /// Sent concurrently.
         concurrent: bool,
     },
+    /// A valid delivery, then another validly signed body with the same
+    /// event id: the vendors document nothing, so what the receiver does is
+    /// reported as information; only a 5xx (or no answer) fails.
+    SameIdOtherBody,
     /// A higher block number, then a lower one for the same token.
     LowerBlockIgnored,
     /// An identical signed request sent twice.
@@ -832,6 +836,15 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
             },
         );
     }
+    if scheme.idempotency.is_some() {
+        c.add(
+            Family::Idempotency,
+            "same-id-other-body",
+            Level::Must,
+            "a validly signed other body under an id already delivered is not answered 5xx (accepting, ignoring or refusing it: reported as information)",
+            Action::SameIdOtherBody,
+        );
+    }
     if let Some(o) = scheme.block_ordering {
         c.add(Family::Ordering, "lower-block-ignored", o.level, "a lower block number after a higher one for the same token is acknowledged but not processed", Action::LowerBlockIgnored);
     }
@@ -1015,6 +1028,13 @@ impl BuildContext<'_> {
     /// A valid delivery of a fresh event of `kind`.
     pub fn valid(&self, kind: BodyKind) -> Result<Built, Error> {
         let ev = self.events.event(self.scheme, kind);
+        Ok(self.done(sign::sign(self.scheme, self.key, &self.payload(&ev))?))
+    }
+
+    /// A valid delivery of another event (another body) that carries the
+    /// event id `id`.
+    pub fn valid_with_id(&self, kind: BodyKind, id: &str) -> Result<Built, Error> {
+        let ev = self.events.event_with_id(self.scheme, kind, id);
         Ok(self.done(sign::sign(self.scheme, self.key, &self.payload(&ev))?))
     }
 

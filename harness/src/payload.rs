@@ -172,7 +172,25 @@ impl EventFactory {
         token: Option<&str>,
         block: u64,
     ) -> Event {
-        let id = self.next_id();
+        self.fill(scheme, kind, event_type, self.next_id(), token, block)
+    }
+
+    /// An event of `kind` (the scheme's first type) that reuses the id
+    /// `id`: another body for an id already delivered.
+    pub fn event_with_id(&self, scheme: &Scheme, kind: BodyKind, id: &str) -> Event {
+        let event_type = scheme.event_types.first().copied().unwrap_or("test.event");
+        self.fill(scheme, kind, event_type, id.to_owned(), None, 1000)
+    }
+
+    fn fill(
+        &self,
+        scheme: &Scheme,
+        kind: BodyKind,
+        event_type: &str,
+        id: String,
+        token: Option<&str>,
+        block: u64,
+    ) -> Event {
         let token = token
             .map(str::to_owned)
             .unwrap_or_else(|| format!("{id}-token"));

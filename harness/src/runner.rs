@@ -796,6 +796,49 @@ impl<'a> Runner<'a> {
                     effects.push((id, EffectRule::Once, true));
                 }
             }
+            Action::SameIdOtherBody => {
+                let first = match ctx.valid(BodyKind::Plain) {
+                    Ok(b) => b,
+                    Err(e) => return (build_failed(e), effects, None, note),
+                };
+                let Some(id) = first.event_id.clone() else {
+                    let e = Error::Config("the scheme's deliveries carry no event id".into());
+                    return (build_failed(e), effects, None, note);
+                };
+                // Another body: a different member up front (one that the
+                // scheme's canonical form allows).
+                let kind = if self.scheme().canonical_json && !BodyKind::NonAscii.is_js_canonical()
+                {
+                    BodyKind::Emoji
+                } else {
+                    BodyKind::NonAscii
+                };
+                let second = match ctx.valid_with_id(kind, &id) {
+                    Ok(b) => b,
+                    Err(e) => return (build_failed(e), effects, None, note),
+                };
+                let r1 = self.send(st, &first.delivery).await;
+                track(&r1);
+                let (c1, first_ok) = judge_status(Expect::Accept, &r1);
+                checks.push(c1);
+                if first_ok {
+                    let r2 = self.send(st, &second.delivery).await;
+                    track(&r2);
+                    let (c2, _) = judge_status(Expect::NoServerError, &r2);
+                    if let Ok(resp) = &r2 {
+                        note = format!(
+                            "info: the other body under id `{id}` was answered {}",
+                            resp.status
+                        );
+                    }
+                    checks.push(Check {
+                        expected:
+                            "the other body is accepted, ignored or refused; not 5xx, no hang"
+                                .into(),
+                        ..c2
+                    });
+                }
+            }
             Action::LowerBlockIgnored => {
                 let s = self.scheme();
                 let token = format!("{}-ord", ctx.events.next_id());

@@ -111,11 +111,14 @@ pub enum Defect {
     /// `blink-signature`: lets parameters repeat, verifies the signature with
     /// the first `ts` and checks the window on the last one.
     WindowOnLastTimestamp,
+    /// Stores each event under its id with a unique constraint: another
+    /// body for a known id fails the insert, answered 500.
+    ErrorOnIdConflict,
 }
 
 impl Defect {
     /// Every defect, [`Defect::None`] first.
-    pub const ALL: [Defect; 29] = [
+    pub const ALL: [Defect; 30] = [
         Defect::None,
         Defect::AcceptsEverything,
         Defect::ErrorOnMissingHeader,
@@ -145,6 +148,7 @@ impl Defect {
         Defect::IgnoresPrefix,
         Defect::UnwrapsSignatureHeader,
         Defect::WindowOnLastTimestamp,
+        Defect::ErrorOnIdConflict,
     ];
 }
 
@@ -219,6 +223,8 @@ impl KeyCache {
 struct Effects {
     processed: Vec<String>,
     seen: HashSet<String>,
+    /// The body stored under each id ([`Defect::ErrorOnIdConflict`]).
+    bodies: HashMap<String, Bytes>,
     latest_block: HashMap<String, u64>,
 }
 
@@ -636,6 +642,16 @@ async fn webhook(
     if app.defect == Defect::SlowEventType && slow {
         // A synchronous call to something slow before acknowledging.
         tokio::time::sleep(SLOW).await;
+    }
+    if app.defect == Defect::ErrorOnIdConflict {
+        let mut fx = app.effects.lock().unwrap();
+        if fx.bodies.get(&id).is_some_and(|stored| *stored != body) {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "duplicate key value violates unique constraint",
+            );
+        }
+        fx.bodies.insert(id.clone(), body.clone());
     }
     app.process(&id, &json).await;
     if app.defect == Defect::RedirectsValid {
