@@ -305,6 +305,26 @@ async fn server_error_on_another_body_under_a_known_id() {
     }
 }
 
+/// "Unsupported encoding" answered 500 (CONFORMANCE.md §5,
+/// `Content-Encoding: gzip`).
+#[tokio::test]
+async fn server_error_on_a_content_encoding() {
+    let d = Defect::ErrorOnContentEncoding;
+    for scheme in COVERED {
+        let report = support::run(&support::config(scheme), d).await;
+        assert_defect(
+            &report,
+            d,
+            &[
+                ("robustness.content-encoding-gzip", Fail),
+                ("robustness.wrong-content-type", Pass),
+            ],
+            &["robustness"],
+        );
+        assert_eq!(exit_codes(&report), (1, 1));
+    }
+}
+
 #[tokio::test]
 async fn hard_coded_echo() {
     let d = Defect::HardCodedEcho;
@@ -392,8 +412,10 @@ async fn processes_forged_deliveries_while_refusing_them() {
             ("reject.body-byte-flipped", Fail),
             ("reject.signature-over-reserialized-json", Fail),
             ("status.invalid-proof", Warn),
+            // Refused (the proof is over the uncompressed body), yet processed.
+            ("robustness.content-encoding-gzip", Fail),
         ],
-        &["reject", "status"],
+        &["reject", "status", "robustness"],
     );
     // The statuses were right: only the side effect gives the bug away.
     for r in report.results.iter().filter(|r| r.outcome != Pass) {

@@ -302,6 +302,9 @@ pub enum Build {
     Method(&'static str),
     /// A valid delivery with another `Content-Type`.
     ContentType(&'static str),
+    /// A valid delivery whose body is sent gzip-compressed with
+    /// `Content-Encoding: gzip` (the proof is over the uncompressed body).
+    GzipBody,
     /// A validly signed body that is not JSON.
     NotJson,
     /// A validly signed body that is not UTF-8.
@@ -876,6 +879,14 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
     );
     c.single(
         Family::Robustness,
+        "content-encoding-gzip",
+        Level::Must,
+        "a valid delivery sent gzip-compressed (`Content-Encoding: gzip`, signed uncompressed) is not answered 5xx (no vendor compresses: decompressing, or refusing with 415, are both fine)",
+        B::GzipBody,
+        Expect::NoServerError,
+    );
+    c.single(
+        Family::Robustness,
         "method-get",
         Level::Must,
         "GET on the webhook URL is not answered 5xx",
@@ -1199,6 +1210,12 @@ impl BuildContext<'_> {
                 d.set_header("Content-Type", *ct);
                 d
             }
+            Build::GzipBody => {
+                let mut d = sign::sign(s, self.key, &p)?;
+                d.body = gzip(&d.body)?;
+                d.set_header("Content-Encoding", "gzip");
+                d
+            }
             Build::NotJson | Build::NotUtf8 => {
                 let mut p = p.clone();
                 p.event = if *build == Build::NotJson {
@@ -1214,6 +1231,16 @@ impl BuildContext<'_> {
         };
         Ok(self.done(d))
     }
+}
+
+/// `bytes` gzip-compressed.
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| Error::Config(format!("gzip: {e}")))
 }
 
 /// The keys of a timestamped header.
@@ -1518,6 +1545,29 @@ mod tests {
             let sig = blink_sig(&ts, ctx.url, &d.body);
             assert_eq!(blink_header(&d), format!("ts={ts};sig1={sig}"), "{form:?}");
         }
+    }
+
+    #[test]
+    fn the_gzip_body_decompresses_to_the_signed_delivery() {
+        use std::io::Read;
+        let key = SigningKey::Secret(TEST_SECRET.into());
+        let events = EventFactory::new("t");
+        let ctx = blink_context(&key, &events, 1_700_000_000);
+        let d = ctx.build(&Build::GzipBody).unwrap().delivery;
+        assert_eq!(
+            d.header_values("content-encoding").collect::<Vec<_>>(),
+            [b"gzip"]
+        );
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&d.body[..])
+            .read_to_end(&mut plain)
+            .unwrap();
+        let mut inflated = d.clone();
+        inflated.body = plain;
+        inflated.remove_header("content-encoding");
+        let policy = Policy::at(1_700_000_000);
+        assert!(verify(ctx.scheme, &key.trust(), &inflated, &policy).is_ok());
+        assert!(verify(ctx.scheme, &key.trust(), &d, &policy).is_err());
     }
 
     #[test]

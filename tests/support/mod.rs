@@ -114,11 +114,14 @@ pub enum Defect {
     /// Stores each event under its id with a unique constraint: another
     /// body for a known id fails the insert, answered 500.
     ErrorOnIdConflict,
+    /// A body-parsing middleware whose "unsupported encoding" error is
+    /// answered 500: any `Content-Encoding` is a 500.
+    ErrorOnContentEncoding,
 }
 
 impl Defect {
     /// Every defect, [`Defect::None`] first.
-    pub const ALL: [Defect; 30] = [
+    pub const ALL: [Defect; 31] = [
         Defect::None,
         Defect::AcceptsEverything,
         Defect::ErrorOnMissingHeader,
@@ -149,6 +152,7 @@ impl Defect {
         Defect::UnwrapsSignatureHeader,
         Defect::WindowOnLastTimestamp,
         Defect::ErrorOnIdConflict,
+        Defect::ErrorOnContentEncoding,
     ];
 }
 
@@ -582,6 +586,14 @@ async fn webhook(
         } else {
             plain(StatusCode::METHOD_NOT_ALLOWED, "POST only")
         };
+    }
+    if app.defect == Defect::ErrorOnContentEncoding
+        && headers.contains_key(header::CONTENT_ENCODING)
+    {
+        return plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "UnsupportedMediaTypeError: unsupported content encoding",
+        );
     }
     if app.defect == Defect::ParsesJsonFirst && serde_json::from_slice::<Value>(&body).is_err() {
         return plain(StatusCode::INTERNAL_SERVER_ERROR, "SyntaxError");
