@@ -256,6 +256,9 @@ pub enum Build {
         /// Where an API key goes.
         placement: KeyPlacement,
     },
+    /// A valid delivery whose header names go on the wire in Title-Case
+    /// ([`crate::delivery::NameCase::Title`]).
+    TitleCaseNames,
     /// The proof removed entirely.
     DropProof,
     /// Two proof headers with conflicting (forged) values.
@@ -515,6 +518,16 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
             Level::Must,
             "a valid delivery to the webhook URL with a query is accepted (the signed URL includes the query)",
             B::ValidAtUrl(UrlEdit::Query),
+            Expect::Accept,
+        );
+    }
+    if let Some(name) = scheme.carrier.header_name() {
+        c.single(
+            Family::Accept,
+            "header-names-title-case",
+            Level::Must,
+            &format!("a valid delivery whose header names are sent in Title-Case (`{}`, as many senders write them; hookspec otherwise sends lowercase) is accepted: header names are case-insensitive", title_case(name)),
+            B::TitleCaseNames,
             Expect::Accept,
         );
     }
@@ -1069,6 +1082,11 @@ impl BuildContext<'_> {
                 p.key_placement = *placement;
                 sign::sign(s, self.key, &p)?
             }
+            Build::TitleCaseNames => {
+                let mut d = sign::sign(s, self.key, &p)?;
+                d.name_case = crate::delivery::NameCase::Title;
+                d
+            }
             Build::DropProof => drop_proof(s, place(&p, "")?),
             Build::RepeatedProof => {
                 let mut d = sign::sign(s, self.wrong_key, &p)?;
@@ -1231,6 +1249,20 @@ impl BuildContext<'_> {
         };
         Ok(self.done(d))
     }
+}
+
+/// `name` as an HTTP/1 Title-Case transport spells it (`x-token` →
+/// `X-Token`).
+fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + &cs.as_str().to_ascii_lowercase()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// `bytes` gzip-compressed.

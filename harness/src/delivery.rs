@@ -16,6 +16,23 @@ pub struct Delivery {
     pub headers: Vec<(String, Vec<u8>)>,
     /// The raw body.
     pub body: Vec<u8>,
+    /// How an HTTP/1 transport spells the header names on the wire.
+    pub name_case: NameCase,
+}
+
+/// How header names are spelled on the wire. HTTP header names are
+/// case-insensitive, so a receiver must accept any spelling; the spellings a
+/// transport can produce are these two. (HTTP/2 requires lowercase, and an
+/// in-process service sees names through `http::HeaderMap`, which has no
+/// case: both always see [`NameCase::Lower`].)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameCase {
+    /// `x-token`: what hyper, and so hookspec, sends by default.
+    #[default]
+    Lower,
+    /// `X-Token`, `Content-Type`: each word capitalized, as many senders
+    /// write them.
+    Title,
 }
 
 impl Delivery {
@@ -26,6 +43,7 @@ impl Delivery {
             url: url.into(),
             headers: Vec::new(),
             body: body.into(),
+            name_case: NameCase::Lower,
         }
     }
 

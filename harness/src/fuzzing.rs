@@ -384,6 +384,7 @@ pub fn decode_delivery_input(data: &[u8]) -> (SchemeId, i64, Delivery) {
             url,
             headers,
             body,
+            name_case: crate::delivery::NameCase::Lower,
         },
     )
 }

@@ -783,6 +783,7 @@ async fn webhook(State(inner): State<Arc<Inner>>, req: Request) -> Response {
             .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
             .collect(),
         body: body.to_vec(),
+        name_case: crate::delivery::NameCase::Lower,
     };
     let verified = match inner.verify(&delivery).await {
         Ok(Ok(v)) => v,

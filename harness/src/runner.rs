@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::cases::{
-    self, Action, BuildContext, Built, Case, CatalogueOptions, Expect, RotationStep,
+    self, Action, Build, BuildContext, Built, Case, CatalogueOptions, Expect, RotationStep,
 };
 use crate::delivery::Delivery;
 use crate::keys::test_keys::TestKey;
@@ -662,6 +662,16 @@ impl<'a> Runner<'a> {
         };
         match &case.action {
             Action::Single { build, expect } => {
+                if *build == Build::TitleCaseNames && !self.target.spells_header_names() {
+                    checks.push(Check {
+                        part: Part::Status,
+                        passed: None,
+                        expected: "a delivery with Title-Case header names".into(),
+                        actual: "not checked: this target sees header names through http::HeaderMap, which has no letter case (in-process); run it over HTTP/1".into(),
+                        required: true,
+                    });
+                    return (checks, effects, None, note);
+                }
                 let built = match ctx.build(build) {
                     Ok(b) => b,
                     Err(e) => return (build_failed(e), effects, None, note),

@@ -129,6 +129,18 @@ pub enum Carrier {
     },
 }
 
+impl Carrier {
+    /// The header that carries the proof (or, for `QueryOrHeader`, may
+    /// carry it), if any.
+    pub fn header_name(&self) -> Option<&'static str> {
+        match *self {
+            Carrier::Header { name, .. } | Carrier::TimestampedHeader { name, .. } => Some(name),
+            Carrier::QueryOrHeader { header, .. } => Some(header),
+            Carrier::BodyEnvelope { .. } => None,
+        }
+    }
+}
+
 /// Which bytes the proof covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message {

@@ -195,6 +195,7 @@ pub fn place_proof(scheme: &Scheme, payload: &Payload, encoded: &str) -> Result<
         url,
         headers,
         body,
+        name_case: crate::delivery::NameCase::Lower,
     })
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use crate::delivery::Delivery;
+use crate::delivery::{Delivery, NameCase};
 use crate::Error;
 
 /// The most response-body bytes kept per answer (the rest is discarded).
@@ -67,6 +67,13 @@ pub trait Target: Send + Sync {
     /// The webhook URL deliveries are addressed to (and, for schemes that
     /// sign the URL, the URL that is signed).
     fn url(&self) -> &str;
+    /// Whether the receiver sees header names as spelled on the wire
+    /// ([`Delivery::name_case`]). An in-process service does not: its
+    /// `http::HeaderMap` has no letter case, so cases about the spelling
+    /// are skipped there.
+    fn spells_header_names(&self) -> bool {
+        true
+    }
 }
 
 /// TLS settings for HTTPS targets.
@@ -90,6 +97,9 @@ impl TlsOptions {
 #[derive(Debug, Clone)]
 pub struct HttpTarget {
     client: reqwest::Client,
+    /// The same client, spelling HTTP/1 header names in Title-Case
+    /// ([`NameCase::Title`]).
+    title_case: reqwest::Client,
     url: String,
     timeout: Duration,
 }
@@ -104,23 +114,36 @@ impl HttpTarget {
                 "`{url}`: only http:// and https:// receivers can be tested"
             )));
         }
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .pool_max_idle_per_host(16)
-            .danger_accept_invalid_certs(tls.insecure);
-        if let Some(pem) = &tls.ca_cert_pem {
-            let cert = reqwest::Certificate::from_pem(pem)
-                .map_err(|e| Error::Config(format!("--ca-cert: not a PEM certificate: {e}")))?;
-            builder = builder.add_root_certificate(cert);
-        }
-        let client = builder
-            .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let cert = match &tls.ca_cert_pem {
+            Some(pem) => Some(
+                reqwest::Certificate::from_pem(pem)
+                    .map_err(|e| Error::Config(format!("--ca-cert: not a PEM certificate: {e}")))?,
+            ),
+            None => None,
+        };
+        let build = |title_case: bool| {
+            let mut builder = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .timeout(timeout)
+                .connect_timeout(timeout.min(Duration::from_secs(5)))
+                .pool_max_idle_per_host(16)
+                .danger_accept_invalid_certs(tls.insecure);
+            if let Some(cert) = &cert {
+                builder = builder.add_root_certificate(cert.clone());
+            }
+            if title_case {
+                builder = builder.http1_title_case_headers();
+            }
+            builder
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client: {e}")))
+        };
+        let client = build(false)?;
+        let title_case = build(true)?;
         Ok(HttpTarget {
             client,
+            title_case,
             url: url.to_owned(),
             timeout,
         })
@@ -153,8 +176,11 @@ impl HttpTarget {
                 TransportError::Connection(error_chain(&e))
             }
         };
-        let mut resp = self
-            .client
+        let client = match d.name_case {
+            NameCase::Lower => &self.client,
+            NameCase::Title => &self.title_case,
+        };
+        let mut resp = client
             .request(method, &d.url)
             .headers(headers)
             .body(d.body.clone())
@@ -386,5 +412,9 @@ impl<S: LinkedService> Target for ServiceTarget<S> {
 
     fn url(&self) -> &str {
         &self.url
+    }
+
+    fn spells_header_names(&self) -> bool {
+        false
     }
 }

@@ -44,7 +44,7 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-use crate::cases::Action;
+use crate::cases::{Action, Build};
 use crate::keyserver;
 use crate::runner::{KeyPublisher, Outcome, RunConfig, RunReport, Runner};
 use crate::scheme::{CredentialKind, SchemeId};
@@ -391,6 +391,7 @@ impl Suite {
             } => key_server_addr.is_some(),
             _ => false,
         };
+        let in_process = matches!(self.transport, Transport::Linked { .. });
         let strict = self.strict;
         let label = self.label;
         let cases = config.cases();
@@ -410,6 +411,10 @@ impl Suite {
                         Some("needs the effects oracle")
                     }
                     Action::Rotation(_) if !has_keys => Some("needs the key server"),
+                    Action::Single {
+                        build: Build::TitleCaseNames,
+                        ..
+                    } if in_process => Some("header names have no letter case in-process"),
                     _ => None,
                 };
                 let id = case.id.clone();
@@ -455,6 +460,10 @@ impl Target for Retarget {
 
     fn url(&self) -> &str {
         &self.url
+    }
+
+    fn spells_header_names(&self) -> bool {
+        self.inner.spells_header_names()
     }
 }
 

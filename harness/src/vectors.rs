@@ -238,6 +238,7 @@ impl VectorTest {
                 .map(|(n, v)| (n.clone(), v.as_bytes().to_vec()))
                 .collect(),
             body: self.request.body_bytes()?,
+            name_case: crate::delivery::NameCase::Lower,
         })
     }
 
