@@ -441,6 +441,32 @@ impl<'a> Runner<'a> {
         r
     }
 
+    /// Sends `first`, which must be accepted, then, only if it was,
+    /// `second`, which must not be answered 5xx (its check says `expected`).
+    /// Returns the checks and the answers sent for.
+    async fn accepted_then(
+        &self,
+        st: &mut State,
+        first: &Delivery,
+        second: &Delivery,
+        expected: &str,
+    ) -> (Vec<Check>, Vec<Result<Response, TransportError>>) {
+        let r1 = self.send(st, first).await;
+        let (c1, first_ok) = judge_status(Expect::Accept, &r1);
+        let mut checks = vec![c1];
+        let mut answers = vec![r1];
+        if first_ok {
+            let r2 = self.send(st, second).await;
+            let (c2, _) = judge_status(Expect::NoServerError, &r2);
+            checks.push(Check {
+                expected: expected.to_owned(),
+                ..c2
+            });
+            answers.push(r2);
+        }
+        (checks, answers)
+    }
+
     /// Runs the selected cases.
     pub async fn run(&self) -> RunReport {
         let started = Instant::now();
@@ -827,26 +853,21 @@ impl<'a> Runner<'a> {
                     Ok(b) => b,
                     Err(e) => return (build_failed(e), effects, None, note),
                 };
-                let r1 = self.send(st, &first.delivery).await;
-                track(&r1);
-                let (c1, first_ok) = judge_status(Expect::Accept, &r1);
-                checks.push(c1);
-                if first_ok {
-                    let r2 = self.send(st, &second.delivery).await;
-                    track(&r2);
-                    let (c2, _) = judge_status(Expect::NoServerError, &r2);
-                    if let Ok(resp) = &r2 {
-                        note = format!(
-                            "info: the other body under id `{id}` was answered {}",
-                            resp.status
-                        );
-                    }
-                    checks.push(Check {
-                        expected:
-                            "the other body is accepted, ignored or refused; not 5xx, no hang"
-                                .into(),
-                        ..c2
-                    });
+                let (c, answers) = self
+                    .accepted_then(
+                        st,
+                        &first.delivery,
+                        &second.delivery,
+                        "the other body is accepted, ignored or refused; not 5xx, no hang",
+                    )
+                    .await;
+                answers.iter().for_each(&mut track);
+                checks.extend(c);
+                if let Some(Ok(resp)) = answers.get(1) {
+                    note = format!(
+                        "info: the other body under id `{id}` was answered {}",
+                        resp.status
+                    );
                 }
             }
             Action::LowerBlockIgnored => {
@@ -881,28 +902,28 @@ impl<'a> Runner<'a> {
                     Ok(b) => b,
                     Err(e) => return (build_failed(e), effects, None, note),
                 };
-                let first = self.send(st, &built.delivery).await;
-                track(&first);
-                let (c1, first_ok) = judge_status(Expect::Accept, &first);
-                checks.push(c1);
-                if first_ok {
-                    let second = self.send(st, &built.delivery).await;
-                    track(&second);
-                    let (c2, _) = judge_status(Expect::NoServerError, &second);
-                    let second_status = second.as_ref().map(|r| r.status).ok();
-                    checks.push(Check {
-                        expected: "the replay is refused (4xx) or accepted idempotently (2xx, processed once)".into(),
-                        ..c2
-                    });
-                    if let Some(id) = built.event_id {
-                        match second_status {
-                            Some(200..=299) => effects.push((id, EffectRule::Once, true)),
-                            Some(400..=499) => {
-                                note = "refused the replay".into();
-                                effects.push((id, EffectRule::Once, false))
-                            }
-                            _ => {}
+                let (c, answers) = self
+                    .accepted_then(
+                        st,
+                        &built.delivery,
+                        &built.delivery,
+                        "the replay is refused (4xx) or accepted idempotently (2xx, processed once)",
+                    )
+                    .await;
+                answers.iter().for_each(&mut track);
+                checks.extend(c);
+                let second_status = answers
+                    .get(1)
+                    .and_then(|r| r.as_ref().ok())
+                    .map(|r| r.status);
+                if let Some(id) = built.event_id {
+                    match second_status {
+                        Some(200..=299) => effects.push((id, EffectRule::Once, true)),
+                        Some(400..=499) => {
+                            note = "refused the replay".into();
+                            effects.push((id, EffectRule::Once, false))
                         }
+                        _ => {}
                     }
                 }
             }
