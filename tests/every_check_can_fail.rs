@@ -325,6 +325,44 @@ async fn server_error_on_a_content_encoding() {
     }
 }
 
+/// A half-second body deadline answered 500 (CONFORMANCE.md §3.10, slow
+/// uploads): the slow upload takes a second.
+#[tokio::test]
+async fn server_error_on_a_slow_body() {
+    let d = Defect::ErrorOnSlowBody;
+    let report = support::run(&support::config(SchemeId::Certifylize), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[
+            ("robustness.slow-upload", Fail),
+            ("robustness.body-1mib", Pass),
+        ],
+        &["robustness"],
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
+/// Verifying the first piece of the body that arrives: a valid delivery
+/// sent in pieces is refused.
+#[tokio::test]
+async fn reads_only_the_first_chunk_of_the_body() {
+    let d = Defect::ReadsFirstChunkOnly;
+    let report = support::run(&support::config(SchemeId::Certifylize), d).await;
+    assert_defect(
+        &report,
+        d,
+        &[("robustness.slow-upload", Fail), ("accept.plain", Pass)],
+        &["robustness", "accept"],
+    );
+    assert!(
+        detail(&report, "robustness.slow-upload").contains("a valid delivery was refused"),
+        "{}",
+        detail(&report, "robustness.slow-upload")
+    );
+    assert_eq!(exit_codes(&report), (1, 1));
+}
+
 #[tokio::test]
 async fn hard_coded_echo() {
     let d = Defect::HardCodedEcho;

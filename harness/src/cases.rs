@@ -259,6 +259,8 @@ pub enum Build {
     /// A valid delivery whose header names go on the wire in Title-Case
     /// ([`crate::delivery::NameCase::Title`]).
     TitleCaseNames,
+    /// A valid delivery whose body is sent slowly, in pieces.
+    SlowUpload(crate::delivery::Trickle),
     /// The proof removed entirely.
     DropProof,
     /// Two proof headers with conflicting (forged) values.
@@ -328,6 +330,8 @@ pub enum Expect {
     NoServerError,
     /// 2xx, or 413 (reported as information), never 5xx.
     AcceptOrTooLarge,
+    /// 2xx, or 408 (reported as information), never 5xx: a slow upload.
+    AcceptOrRequestTimeout,
 }
 
 /// A key-rotation step.
@@ -406,13 +410,21 @@ pub struct CatalogueOptions {
     /// Include the timing case, at this level (`MUST` where it gates the
     /// run, `MAY` where it is advisory). `None`: no timing case.
     pub timing: Option<Level>,
+    /// The sender's per-request timeout: the slow upload takes a quarter
+    /// of it, at most [`SLOW_UPLOAD`].
+    pub timeout: std::time::Duration,
 }
+
+/// How long the slow-upload case spreads the body over (less with a
+/// short sender timeout).
+pub const SLOW_UPLOAD: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Default for CatalogueOptions {
     fn default() -> Self {
         CatalogueOptions {
             tolerance_s: crate::verify::DEFAULT_TOLERANCE_S,
             timing: None,
+            timeout: std::time::Duration::from_millis(crate::scheme::DEFAULT_SENDER_TIMEOUT_MS),
         }
     }
 }
@@ -890,6 +902,22 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         B::ContentType("text/plain"),
         Expect::NoServerError,
     );
+    let trickle = crate::delivery::Trickle {
+        chunks: 9,
+        interval: SLOW_UPLOAD.min(opts.timeout / 4) / 8,
+    };
+    c.single(
+        Family::Robustness,
+        "slow-upload",
+        Level::Must,
+        &format!(
+            "a valid delivery whose body arrives slowly ({} pieces over {} ms) is accepted, or refused with 408; never another 4xx (read the whole body, however it is split), 5xx or a hang",
+            trickle.chunks,
+            trickle.duration().as_millis()
+        ),
+        B::SlowUpload(trickle),
+        Expect::AcceptOrRequestTimeout,
+    );
     c.single(
         Family::Robustness,
         "content-encoding-gzip",
@@ -1085,6 +1113,11 @@ impl BuildContext<'_> {
             Build::TitleCaseNames => {
                 let mut d = sign::sign(s, self.key, &p)?;
                 d.name_case = crate::delivery::NameCase::Title;
+                d
+            }
+            Build::SlowUpload(trickle) => {
+                let mut d = sign::sign(s, self.key, &p)?;
+                d.trickle = Some(*trickle);
                 d
             }
             Build::DropProof => drop_proof(s, place(&p, "")?),

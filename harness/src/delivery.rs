@@ -18,6 +18,48 @@ pub struct Delivery {
     pub body: Vec<u8>,
     /// How an HTTP/1 transport spells the header names on the wire.
     pub name_case: NameCase,
+    /// Send the body slowly, in pieces (`None`: all at once).
+    pub trickle: Option<Trickle>,
+}
+
+/// A body sent in `chunks` pieces, `interval` apart: a slow upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trickle {
+    /// How many pieces, at most (equal sizes, the last one shorter).
+    pub chunks: usize,
+    /// The pause before each piece after the first.
+    pub interval: std::time::Duration,
+}
+
+impl Trickle {
+    /// How long the upload takes, pauses only.
+    pub fn duration(&self) -> std::time::Duration {
+        let pauses = u32::try_from(self.chunks.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.interval.saturating_mul(pauses)
+    }
+
+    /// `body` as the stream of pieces a transport sends: the first at
+    /// once, each of the others after `interval`.
+    pub fn stream(
+        self,
+        body: Vec<u8>,
+    ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+        let size = body.len().div_ceil(self.chunks.max(1)).max(1);
+        let interval = self.interval;
+        futures::stream::unfold(
+            (bytes::Bytes::from(body), true),
+            move |(mut rest, first)| async move {
+                if rest.is_empty() {
+                    return None;
+                }
+                if !first && !interval.is_zero() {
+                    tokio::time::sleep(interval).await;
+                }
+                let piece = rest.split_to(size.min(rest.len()));
+                Some((Ok(piece), (rest, false)))
+            },
+        )
+    }
 }
 
 /// How header names are spelled on the wire. HTTP header names are
@@ -44,6 +86,7 @@ impl Delivery {
             headers: Vec::new(),
             body: body.into(),
             name_case: NameCase::Lower,
+            trickle: None,
         }
     }
 
@@ -161,6 +204,30 @@ fn lower8(w: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_trickle_sends_the_whole_body_in_its_pieces() {
+        use futures::StreamExt;
+        let body: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for chunks in [1, 2, 9, 1000, 2000] {
+            let t = Trickle {
+                chunks,
+                interval: std::time::Duration::from_micros(if chunks < 10 { 1000 } else { 0 }),
+            };
+            let pieces: Vec<bytes::Bytes> =
+                t.stream(body.clone()).map(|p| p.unwrap()).collect().await;
+            assert_eq!(pieces.len(), chunks.min(body.len()), "{chunks}");
+            assert_eq!(pieces.concat(), body, "{chunks}");
+        }
+        let empty: Vec<_> = Trickle {
+            chunks: 3,
+            interval: std::time::Duration::ZERO,
+        }
+        .stream(Vec::new())
+        .collect()
+        .await;
+        assert!(empty.is_empty());
+    }
 
     #[test]
     fn header_lookup_ignores_case_and_flags_repeats() {

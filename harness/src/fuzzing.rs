@@ -385,6 +385,7 @@ pub fn decode_delivery_input(data: &[u8]) -> (SchemeId, i64, Delivery) {
             headers,
             body,
             name_case: crate::delivery::NameCase::Lower,
+            trickle: None,
         },
     )
 }

@@ -784,6 +784,7 @@ async fn webhook(State(inner): State<Arc<Inner>>, req: Request) -> Response {
             .collect(),
         body: body.to_vec(),
         name_case: crate::delivery::NameCase::Lower,
+        trickle: None,
     };
     let verified = match inner.verify(&delivery).await {
         Ok(Ok(v)) => v,

@@ -167,6 +167,7 @@ impl RunConfig {
                 .timing
                 .as_ref()
                 .map(|t| if t.gate { Level::Must } else { Level::May }),
+            timeout: self.timeout,
         };
         cases::catalogue(self.scheme.scheme(), &opts)
             .into_iter()
@@ -706,16 +707,21 @@ impl<'a> Runner<'a> {
                 track(&r);
                 let (check, accepted) = judge_status(*expect, &r);
                 let mut check = check;
-                if *expect == Expect::AcceptOrTooLarge {
+                let refusal = match expect {
+                    Expect::AcceptOrTooLarge => Some((413, "a 1 MiB body")),
+                    Expect::AcceptOrRequestTimeout => Some((408, "a slow upload")),
+                    _ => None,
+                };
+                if let Some((code, what)) = refusal {
                     match &r {
-                        Ok(resp) if resp.status == 413 => {
-                            note = "info: refused with 413 (allowed for a 1 MiB body)".into();
+                        Ok(resp) if resp.status == code => {
+                            note = format!("info: refused with {code} (allowed for {what})");
                         }
                         Err(TransportError::ClosedDuringUpload(_)) => {
                             // Equivalent to a refusal for the sender: not a
                             // 5xx, not a hang.
                             check.passed = Some(true);
-                            note = "info: refused by closing the connection during the upload (allowed; a 413 after reading the body is friendlier)".into();
+                            note = format!("info: refused by closing the connection during the upload (allowed; a {code} after reading the body is friendlier)");
                         }
                         _ => {}
                     }
@@ -724,7 +730,7 @@ impl<'a> Runner<'a> {
                 if let Some(id) = built.event_id {
                     match (expect, accepted) {
                         (Expect::Accept, _) => effects.push((id, EffectRule::Once, false)),
-                        (Expect::AcceptOrTooLarge, true) => {
+                        (Expect::AcceptOrTooLarge | Expect::AcceptOrRequestTimeout, true) => {
                             effects.push((id, EffectRule::Once, false))
                         }
                         (Expect::Reject | Expect::Status(_), _) => {
@@ -1208,6 +1214,10 @@ fn judge_status(expect: Expect, r: &Result<Response, TransportError>) -> (Check,
             accepted || status == Some(413),
             "2xx, or 413 for a body too large".to_owned(),
         ),
+        Expect::AcceptOrRequestTimeout => (
+            accepted || status == Some(408),
+            "2xx, or 408 for a body that arrived too slowly".to_owned(),
+        ),
     };
     let mut actual = describe(r);
     if !ok {
@@ -1219,9 +1229,10 @@ fn judge_status(expect: Expect, r: &Result<Response, TransportError>) -> (Check,
             (_, Some(300..=399)) => {
                 "; senders do not follow redirects: answer at the webhook URL itself"
             }
-            (Expect::Accept | Expect::AcceptOrTooLarge, Some(400..=499)) => {
-                "; a valid delivery was refused (verify the raw body bytes, exactly as received)"
-            }
+            (
+                Expect::Accept | Expect::AcceptOrTooLarge | Expect::AcceptOrRequestTimeout,
+                Some(400..=499),
+            ) => "; a valid delivery was refused (verify the raw body bytes, exactly as received)",
             _ => "",
         };
         actual.push_str(hint);

@@ -196,6 +196,7 @@ pub fn place_proof(scheme: &Scheme, payload: &Payload, encoded: &str) -> Result<
         headers,
         body,
         name_case: crate::delivery::NameCase::Lower,
+        trickle: None,
     })
 }
 

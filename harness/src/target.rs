@@ -180,10 +180,21 @@ impl HttpTarget {
             NameCase::Lower => &self.client,
             NameCase::Title => &self.title_case,
         };
+        let body = match d.trickle {
+            None => reqwest::Body::from(d.body.clone()),
+            Some(t) => {
+                // A length-delimited body, as senders send it, not chunked.
+                headers.insert(
+                    reqwest::header::CONTENT_LENGTH,
+                    reqwest::header::HeaderValue::from(d.body.len()),
+                );
+                reqwest::Body::wrap_stream(t.stream(d.body.clone()))
+            }
+        };
         let mut resp = client
             .request(method, &d.url)
             .headers(headers)
-            .body(d.body.clone())
+            .body(body)
             .send()
             .await
             .map_err(classify)?;
@@ -355,7 +366,10 @@ impl<S: LinkedService> Target for ServiceTarget<S> {
         Box::pin(async move {
             use http_body_util::BodyExt;
             use tower::ServiceExt;
-            let req = http_request::<LinkedBody>(delivery)?;
+            let mut req = http_request::<LinkedBody>(delivery)?;
+            if let Some(t) = delivery.trickle {
+                *req.body_mut() = LinkedBody::from_stream(t.stream(delivery.body.clone()));
+            }
             let started = Instant::now();
             let timeout_ms = u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX);
             let call = async {

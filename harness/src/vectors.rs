@@ -239,6 +239,7 @@ impl VectorTest {
                 .collect(),
             body: self.request.body_bytes()?,
             name_case: crate::delivery::NameCase::Lower,
+            trickle: None,
         })
     }
 

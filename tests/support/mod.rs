@@ -117,11 +117,17 @@ pub enum Defect {
     /// A body-parsing middleware whose "unsupported encoding" error is
     /// answered 500: any `Content-Encoding` is a 500.
     ErrorOnContentEncoding,
+    /// Reads the body with a half-second deadline and answers 500 when it
+    /// passes (instead of 408).
+    ErrorOnSlowBody,
+    /// Verifies and processes the first piece of the body that arrives
+    /// (`req.on('data', …)` handled once): a body sent in pieces fails.
+    ReadsFirstChunkOnly,
 }
 
 impl Defect {
     /// Every defect, [`Defect::None`] first.
-    pub const ALL: [Defect; 31] = [
+    pub const ALL: [Defect; 33] = [
         Defect::None,
         Defect::AcceptsEverything,
         Defect::ErrorOnMissingHeader,
@@ -153,6 +159,8 @@ impl Defect {
         Defect::WindowOnLastTimestamp,
         Defect::ErrorOnIdConflict,
         Defect::ErrorOnContentEncoding,
+        Defect::ErrorOnSlowBody,
+        Defect::ReadsFirstChunkOnly,
     ];
 }
 
@@ -772,7 +780,50 @@ fn app_router(scheme: SchemeId, defect: Defect, keys: Option<KeyCache>) -> Route
     Router::new()
         .route("/_effects", get(effects))
         .route("/hooks/{scheme}", any(webhook))
+        .layer(axum::middleware::from_fn_with_state(defect, read_body))
         .with_state(app)
+}
+
+/// How the receiver reads a request body before the handler sees it: all
+/// of it (correct), or with one of the body-reading defects.
+async fn read_body(
+    State(defect): State<Defect>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use http_body_util::BodyExt;
+    let (parts, mut body) = req.into_parts();
+    let bytes = match defect {
+        Defect::ErrorOnSlowBody => {
+            match tokio::time::timeout(Duration::from_millis(500), body.collect()).await {
+                Ok(Ok(b)) => b.to_bytes(),
+                Ok(Err(_)) => return plain(StatusCode::BAD_REQUEST, "bad body"),
+                Err(_) => {
+                    return plain(StatusCode::INTERNAL_SERVER_ERROR, "Error: request aborted")
+                }
+            }
+        }
+        Defect::ReadsFirstChunkOnly => loop {
+            match body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        break data;
+                    }
+                }
+                Some(Err(_)) => return plain(StatusCode::BAD_REQUEST, "bad body"),
+                None => break Bytes::new(),
+            }
+        },
+        _ => match body.collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => return plain(StatusCode::BAD_REQUEST, "bad body"),
+        },
+    };
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
 }
 
 /// The test receiver as an in-process `Router` (for the linked recipe of
