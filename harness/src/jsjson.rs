@@ -2,7 +2,7 @@
 //!
 //! The `smartasset` and `cometh` senders sign `JSON.stringify(event)`; a
 //! receiver written in JavaScript that re-serializes a parsed body produces
-//! exactly these bytes. [`stringify`] computes them for a JSON text with the
+//! exactly these bytes. [`stringify()`] computes them for a JSON text with the
 //! semantics of V8's `JSON.parse` followed by `JSON.stringify`:
 //!
 //! - **Numbers** are IEEE-754 doubles (correctly rounded; `1e400` overflows
