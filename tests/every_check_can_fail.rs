@@ -363,6 +363,31 @@ async fn reads_only_the_first_chunk_of_the_body() {
     assert_eq!(exit_codes(&report), (1, 1));
 }
 
+/// A lowercase-only hex decoder that unwraps (CONFORMANCE.md §5: upper-case
+/// hex is acceptable or not, but never a 5xx).
+#[tokio::test]
+async fn server_error_on_uppercase_hex() {
+    let d = Defect::ErrorOnUppercaseHex;
+    for scheme in [
+        SchemeId::Blockmark,
+        SchemeId::Certifylize,
+        SchemeId::BlinkSignature,
+        SchemeId::Smartasset,
+    ] {
+        let report = support::run(&support::config(scheme), d).await;
+        assert_defect(
+            &report,
+            d,
+            &[
+                ("robustness.proof-uppercase-hex", Fail),
+                ("reject.proof-bad-alphabet", Pass),
+            ],
+            &["robustness"],
+        );
+        assert_eq!(exit_codes(&report), (1, 1));
+    }
+}
+
 #[tokio::test]
 async fn hard_coded_echo() {
     let d = Defect::HardCodedEcho;

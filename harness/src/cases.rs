@@ -902,6 +902,16 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         B::ContentType("text/plain"),
         Expect::NoServerError,
     );
+    if scheme.encoding == Encoding::Hex {
+        c.single(
+            Family::Robustness,
+            "proof-uppercase-hex",
+            Level::Must,
+            "the valid signature in uppercase hex is accepted or refused (either is acceptable: the seeds' Node `Buffer.from(x, \"hex\")` accepts it), never 5xx",
+            B::Proof(ProofEdit::Uppercase),
+            Expect::NoServerError,
+        );
+    }
     let trickle = crate::delivery::Trickle {
         chunks: 9,
         interval: SLOW_UPLOAD.min(opts.timeout / 4) / 8,

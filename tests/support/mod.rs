@@ -120,6 +120,9 @@ pub enum Defect {
     /// Reads the body with a half-second deadline and answers 500 when it
     /// passes (instead of 408).
     ErrorOnSlowBody,
+    /// Decodes hex with a lowercase-only table and unwraps: an uppercase
+    /// digit in a signature is a 500.
+    ErrorOnUppercaseHex,
     /// Verifies and processes the first piece of the body that arrives
     /// (`req.on('data', …)` handled once): a body sent in pieces fails.
     ReadsFirstChunkOnly,
@@ -127,7 +130,7 @@ pub enum Defect {
 
 impl Defect {
     /// Every defect, [`Defect::None`] first.
-    pub const ALL: [Defect; 33] = [
+    pub const ALL: [Defect; 34] = [
         Defect::None,
         Defect::AcceptsEverything,
         Defect::ErrorOnMissingHeader,
@@ -161,6 +164,7 @@ impl Defect {
         Defect::ErrorOnContentEncoding,
         Defect::ErrorOnSlowBody,
         Defect::ReadsFirstChunkOnly,
+        Defect::ErrorOnUppercaseHex,
     ];
 }
 
@@ -271,12 +275,24 @@ fn single<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, Refusal> {
 
 impl App {
     /// HMAC comparison, the usual way (or one of the broken ways).
-    async fn hmac_matches(&self, message: &[u8], provided_hex: &str) -> bool {
-        let Ok(provided) = hex::decode(provided_hex) else {
-            return false;
+    /// A hex signature decoded (`Invalid` if it is not hex).
+    fn decode_hex(&self, s: &str) -> Result<Vec<u8>, Refusal> {
+        if self.defect == Defect::ErrorOnUppercaseHex
+            && s.bytes().any(|b| (b'A'..=b'F').contains(&b))
+        {
+            return Err(Refusal::Crash);
+        }
+        hex::decode(s).map_err(|_| Refusal::Invalid)
+    }
+
+    async fn hmac_matches(&self, message: &[u8], provided_hex: &str) -> Result<bool, Refusal> {
+        let provided = match self.decode_hex(provided_hex) {
+            Ok(p) => p,
+            Err(Refusal::Crash) => return Err(Refusal::Crash),
+            Err(_) => return Ok(false),
         };
         let expected = hmac_sha256(&self.secret, message);
-        match self.defect {
+        Ok(match self.defect {
             Defect::AcceptsSignaturePrefix => {
                 !provided.is_empty()
                     && provided.len() <= expected.len()
@@ -284,18 +300,18 @@ impl App {
             }
             Defect::EarlyExitCompare => {
                 if provided.len() != expected.len() {
-                    return false;
+                    return Ok(false);
                 }
                 for (a, b) in expected.iter().zip(&provided) {
                     if a != b {
-                        return false;
+                        return Ok(false);
                     }
                     tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 true
             }
             _ => bool::from(expected.ct_eq(&provided)),
-        }
+        })
     }
 
     /// The bytes the sender signed the body as.
@@ -319,7 +335,7 @@ impl App {
                 if token.is_empty() {
                     return Err(Refusal::Missing);
                 }
-                if self.hmac_matches(b"", token).await {
+                if self.hmac_matches(b"", token).await? {
                     Ok(())
                 } else {
                     Err(Refusal::Invalid)
@@ -348,7 +364,7 @@ impl App {
                 if sig.is_empty() {
                     return Err(Refusal::Missing);
                 }
-                if self.hmac_matches(&self.signed_body(body)?, sig).await {
+                if self.hmac_matches(&self.signed_body(body)?, sig).await? {
                     Ok(())
                 } else {
                     Err(Refusal::Invalid)
@@ -413,7 +429,7 @@ impl App {
                     message.extend_from_slice(format!("http://{host}{path}.").as_bytes());
                 }
                 message.extend_from_slice(body);
-                if !self.hmac_matches(&message, sig).await {
+                if !self.hmac_matches(&message, sig).await? {
                     return Err(Refusal::Invalid);
                 }
                 let ts: i64 = window_ts.parse().map_err(|_| Refusal::Invalid)?;
@@ -433,7 +449,7 @@ impl App {
                 let env: Envelope<'_> =
                     serde_json::from_slice(body).map_err(|_| Refusal::BadBody)?;
                 let sig = env.signature.ok_or(Refusal::Missing)?;
-                let sig = hex::decode(&sig).map_err(|_| Refusal::Invalid)?;
+                let sig = self.decode_hex(&sig)?;
                 let sig =
                     ed25519_dalek::Signature::from_slice(&sig).map_err(|_| Refusal::Invalid)?;
                 let message = env.event.get().as_bytes();
