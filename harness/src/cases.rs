@@ -233,6 +233,15 @@ impl HeaderShape {
         }
     }
 
+    /// What the shape is, for a case title.
+    pub fn describe(self) -> &'static str {
+        match self {
+            HeaderShape::Reordered => "with its parameters reordered",
+            HeaderShape::Whitespace => "with spaces around `;` and `=`",
+            HeaderShape::ExtraParameter => "with an unknown extra parameter",
+        }
+    }
+
     /// The header value, from its keys, timestamp text and encoded proof.
     pub fn value(self, ts_key: &str, ts: &str, sig_key: &str, sig: &str) -> String {
         match self {
@@ -981,11 +990,7 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
                 Level::Must,
                 &format!(
                     "`{name}` {}, signature valid, is not answered 5xx (accepting or rejecting it are both fine)",
-                    match shape {
-                        HeaderShape::Reordered => "with its parameters reordered",
-                        HeaderShape::Whitespace => "with spaces around `;` and `=`",
-                        HeaderShape::ExtraParameter => "with an unknown extra parameter",
-                    }
+                    shape.describe()
                 ),
                 B::HeaderShape(shape),
                 Expect::NoServerError,

@@ -847,15 +847,9 @@ impl<'a> Runner<'a> {
                     let e = Error::Config("the scheme's deliveries carry no event id".into());
                     return (build_failed(e), effects, None, note);
                 };
-                // Another body: a different member up front (one that the
-                // scheme's canonical form allows).
-                let kind = if self.scheme().canonical_json && !BodyKind::NonAscii.is_js_canonical()
-                {
-                    BodyKind::Emoji
-                } else {
-                    BodyKind::NonAscii
-                };
-                let second = match ctx.valid_with_id(kind, &id) {
+                // Another body: a non-ASCII member up front (its own
+                // JSON.stringify form, so every scheme can send it).
+                let second = match ctx.valid_with_id(BodyKind::NonAscii, &id) {
                     Ok(b) => b,
                     Err(e) => return (build_failed(e), effects, None, note),
                 };
