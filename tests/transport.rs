@@ -145,7 +145,7 @@ async fn a_huge_answer_is_read_bounded() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_broken_oracle_skips_effect_checks_with_the_reason() {
+async fn a_broken_oracle_refuses_the_run_before_anything_is_sent() {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::path("/effects"))
         .respond_with(ResponseTemplate::new(200).set_body_string("<html>not json</html>"))
@@ -162,9 +162,16 @@ async fn a_broken_oracle_skips_effect_checks_with_the_reason() {
         Some(&format!("{}/effects", server.uri())),
     )
     .await;
-    let (o, detail) = outcome(&r, "certifylize.idempotency.duplicate-processed-once");
-    assert_eq!(o, Outcome::Skip);
-    assert!(detail.contains("not {\"processed\""), "{detail}");
+    let why = r.refused.as_deref().expect("the run is refused");
+    assert!(why.contains("not {\"processed\""), "{why}");
+    assert!(r.results.is_empty());
+    assert_eq!(report::verdict(&r, false, None).exit_code, 2);
+    let sent = server.received_requests().await.unwrap();
+    assert!(
+        sent.iter().all(|q| q.url.path() == "/effects"),
+        "nothing but the oracle was asked: {:?}",
+        sent.iter().map(|q| q.url.path().to_owned()).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -21,6 +21,8 @@
 //!   them; `tests/fuzz_corpus.rs` replays their corpora on stable).
 //! - [`receiver`]: a correct reference receiver for every scheme.
 //! - [`keyserver`]: emulation of the providers' public-key routes.
+//! - [`redact`]: the one layer every outgoing text passes through (secrets
+//!   out, terminal-hostile characters escaped).
 //! - [`timing`]: the constant-time check (first vs last byte wrong), with
 //!   dudect and robust paired statistics.
 
@@ -36,6 +38,7 @@ pub mod keyserver;
 pub mod parse;
 pub mod payload;
 pub mod receiver;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod runner;

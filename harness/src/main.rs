@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use hookspec::keys::test_keys::TestKey;
 use hookspec::keys::{SigningKey, Trust};
+use hookspec::redact::Redactor;
 use hookspec::report::{self, Baseline, EXIT_USAGE};
 use hookspec::runner::{KeyPublisher, RunConfig, Runner, Selection};
 use hookspec::scheme::{CredentialKind, SchemeId};
@@ -264,12 +265,21 @@ struct RunArgs {
     insecure: bool,
 }
 
+/// The redaction layer for everything this process prints: set once the
+/// secrets are known (`run`), a plain one (URL passwords, hostile
+/// characters) before that.
+static REDACTOR: std::sync::OnceLock<Redactor> = std::sync::OnceLock::new();
+
+fn redactor() -> &'static Redactor {
+    REDACTOR.get_or_init(Redactor::new)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("hookspec: error: {e:#}");
+            eprintln!("hookspec: error: {}", redactor().text(&format!("{e:#}")));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -494,6 +504,20 @@ fn emit(
 
 fn run(args: RunArgs) -> Result<u8> {
     let secret = args.secret.read()?;
+    let mut r = Redactor::new();
+    if let Some(s) = &secret {
+        if s.len() < hookspec::redact::MIN_SECRET_LEN {
+            bail!(
+                "the secret is shorter than {} bytes: too short to be kept out of the reports (and too short for any receiver to accept)",
+                hookspec::redact::MIN_SECRET_LEN
+            );
+        }
+        r = r.secret(s);
+    }
+    for u in args.url.iter().chain(args.effects_url.iter()) {
+        r = r.url(u);
+    }
+    let _ = REDACTOR.set(r);
     let needs_secret = args.scheme.scheme().credential == CredentialKind::SharedSecret;
     let mut config = if needs_secret && secret.is_none() && args.list {
         RunConfig::new(args.scheme, Some(b"listing-only".to_vec()))?
@@ -587,6 +611,11 @@ fn run(args: RunArgs) -> Result<u8> {
         );
         Ok::<_, anyhow::Error>(runner.run().await)
     })?;
+    let report = redactor().report(&report);
+    if let Some(why) = &report.refused {
+        // Nothing was sent: a configuration error, said as one.
+        bail!("--effects-url: {why}");
+    }
     emit(&report, args.format, args.strict, args.output.as_ref())?;
     let v = report::verdict(&report, args.strict, baseline.as_ref());
     if baseline.is_some() {
@@ -599,6 +628,9 @@ fn run(args: RunArgs) -> Result<u8> {
     }
     if let Some(why) = &report.unreachable {
         eprintln!("hookspec: the target could not be reached: {why}");
+    }
+    for why in &report.incomplete {
+        eprintln!("hookspec: incomplete run: {why}");
     }
     Ok(v.exit_code)
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use crate::redact::Redactor;
 use crate::runner::{CaseResult, Outcome, RunReport};
 use crate::Error;
 
@@ -118,9 +119,16 @@ fn counts_as_failure(r: &CaseResult, strict: bool) -> bool {
 /// every SHOULD too), 1 otherwise, 3 when the target was unreachable. With a
 /// baseline, the run passes when exactly the listed ids fail.
 pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) -> Verdict {
-    if report.unreachable.is_some() {
+    let stop = if report.refused.is_some() {
+        Some(EXIT_USAGE)
+    } else if report.unreachable.is_some() {
+        Some(EXIT_UNREACHABLE)
+    } else {
+        None
+    };
+    if let Some(exit_code) = stop {
         return Verdict {
-            exit_code: EXIT_UNREACHABLE,
+            exit_code,
             newly_failing: Vec::new(),
             newly_passing: Vec::new(),
         };
@@ -159,7 +167,12 @@ pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) ->
             )
         }
     };
-    let exit_code = if newly_failing.is_empty() && newly_passing.is_empty() {
+    // An incomplete run fails whatever its cases say: what was asked for
+    // was not all judged.
+    let exit_code = if newly_failing.is_empty()
+        && newly_passing.is_empty()
+        && report.incomplete.is_empty()
+    {
         EXIT_OK
     } else {
         EXIT_FAILED
@@ -171,8 +184,31 @@ pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) ->
     }
 }
 
+/// The lines said once at the top of every report: why the run could not
+/// start, stopped, or is incomplete, and the diagnosis.
+pub fn run_notes(report: &RunReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(why) = &report.refused {
+        notes.push(format!("the run was refused before anything was sent: {why}"));
+    }
+    if let Some(why) = &report.unreachable {
+        notes.push(format!("the target could not be reached: {why}"));
+    }
+    for why in &report.incomplete {
+        notes.push(format!("incomplete run (fails): {why}"));
+    }
+    if let Some(d) = &report.diagnosis {
+        notes.push(format!("diagnosis: {d}"));
+    }
+    notes
+}
+
 /// Human output: one line per case, Expect/Actual under failures, a summary.
+/// Every text is passed through [`Redactor::report`] (characters a
+/// receiver sent cannot reach the terminal raw); redact secrets before,
+/// with a redactor that knows them.
 pub fn human(report: &RunReport, color: bool) -> String {
+    let report = &Redactor::new().report(report);
     let paint = |o: Outcome| -> String {
         let s = o.as_str();
         if !color {
@@ -194,6 +230,9 @@ pub fn human(report: &RunReport, color: bool) -> String {
         report.scheme,
         report.target
     );
+    for note in run_notes(report) {
+        let _ = writeln!(out, "{note}");
+    }
     for r in &report.results {
         let _ = write!(
             out,
@@ -219,6 +258,9 @@ pub fn human(report: &RunReport, color: bool) -> String {
     let s = Summary::of(report);
     if let Some(why) = &report.unreachable {
         let _ = writeln!(out, "\nthe target could not be reached: {why}");
+    }
+    for why in &report.incomplete {
+        let _ = writeln!(out, "\nincomplete run (fails): {why}");
     }
     let l = &report.latency;
     let _ = writeln!(
@@ -252,6 +294,7 @@ fn outcome_json(o: Outcome) -> &'static str {
 
 /// The JSON report of CONFORMANCE.md §4 (with checks and latency added).
 pub fn json(report: &RunReport) -> serde_json::Value {
+    let report = &Redactor::new().report(report);
     let s = Summary::of(report);
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     json!({
@@ -261,6 +304,9 @@ pub fn json(report: &RunReport) -> serde_json::Value {
         "target": report.target,
         "summary": {"passed": s.passed, "failed": s.failed, "warned": s.warned, "skipped": s.skipped},
         "unreachable": report.unreachable,
+        "refused": report.refused,
+        "incomplete": report.incomplete,
+        "diagnosis": report.diagnosis,
         "latency": {"count": report.latency.count, "p50Ms": ms(report.latency.p50), "p95Ms": ms(report.latency.p95), "maxMs": ms(report.latency.max)},
         "elapsedMs": ms(report.elapsed),
         "cases": report.results.iter().map(|r| json!({
@@ -288,7 +334,22 @@ pub fn json(report: &RunReport) -> serde_json::Value {
 /// WARN with `strict`) are `<failure>` elements, SKIP is `<skipped>`.
 pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let report = &Redactor::new().report(report);
     let mut suite = TestSuite::new(format!("hookspec.{}", report.scheme));
+    let notes = run_notes(report);
+    if report.refused.is_some() || report.unreachable.is_some() || !report.incomplete.is_empty() {
+        // The run itself failed: one failing test case says why, so a CI
+        // page that shows only test cases shows it too.
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        s.set_message(notes.first().cloned().unwrap_or_default());
+        s.set_description(notes.join("\n"));
+        let mut tc = TestCase::new(format!("{}.run.complete", report.scheme), s);
+        tc.set_classname(format!("hookspec.{}.run", report.scheme));
+        suite.add_test_case(tc);
+    }
+    if !notes.is_empty() {
+        suite.system_out = Some(notes.join("\n").into());
+    }
     for r in &report.results {
         let gating = counts_as_failure(r, strict);
         let status = match r.outcome {

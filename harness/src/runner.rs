@@ -313,9 +313,36 @@ pub struct RunReport {
     pub latency: LatencyStats,
     /// Set when the target could not be reached at all (the run stopped).
     pub unreachable: Option<String>,
+    /// Set when a service the run was given (the effects oracle) could not
+    /// be used before anything was sent: nothing was sent, and the run is a
+    /// configuration error.
+    pub refused: Option<String>,
+    /// What kept this run from judging everything it was asked to judge
+    /// (the receiver stopped answering and the run stopped early; the
+    /// effects oracle failed during the run; the timing check could not
+    /// measure). A run with any of these fails, whatever its cases say.
+    pub incomplete: Vec<String>,
+    /// Said once, at the top of a report: a pattern across cases that
+    /// points at the setup rather than at each case (every valid delivery
+    /// refused the same way).
+    pub diagnosis: Option<String>,
     /// Wall time of the run.
     pub elapsed: Duration,
 }
+
+/// The most bytes of the effects oracle's answer read (it lists every id a
+/// long-lived receiver processed, so it grows from run to run).
+pub const ORACLE_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The suite's failure budget: this many deliveries in a row without an
+/// answer (timeout, connection failure) stop the run, since every further
+/// one would cost a full timeout too.
+pub const MAX_CONSECUTIVE_NO_ANSWER: usize = 5;
+
+/// The hint under a refused valid delivery; left out when the report's
+/// [`RunReport::diagnosis`] explains every refusal at once.
+const RAW_BODY_HINT: &str =
+    "; a valid delivery was refused (verify the raw body bytes, exactly as received)";
 
 /// The transports and services a run uses.
 pub struct Runner<'a> {
@@ -358,6 +385,13 @@ struct State {
     transport_failures: Vec<(String, TransportError)>,
     unreachable: Option<String>,
     timing: Option<crate::timing::TimingReport>,
+    /// Deliveries in a row that got no answer.
+    no_answer_in_a_row: usize,
+    /// The last of them, for the report.
+    last_no_answer: Option<TransportError>,
+    incomplete: Vec<String>,
+    /// The status of every plain valid delivery (`None`: no answer).
+    valid_statuses: Vec<Option<u16>>,
 }
 
 fn now_unix() -> i64 {
@@ -431,15 +465,32 @@ impl<'a> Runner<'a> {
     async fn send(&self, st: &mut State, d: &Delivery) -> Result<Response, TransportError> {
         let r = self.target.send(d).await;
         match &r {
-            Ok(resp) => st.latencies.push(resp.latency),
+            Ok(resp) => {
+                st.latencies.push(resp.latency);
+                st.no_answer_in_a_row = 0;
+            }
             Err(e) => {
                 if st.latencies.is_empty() && matches!(e, TransportError::Connect(_)) {
                     st.unreachable = Some(format!("{}: {e}", self.target.url()));
                 }
+                st.no_answer_in_a_row += 1;
+                st.last_no_answer = Some(e.clone());
                 st.transport_failures.push((d.url.clone(), e.clone()));
             }
         }
         r
+    }
+
+    /// Checks, before anything is sent, that the effects oracle answers
+    /// as it must: a service the run was given that cannot be used must
+    /// refuse the run, never turn its checks into skips.
+    pub async fn preflight(&self) -> Result<(), String> {
+        if let Some(oracle) = self.effects {
+            read_oracle(oracle).await.map_err(|why| {
+                format!("{why}; fix the oracle or leave out the effects URL (its checks are then reported as not checked)")
+            })?;
+        }
+        Ok(())
     }
 
     /// Sends `first`, which must be accepted, then, only if it was,
@@ -479,7 +530,24 @@ impl<'a> Runner<'a> {
             transport_failures: Vec::new(),
             unreachable: None,
             timing: None,
+            no_answer_in_a_row: 0,
+            last_no_answer: None,
+            incomplete: Vec::new(),
+            valid_statuses: Vec::new(),
         };
+        if let Err(why) = self.preflight().await {
+            return RunReport {
+                scheme: self.config.scheme,
+                target: self.target.url().to_owned(),
+                results: Vec::new(),
+                latency: LatencyStats::default(),
+                unreachable: None,
+                refused: Some(why),
+                incomplete: Vec::new(),
+                diagnosis: None,
+                elapsed: started.elapsed(),
+            };
+        }
         if let Some(k) = self.keys {
             if let Err(e) = k.publish(&[&self.config.key]) {
                 st.unreachable = Some(format!("key server: {e}"));
@@ -487,9 +555,42 @@ impl<'a> Runner<'a> {
         }
         let cases = self.config.cases();
         let mut latency_case = None;
+        let mut stopped: Option<String> = None;
         for case in cases {
             if st.unreachable.is_some() {
                 break;
+            }
+            if stopped.is_none() && st.no_answer_in_a_row >= MAX_CONSECUTIVE_NO_ANSWER {
+                let last = st
+                    .last_no_answer
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let why = format!(
+                    "the run stopped after {} deliveries in a row got no answer (last: {last}); the cases after that were not run",
+                    st.no_answer_in_a_row
+                );
+                st.incomplete.push(why.clone());
+                stopped = Some(why);
+            }
+            if let Some(why) = &stopped {
+                if case.action != Action::Latency {
+                    st.results.push(CaseResult {
+                        outcome: Outcome::Skip,
+                        detail: String::new(),
+                        checks: vec![Check {
+                            part: Part::Status,
+                            passed: None,
+                            expected: "an answer to the earlier deliveries".into(),
+                            actual: format!("not run: {why}"),
+                            required: true,
+                        }],
+                        latency: None,
+                        timing: None,
+                        case,
+                    });
+                    continue;
+                }
             }
             if case.action == Action::Latency {
                 latency_case = Some(case);
@@ -532,7 +633,13 @@ impl<'a> Runner<'a> {
             st.results.push(result);
         }
         self.resolve_effects(&mut st).await;
+        let diagnosis = diagnose(self.scheme(), &st.valid_statuses);
         for r in &mut st.results {
+            if diagnosis.is_some() {
+                for c in &mut r.checks {
+                    c.actual = c.actual.replace(RAW_BODY_HINT, "");
+                }
+            }
             finish(r);
         }
         RunReport {
@@ -541,6 +648,9 @@ impl<'a> Runner<'a> {
             latency: LatencyStats::from_samples(&st.latencies),
             results: st.results,
             unreachable: st.unreachable,
+            refused: None,
+            incomplete: st.incomplete,
+            diagnosis,
             elapsed: started.elapsed(),
         }
     }
@@ -624,6 +734,11 @@ impl<'a> Runner<'a> {
             tokio::time::sleep(Duration::from_millis(100)).await;
             processed = read_oracle(oracle).await;
         }
+        if let Err(why) = &processed {
+            st.incomplete.push(format!(
+                "the effects oracle answered at the start of the run but not at its end ({why}): no side effect could be checked"
+            ));
+        }
         for p in &st.pending {
             let Some(r) = st.results.get_mut(p.result) else {
                 continue;
@@ -632,9 +747,9 @@ impl<'a> Runner<'a> {
             let check = match &processed {
                 Err(why) => Check {
                     part: Part::Effect,
-                    passed: None,
+                    passed: Some(false),
                     expected,
-                    actual: format!("not checked: {why}"),
+                    actual: format!("could not be checked: {why}"),
                     required: p.required,
                 },
                 Ok(list) => {
@@ -705,6 +820,10 @@ impl<'a> Runner<'a> {
                 };
                 let r = self.send(st, &built.delivery).await;
                 track(&r);
+                if *expect == Expect::Accept {
+                    st.valid_statuses
+                        .push(r.as_ref().ok().map(|resp| resp.status));
+                }
                 let (check, accepted) = judge_status(*expect, &r);
                 let mut check = check;
                 let refusal = match expect {
@@ -937,6 +1056,10 @@ impl<'a> Runner<'a> {
                 if let Some(r) = &report {
                     note = format!("{}: {}", r.decision, r.reason);
                 }
+                if check.passed == Some(false) && check.part == Part::Latency {
+                    st.incomplete
+                        .push(format!("the timing check could not measure: {}", check.actual));
+                }
                 st.timing = report;
                 checks.push(check);
             }
@@ -986,6 +1109,21 @@ impl<'a> Runner<'a> {
             Ok(r) => r,
             Err(e) => return (skip(e.to_string()), None),
         };
+        if let Some(t) = &report.transport {
+            let lost = t.failed as f64 / (t.warmup + report.n + t.failed).max(1) as f64;
+            if t.stopped.is_some() || lost > tr.config.max_failure_fraction {
+                // Asked for and not measurable: the receiver's failure to
+                // answer, never a silent skip.
+                let check = Check {
+                    part: Part::Latency,
+                    passed: Some(false),
+                    expected: "an answer to every forged delivery of the timing check".into(),
+                    actual: report.reason.clone(),
+                    required: true,
+                };
+                return (check, Some(report));
+            }
+        }
         let scope = if tr.in_process {
             "in-process: nanosecond resolution"
         } else {
@@ -1113,6 +1251,44 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// When every plain valid delivery was refused, the cause is almost never
+/// in each case (e.g. the raw body) but in the setup: says so once.
+fn diagnose(scheme: &Scheme, statuses: &[Option<u16>]) -> Option<String> {
+    if statuses.len() < 2
+        || !statuses
+            .iter()
+            .all(|s| matches!(s, Some(400..=499)))
+    {
+        return None;
+    }
+    let mut codes: Vec<u16> = statuses.iter().flatten().copied().collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let list = codes
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let route = codes.iter().any(|c| matches!(c, 404 | 405));
+    let key = match scheme.credential {
+        CredentialKind::SharedSecret => {
+            "the secret given to hookspec is not the receiver's (check --secret / --secret-env / --secret-file against the receiver's configuration)"
+        }
+        _ => {
+            "the receiver does not trust the key hookspec signs with: it must fetch keys from the key server hookspec runs (--key-server-addr) or trust the test key (`hookspec keys`); a receiver that still caches keys from an earlier run that rotated them refuses everything until its cache expires or it restarts"
+        }
+    };
+    let mut s = format!(
+        "every valid delivery ({}) was refused ({list}): the setup is the likely cause, not each case. ",
+        statuses.len()
+    );
+    if route {
+        s.push_str("404/405 usually means the URL or path is not the webhook route; ");
+    }
+    s.push_str(&format!("likely causes: {key}; the wrong URL or path; the receiver's own configuration (e.g. keys or secrets cached from an earlier run)"));
+    Some(s)
+}
+
 fn effect_expectation(rule: EffectRule, id: &str) -> String {
     match rule {
         EffectRule::Once => format!("event `{id}` processed exactly once"),
@@ -1123,22 +1299,37 @@ fn effect_expectation(rule: EffectRule, id: &str) -> String {
 async fn read_oracle(oracle: &dyn Target) -> Result<HashMap<String, usize>, String> {
     let mut get = Delivery::post(oracle.url(), Vec::new());
     get.method = "GET".into();
+    let options = crate::target::SendOptions {
+        body_limit: ORACLE_BODY_LIMIT,
+        ..Default::default()
+    };
     let resp = oracle
-        .send(&get)
+        .send_with(&get, options)
         .await
         .map_err(|e| format!("effects oracle {}: {e}", oracle.url()))?;
     if resp.status != 200 {
-        return Err(format!("effects oracle answered {}", resp.status));
+        return Err(format!(
+            "effects oracle {} answered {}, not 200",
+            oracle.url(),
+            resp.status
+        ));
     }
     if resp.body_truncated {
-        return Err("effects oracle answer is larger than the harness reads".into());
+        return Err(format!(
+            "effects oracle {}: its answer is larger than {} MiB, the most the harness reads; clear the receiver's processed list between runs",
+            oracle.url(),
+            ORACLE_BODY_LIMIT / (1024 * 1024)
+        ));
     }
     #[derive(serde::Deserialize)]
     struct Effects {
         processed: Vec<String>,
     }
     let e: Effects = serde_json::from_slice(&resp.body).map_err(|e| {
-        format!("effects oracle answer is not {{\"processed\": [\"<id>\", ...]}}: {e}")
+        format!(
+            "effects oracle {}: its answer is not {{\"processed\": [\"<id>\", ...]}}: {e}",
+            oracle.url()
+        )
     })?;
     let mut counts = HashMap::new();
     for id in e.processed {
@@ -1226,7 +1417,7 @@ fn judge_status(expect: Expect, r: &Result<Response, TransportError>) -> (Check,
             (
                 Expect::Accept | Expect::AcceptOrTooLarge | Expect::AcceptOrRequestTimeout,
                 Some(400..=499),
-            ) => "; a valid delivery was refused (verify the raw body bytes, exactly as received)",
+            ) => RAW_BODY_HINT,
             _ => "",
         };
         actual.push_str(hint);

@@ -14,8 +14,35 @@ use std::time::{Duration, Instant};
 use crate::delivery::{Delivery, NameCase};
 use crate::Error;
 
-/// The most response-body bytes kept per answer (the rest is discarded).
+/// The most response-body bytes kept per answer to a delivery (the rest is
+/// discarded).
 pub const MAX_RESPONSE_BODY: usize = 64 * 1024;
+
+/// How one delivery is sent: what [`Target::send`] does by default, and what
+/// the runner asks for in the few places that need something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendOptions {
+    /// The most response-body bytes kept (the effects oracle's answer grows
+    /// with every run of a long-lived receiver, so it is read further).
+    pub body_limit: usize,
+    /// Whether an idle connection of an earlier delivery may carry this
+    /// one. Off by default: every delivery gets its own connection, so a
+    /// receiver that closes connections after answering (legal without
+    /// `Connection: close`) is never blamed for the harness's reuse. The
+    /// timing check turns it on (thousands of forged deliveries; connection
+    /// set-up would only add noise) and a delivery that fails on a reused
+    /// connection is sent again once on a fresh one.
+    pub reuse_connection: bool,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions {
+            body_limit: MAX_RESPONSE_BODY,
+            reuse_connection: false,
+        }
+    }
+}
 
 /// What the receiver answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +66,8 @@ pub enum TransportError {
     /// No complete answer within the timeout.
     #[error("no answer within {0} ms")]
     Timeout(u64),
-    /// The connection could not be made (refused, unreachable, DNS).
+    /// The connection could not be made (refused, unreachable, DNS, or no
+    /// answer to the connection attempt within the connect timeout).
     #[error("could not connect: {0}")]
     Connect(String),
     /// The request could not be built from the delivery (e.g. a header
@@ -62,8 +90,13 @@ pub type SendFuture<'a> =
 
 /// Something deliveries can be sent to.
 pub trait Target: Send + Sync {
-    /// Sends one delivery and waits for the answer (bounded in time).
-    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a>;
+    /// Sends one delivery and waits for the answer (bounded in time), with
+    /// the default [`SendOptions`].
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a> {
+        self.send_with(delivery, SendOptions::default())
+    }
+    /// Sends one delivery as `options` say.
+    fn send_with<'a>(&'a self, delivery: &'a Delivery, options: SendOptions) -> SendFuture<'a>;
     /// The webhook URL deliveries are addressed to (and, for schemes that
     /// sign the URL, the URL that is signed).
     fn url(&self) -> &str;
@@ -93,25 +126,56 @@ impl TlsOptions {
     }
 }
 
+/// The longest a connection attempt may take before the target is taken
+/// as unreachable (capped by the request timeout).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A receiver reached over HTTP(S).
 #[derive(Debug, Clone)]
 pub struct HttpTarget {
+    /// A fresh connection per delivery ([`SendOptions::reuse_connection`] off).
     client: reqwest::Client,
-    /// The same client, spelling HTTP/1 header names in Title-Case
+    /// The same, spelling HTTP/1 header names in Title-Case
     /// ([`NameCase::Title`]).
     title_case: reqwest::Client,
+    /// Keeps idle connections for the next delivery.
+    pooled: reqwest::Client,
+    /// The URL without its user-info: what deliveries are addressed (and
+    /// signed) to, what the receiver sees, what reports show.
     url: String,
+    /// The user-info of the URL given, sent as HTTP Basic credentials.
+    basic_auth: Option<(String, Option<String>)>,
     timeout: Duration,
 }
 
 impl HttpTarget {
     /// A target at `url` with a per-request `timeout`.
+    /// A user-info in the URL (`http://user:password@host/`) is sent as
+    /// HTTP Basic credentials and is never part of [`Target::url`].
     pub fn new(url: &str, timeout: Duration, tls: &TlsOptions) -> Result<Self, Error> {
-        let parsed = url::Url::parse(url)
-            .map_err(|e| Error::Config(format!("`{url}` is not a valid URL: {e}")))?;
+        let mut parsed = url::Url::parse(url).map_err(|e| {
+            Error::Config(format!(
+                "`{}` is not a valid URL: {e}",
+                crate::redact::Redactor::new().text(url)
+            ))
+        })?;
+        let basic_auth = if parsed.username().is_empty() && parsed.password().is_none() {
+            None
+        } else {
+            let decode =
+                |s: &str| String::from_utf8_lossy(&crate::redact::percent_decode(s.as_bytes())).into_owned();
+            let auth = (
+                decode(parsed.username()),
+                parsed.password().map(decode),
+            );
+            // Cannot fail for http(s) URLs, which have a host.
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            Some(auth)
+        };
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(Error::Config(format!(
-                "`{url}`: only http:// and https:// receivers can be tested"
+                "`{parsed}`: only http:// and https:// receivers can be tested"
             )));
         }
         let cert = match &tls.ca_cert_pem {
@@ -121,13 +185,13 @@ impl HttpTarget {
             ),
             None => None,
         };
-        let build = |title_case: bool| {
+        let build = |title_case: bool, pool: bool| {
             let mut builder = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .no_proxy()
                 .timeout(timeout)
-                .connect_timeout(timeout.min(Duration::from_secs(5)))
-                .pool_max_idle_per_host(16)
+                .connect_timeout(timeout.min(CONNECT_TIMEOUT))
+                .pool_max_idle_per_host(if pool { 16 } else { 0 })
                 .danger_accept_invalid_certs(tls.insecure);
             if let Some(cert) = &cert {
                 builder = builder.add_root_certificate(cert.clone());
@@ -139,17 +203,60 @@ impl HttpTarget {
                 .build()
                 .map_err(|e| Error::Config(format!("HTTP client: {e}")))
         };
-        let client = build(false)?;
-        let title_case = build(true)?;
+        let client = build(false, false)?;
+        let title_case = build(true, false)?;
+        let pooled = build(false, true)?;
+        // The URL as given, less its user-info; `Url` would add a `/` to
+        // an empty path, which a signed URL must not gain.
+        let url = if basic_auth.is_some() {
+            let text = parsed.to_string();
+            let added_slash = parsed.path() == "/"
+                && parsed.query().is_none()
+                && parsed.fragment().is_none()
+                && !url.ends_with('/');
+            match text.strip_suffix('/') {
+                Some(t) if added_slash => t.to_owned(),
+                _ => text,
+            }
+        } else {
+            url.to_owned()
+        };
         Ok(HttpTarget {
             client,
             title_case,
-            url: url.to_owned(),
+            pooled,
+            url,
+            basic_auth,
             timeout,
         })
     }
 
-    async fn send_inner(&self, d: &Delivery) -> Result<Response, TransportError> {
+    async fn send_inner(
+        &self,
+        d: &Delivery,
+        options: SendOptions,
+    ) -> Result<Response, TransportError> {
+        if options.reuse_connection && d.name_case == NameCase::Lower && d.trickle.is_none() {
+            match self.send_on(&self.pooled, d, options.body_limit).await {
+                // The receiver may have closed the idle connection as the
+                // request went out on it: once more, on a fresh one.
+                Err(TransportError::Connection(_) | TransportError::ClosedDuringUpload(_)) => {}
+                other => return other,
+            }
+        }
+        let client = match d.name_case {
+            NameCase::Lower => &self.client,
+            NameCase::Title => &self.title_case,
+        };
+        self.send_on(client, d, options.body_limit).await
+    }
+
+    async fn send_on(
+        &self,
+        client: &reqwest::Client,
+        d: &Delivery,
+        body_limit: usize,
+    ) -> Result<Response, TransportError> {
         let method = reqwest::Method::from_bytes(d.method.as_bytes())
             .map_err(|e| TransportError::Build(format!("method `{}`: {e}", d.method)))?;
         let mut headers = reqwest::header::HeaderMap::new();
@@ -163,10 +270,12 @@ impl HttpTarget {
         let started = Instant::now();
         let timeout_ms = u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX);
         let classify = |e: reqwest::Error| {
-            if e.is_timeout() {
-                TransportError::Timeout(timeout_ms)
-            } else if e.is_connect() {
+            // A connect timeout is both: it is a connection that was never
+            // made (the receiver is unreachable), not a slow answer.
+            if e.is_connect() {
                 TransportError::Connect(error_chain(&e))
+            } else if e.is_timeout() {
+                TransportError::Timeout(timeout_ms)
             } else if e.is_builder() {
                 TransportError::Build(error_chain(&e))
             } else if error_chain(&e).contains("error writing a body") {
@@ -175,10 +284,6 @@ impl HttpTarget {
             } else {
                 TransportError::Connection(error_chain(&e))
             }
-        };
-        let client = match d.name_case {
-            NameCase::Lower => &self.client,
-            NameCase::Title => &self.title_case,
         };
         let body = match d.trickle {
             None => reqwest::Body::from(d.body.clone()),
@@ -191,13 +296,11 @@ impl HttpTarget {
                 reqwest::Body::wrap_stream(t.stream(d.body.clone()))
             }
         };
-        let mut resp = client
-            .request(method, &d.url)
-            .headers(headers)
-            .body(body)
-            .send()
-            .await
-            .map_err(classify)?;
+        let mut request = client.request(method, &d.url).headers(headers).body(body);
+        if let Some((user, password)) = &self.basic_auth {
+            request = request.basic_auth(user, password.as_ref());
+        }
+        let mut resp = request.send().await.map_err(classify)?;
         let status = resp.status().as_u16();
         let location = resp
             .headers()
@@ -206,7 +309,7 @@ impl HttpTarget {
         let mut body = Vec::new();
         let mut body_truncated = false;
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-            let room = MAX_RESPONSE_BODY.saturating_sub(body.len());
+            let room = body_limit.saturating_sub(body.len());
             if chunk.len() > room {
                 body.extend_from_slice(chunk.get(..room).unwrap_or_default());
                 body_truncated = true;
@@ -241,12 +344,13 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 impl Target for HttpTarget {
-    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a> {
+    fn send_with<'a>(&'a self, delivery: &'a Delivery, options: SendOptions) -> SendFuture<'a> {
         Box::pin(async move {
             // The client timeout covers the body too; this outer bound also
-            // covers anything the client might not.
-            let bound = self.timeout + Duration::from_secs(1);
-            match tokio::time::timeout(bound, self.send_inner(delivery)).await {
+            // covers anything the client might not (and a retry on a fresh
+            // connection).
+            let bound = self.timeout.saturating_mul(2) + Duration::from_secs(1);
+            match tokio::time::timeout(bound, self.send_inner(delivery, options)).await {
                 Ok(r) => r,
                 Err(_) => Err(TransportError::Timeout(
                     u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
@@ -362,7 +466,7 @@ impl<S> LinkedService for S where
 }
 
 impl<S: LinkedService> Target for ServiceTarget<S> {
-    fn send<'a>(&'a self, delivery: &'a Delivery) -> SendFuture<'a> {
+    fn send_with<'a>(&'a self, delivery: &'a Delivery, options: SendOptions) -> SendFuture<'a> {
         Box::pin(async move {
             use http_body_util::BodyExt;
             use tower::ServiceExt;
@@ -380,8 +484,8 @@ impl<S: LinkedService> Target for ServiceTarget<S> {
                     .await
                     .map_err(|e| TransportError::Connection(format!("service error: {e}")))?;
                 let (parts, body) = resp.into_parts();
-                // Read at most MAX_RESPONSE_BODY + 1 bytes; never the whole
-                // of an endless body.
+                // Read at most `body_limit` bytes; never the whole of an
+                // endless body.
                 let mut body = std::pin::pin!(body);
                 let mut buf = Vec::new();
                 let mut truncated = false;
@@ -392,7 +496,7 @@ impl<S: LinkedService> Target for ServiceTarget<S> {
                         use bytes::Buf;
                         while data.has_remaining() {
                             let chunk = data.chunk();
-                            let room = MAX_RESPONSE_BODY.saturating_sub(buf.len());
+                            let room = options.body_limit.saturating_sub(buf.len());
                             let take = chunk.len().min(room);
                             buf.extend_from_slice(chunk.get(..take).unwrap_or_default());
                             if take < chunk.len() {

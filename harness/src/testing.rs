@@ -468,8 +468,12 @@ impl Retarget {
 }
 
 impl Target for Retarget {
-    fn send<'a>(&'a self, delivery: &'a crate::Delivery) -> crate::target::SendFuture<'a> {
-        self.inner.send(delivery)
+    fn send_with<'a>(
+        &'a self,
+        delivery: &'a crate::Delivery,
+        options: crate::target::SendOptions,
+    ) -> crate::target::SendFuture<'a> {
+        self.inner.send_with(delivery, options)
     }
 
     fn url(&self) -> &str {
@@ -491,15 +495,37 @@ impl Shared {
         let report = self.report.get_or_init(|| {
             let suite = self.suite.lock().map_err(|_| "poisoned".to_owned())?.take();
             match suite {
-                Some(s) => s.run_blocking().map_err(|e| e.to_string()),
+                Some(s) => {
+                    // Every text a test prints passes the redaction layer.
+                    let mut redactor = crate::redact::Redactor::new();
+                    if let Some(secret) = &s.secret {
+                        redactor = redactor.secret(secret);
+                    }
+                    if let Transport::Url { url, effects_url, .. } = &s.transport {
+                        redactor = redactor.url(url);
+                        if let Some(e) = effects_url {
+                            redactor = redactor.url(e);
+                        }
+                    }
+                    s.run_blocking()
+                        .map(|r| redactor.report(&r))
+                        .map_err(|e| redactor.text(&e.to_string()))
+                }
                 None => Err("the suite already ran".into()),
             }
         });
         let report = report
             .as_ref()
             .map_err(|e| format!("hookspec could not run: {e}"))?;
+        if let Some(why) = &report.refused {
+            return Err(format!("hookspec refused to run: {why}").into());
+        }
         if let Some(why) = &report.unreachable {
             return Err(format!("the receiver could not be reached: {why}").into());
+        }
+        if !report.incomplete.is_empty() {
+            // The run did not judge everything: no case of it is a pass.
+            return Err(format!("the run is incomplete: {}", report.incomplete.join("; ")).into());
         }
         let Some(r) = report.results.iter().find(|r| r.case.id == id) else {
             return Err(format!("case {id} did not run").into());
