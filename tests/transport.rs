@@ -170,7 +170,9 @@ async fn a_broken_oracle_refuses_the_run_before_anything_is_sent() {
     assert!(
         sent.iter().all(|q| q.url.path() == "/effects"),
         "nothing but the oracle was asked: {:?}",
-        sent.iter().map(|q| q.url.path().to_owned()).collect::<Vec<_>>()
+        sent.iter()
+            .map(|q| q.url.path().to_owned())
+            .collect::<Vec<_>>()
     );
 }
 

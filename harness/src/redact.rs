@@ -150,7 +150,9 @@ fn redact_userinfo(text: &str) -> String {
         out.push_str(head);
         // The authority ends at the first `/`, `?`, `#`, whitespace or quote.
         let end = tail
-            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>') || c.is_whitespace())
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>') || c.is_whitespace()
+            })
             .unwrap_or(tail.len());
         let (authority, after) = tail.split_at(end);
         match (authority.rfind('@'), authority.find(':')) {

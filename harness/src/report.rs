@@ -169,14 +169,12 @@ pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) ->
     };
     // An incomplete run fails whatever its cases say: what was asked for
     // was not all judged.
-    let exit_code = if newly_failing.is_empty()
-        && newly_passing.is_empty()
-        && report.incomplete.is_empty()
-    {
-        EXIT_OK
-    } else {
-        EXIT_FAILED
-    };
+    let exit_code =
+        if newly_failing.is_empty() && newly_passing.is_empty() && report.incomplete.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FAILED
+        };
     Verdict {
         exit_code,
         newly_failing,
@@ -189,7 +187,9 @@ pub fn verdict(report: &RunReport, strict: bool, baseline: Option<&Baseline>) ->
 pub fn run_notes(report: &RunReport) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(why) = &report.refused {
-        notes.push(format!("the run was refused before anything was sent: {why}"));
+        notes.push(format!(
+            "the run was refused before anything was sent: {why}"
+        ));
     }
     if let Some(why) = &report.unreachable {
         notes.push(format!("the target could not be reached: {why}"));

@@ -1057,8 +1057,10 @@ impl<'a> Runner<'a> {
                     note = format!("{}: {}", r.decision, r.reason);
                 }
                 if check.passed == Some(false) && check.part == Part::Latency {
-                    st.incomplete
-                        .push(format!("the timing check could not measure: {}", check.actual));
+                    st.incomplete.push(format!(
+                        "the timing check could not measure: {}",
+                        check.actual
+                    ));
                 }
                 st.timing = report;
                 checks.push(check);
@@ -1254,11 +1256,7 @@ impl<'a> Runner<'a> {
 /// When every plain valid delivery was refused, the cause is almost never
 /// in each case (e.g. the raw body) but in the setup: says so once.
 fn diagnose(scheme: &Scheme, statuses: &[Option<u16>]) -> Option<String> {
-    if statuses.len() < 2
-        || !statuses
-            .iter()
-            .all(|s| matches!(s, Some(400..=499)))
-    {
+    if statuses.len() < 2 || !statuses.iter().all(|s| matches!(s, Some(400..=499))) {
         return None;
     }
     let mut codes: Vec<u16> = statuses.iter().flatten().copied().collect();

@@ -127,7 +127,9 @@ impl TlsOptions {
 }
 
 /// The longest a connection attempt may take before the target is taken
-/// as unreachable (capped by the request timeout).
+/// as unreachable. It is also at most half the request timeout, so that a
+/// connection that is never made (a port that drops connection attempts)
+/// is reported as such, never as a slow answer.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A receiver reached over HTTP(S).
@@ -162,12 +164,10 @@ impl HttpTarget {
         let basic_auth = if parsed.username().is_empty() && parsed.password().is_none() {
             None
         } else {
-            let decode =
-                |s: &str| String::from_utf8_lossy(&crate::redact::percent_decode(s.as_bytes())).into_owned();
-            let auth = (
-                decode(parsed.username()),
-                parsed.password().map(decode),
-            );
+            let decode = |s: &str| {
+                String::from_utf8_lossy(&crate::redact::percent_decode(s.as_bytes())).into_owned()
+            };
+            let auth = (decode(parsed.username()), parsed.password().map(decode));
             // Cannot fail for http(s) URLs, which have a host.
             let _ = parsed.set_username("");
             let _ = parsed.set_password(None);
@@ -190,7 +190,7 @@ impl HttpTarget {
                 .redirect(reqwest::redirect::Policy::none())
                 .no_proxy()
                 .timeout(timeout)
-                .connect_timeout(timeout.min(CONNECT_TIMEOUT))
+                .connect_timeout((timeout / 2).clamp(Duration::from_millis(1), CONNECT_TIMEOUT))
                 .pool_max_idle_per_host(if pool { 16 } else { 0 })
                 .danger_accept_invalid_certs(tls.insecure);
             if let Some(cert) = &cert {

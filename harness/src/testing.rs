@@ -501,7 +501,10 @@ impl Shared {
                     if let Some(secret) = &s.secret {
                         redactor = redactor.secret(secret);
                     }
-                    if let Transport::Url { url, effects_url, .. } = &s.transport {
+                    if let Transport::Url {
+                        url, effects_url, ..
+                    } = &s.transport
+                    {
                         redactor = redactor.url(url);
                         if let Some(e) = effects_url {
                             redactor = redactor.url(e);

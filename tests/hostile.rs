@@ -1,0 +1,761 @@
+//! Hostile and broken receivers, oracles and networks (issue 11): each
+//! class of problem a user hit has a receiver here that shows it, and a test
+//! that the verdict is still the receiver's, honest, bounded and secret-free.
+//!
+//! Everything listens on 127.0.0.1 (raw sockets, wiremock, the reference
+//! receiver); every run is bounded by its timeouts and an outer
+//! `tokio::time::timeout`; every listener ends with its test's runtime.
+//! No assertion is about elapsed time: bounded work is shown by counting
+//! what reached the receiver.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hookspec::demo::{start_reference, LocalReceiver};
+use hookspec::redact::{is_hostile, Redactor};
+use hookspec::report;
+use hookspec::runner::{
+    KeyPublisher, Outcome, RunConfig, RunReport, Runner, Selection, MAX_CONSECUTIVE_NO_ANSWER,
+};
+use hookspec::target::{HttpTarget, TlsOptions};
+use hookspec::SchemeId;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+// ---------------------------------------------------------------------------
+// Raw loopback servers
+
+/// A loopback listener whose connections are handled by `handle`, counting
+/// the connections it accepted.
+struct Raw {
+    addr: SocketAddr,
+    accepted: Arc<AtomicUsize>,
+}
+
+async fn raw<F, Fut>(handle: F) -> Raw
+where
+    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(handle(s));
+        }
+    });
+    Raw { addr, accepted }
+}
+
+/// Reads one HTTP/1.1 request: its head (at most 64 KiB) and its
+/// `Content-Length` body. `None` when the peer closed first.
+async fn read_request(s: &mut TcpStream) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        if buf.len() > 64 * 1024 {
+            return None;
+        }
+        let n = s.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = buf[..head_end].to_vec();
+    let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let len: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < len {
+        let n = s.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some((head, body))
+}
+
+/// Never answers: reads, then holds the connection open.
+async fn never_answers(mut s: TcpStream) {
+    let _ = read_request(&mut s).await;
+    tokio::time::sleep(Duration::from_secs(120)).await;
+}
+
+/// Forwards one request per connection to `upstream` and answers with its
+/// response **without** `Connection: close`, then closes the connection a
+/// moment later — legal HTTP/1.1, and the case where a client that reuses
+/// idle connections sends its next request into a closing socket.
+async fn closing_proxy(upstream: SocketAddr) -> Raw {
+    raw(move |mut s| async move {
+        let Some((head, body)) = read_request(&mut s).await else {
+            return;
+        };
+        let Ok(mut up) = TcpStream::connect(upstream).await else {
+            return;
+        };
+        // Ask the upstream to close, so its response ends at EOF.
+        let mut fwd = head[..head.len() - 2].to_vec();
+        fwd.extend_from_slice(b"Connection: close\r\n\r\n");
+        fwd.extend_from_slice(&body);
+        if up.write_all(&fwd).await.is_err() {
+            return;
+        }
+        let mut resp = Vec::new();
+        if up.read_to_end(&mut resp).await.is_err() {
+            return;
+        }
+        let split = resp
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(resp.len(), |p| p + 2);
+        let head: String = String::from_utf8_lossy(&resp[..split])
+            .split_inclusive("\r\n")
+            .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+            .collect();
+        let mut out = head.into_bytes();
+        out.extend_from_slice(&resp[split..]);
+        let _ = s.write_all(&out).await;
+        let _ = s.flush().await;
+        // Long enough for a pooling client to pick this connection for the
+        // next delivery, short enough to close under it.
+        tokio::time::sleep(Duration::from_millis(3)).await;
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Runs
+
+fn config(scheme: SchemeId, timeout_ms: u64, include: &[&str]) -> RunConfig {
+    let mut c = RunConfig::new(scheme, Some(SECRET.as_bytes().to_vec())).unwrap();
+    c.timeout = Duration::from_millis(timeout_ms);
+    c.settle = Duration::from_millis(300);
+    c.rotation_window = Duration::from_secs(3);
+    c.selection = Selection {
+        include: include.iter().map(|s| (*s).to_owned()).collect(),
+        exclude: vec!["robustness.slow-upload".into()],
+    };
+    c
+}
+
+async fn run_with(
+    config: &RunConfig,
+    url: &str,
+    effects: Option<&str>,
+    keys: Option<&dyn KeyPublisher>,
+) -> RunReport {
+    let target = HttpTarget::new(url, config.timeout, &TlsOptions::default()).unwrap();
+    let oracle =
+        effects.map(|u| HttpTarget::new(u, config.timeout, &TlsOptions::default()).unwrap());
+    let runner = Runner::new(config, &target).with_services(
+        oracle.as_ref().map(|o| o as &dyn hookspec::target::Target),
+        keys,
+    );
+    tokio::time::timeout(Duration::from_secs(180), runner.run())
+        .await
+        .expect("the run must end by itself")
+}
+
+async fn reference(scheme: SchemeId, config: &RunConfig) -> LocalReceiver {
+    start_reference(scheme, SECRET.as_bytes(), std::slice::from_ref(&config.key))
+        .await
+        .unwrap()
+}
+
+fn outcomes(r: &RunReport) -> BTreeMap<String, Outcome> {
+    r.results
+        .iter()
+        .map(|c| (c.case.id.clone(), c.outcome))
+        .collect()
+}
+
+fn exit(r: &RunReport) -> u8 {
+    report::verdict(r, true, None).exit_code
+}
+
+/// A secret no test output may contain.
+const SECRET: &str = "hookspec-DISTINCT-secret-7f3a9c";
+/// A URL password no test output may contain.
+const PASSWORD: &str = "pw-DISTINCT-41b2";
+
+// ---------------------------------------------------------------------------
+// 2. A receiver that closes connections without `Connection: close`
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_connections_changes_no_verdict_in_20_runs() {
+    let scheme = SchemeId::Certifylize;
+    let c = config(scheme, 3000, &[]);
+    let local = reference(scheme, &c).await;
+    let direct = run_with(&c, &local.webhook_url, Some(&local.effects_url), None).await;
+    assert_eq!(exit(&direct), 0, "{}", report::human(&direct, false));
+    let upstream: SocketAddr = local.webhook_url[7..]
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let proxy = closing_proxy(upstream).await;
+    let path = |u: &str| u.splitn(4, '/').nth(3).unwrap().to_owned();
+    let url = format!("http://{}/{}", proxy.addr, path(&local.webhook_url));
+    let effects = format!("http://{}/{}", proxy.addr, path(&local.effects_url));
+    for run in 1..=20 {
+        let r = run_with(&c, &url, Some(&effects), None).await;
+        assert_eq!(
+            outcomes(&r),
+            outcomes(&direct),
+            "run {run} through the closing proxy:\n{}",
+            report::human(&r, false)
+        );
+        assert_eq!(exit(&r), 0);
+    }
+    assert!(
+        proxy.accepted.load(Ordering::SeqCst) > 20 * 40,
+        "every delivery went through the proxy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timing_through_a_closing_receiver_loses_no_pair() {
+    let scheme = SchemeId::Certifylize;
+    let mut c = config(scheme, 3000, &["timing"]);
+    c.timing = Some(hookspec::runner::TimingRun {
+        config: hookspec::timing::TimingConfig::with_samples(300),
+        gate: false,
+        in_process: false,
+        progress: false,
+    });
+    let local = reference(scheme, &c).await;
+    let upstream: SocketAddr = local.webhook_url[7..]
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let proxy = closing_proxy(upstream).await;
+    let url = format!("http://{}/webhooks/{scheme}", proxy.addr);
+    let r = run_with(&c, &url, None, None).await;
+    let t = r.results[0].timing.as_ref().expect("a timing report");
+    let tr = t.transport.as_ref().unwrap();
+    assert_eq!(tr.failed, 0, "{:?}", tr.first_error);
+    assert!(r.incomplete.is_empty(), "{:?}", r.incomplete);
+}
+
+// ---------------------------------------------------------------------------
+// 3. An effects oracle the user asked for that cannot be used
+
+async fn refused_by_oracle(effects: &str) -> (RunReport, usize) {
+    let receiver = raw(|mut s| async move {
+        let _ = read_request(&mut s).await;
+        let _ = s
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+            .await;
+    })
+    .await;
+    let c = config(SchemeId::Certifylize, 500, &["accept.plain"]);
+    let r = run_with(
+        &c,
+        &format!("http://{}/hook", receiver.addr),
+        Some(effects),
+        None,
+    )
+    .await;
+    (r, receiver.accepted.load(Ordering::SeqCst))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oracle_that_is_down_refuses_the_run() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (r, sent) = refused_by_oracle(&format!("http://127.0.0.1:{port}/_effects")).await;
+    assert!(
+        r.refused.as_deref().unwrap().contains("could not connect"),
+        "{:?}",
+        r.refused
+    );
+    assert_eq!((exit(&r), sent), (2, 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oracle_that_hangs_refuses_the_run() {
+    let oracle = raw(never_answers).await;
+    let (r, sent) = refused_by_oracle(&format!("http://{}/_effects", oracle.addr)).await;
+    assert!(
+        r.refused.as_deref().unwrap().contains("no answer"),
+        "{:?}",
+        r.refused
+    );
+    assert_eq!((exit(&r), sent), (2, 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oracle_answering_invalid_json_refuses_the_run() {
+    let oracle = raw(|mut s| async move {
+        let _ = read_request(&mut s).await;
+        let _ = s
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nnot json!")
+            .await;
+    })
+    .await;
+    let (r, sent) = refused_by_oracle(&format!("http://{}/_effects", oracle.addr)).await;
+    assert!(
+        r.refused.as_deref().unwrap().contains("not {\"processed\""),
+        "{:?}",
+        r.refused
+    );
+    assert_eq!((exit(&r), sent), (2, 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oracle_answer_of_several_mebibytes_is_read() {
+    // A long-lived receiver's list: the real ids plus 3 MiB of earlier runs'.
+    let scheme = SchemeId::Certifylize;
+    let c = config(scheme, 3000, &["accept.", "idempotency."]);
+    let local = reference(scheme, &c).await;
+    let real = local.effects_url.clone();
+    let oracle = raw(move |mut s| {
+        let real = real.clone();
+        async move {
+            let _ = read_request(&mut s).await;
+            let now: serde_json::Value =
+                serde_json::from_slice(&reqwest::get(&real).await.unwrap().bytes().await.unwrap())
+                    .unwrap();
+            let mut ids: Vec<serde_json::Value> = (0..80_000)
+                .map(|i| format!("dlv_earlier_run_{i:016}_padding_padding").into())
+                .collect();
+            ids.extend(now["processed"].as_array().unwrap().iter().cloned());
+            let body = serde_json::json!({ "processed": ids }).to_string();
+            assert!(body.len() > 3 * 1024 * 1024);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes()).await;
+            let _ = s.write_all(body.as_bytes()).await;
+        }
+    })
+    .await;
+    let r = run_with(
+        &c,
+        &local.webhook_url,
+        Some(&format!("http://{}/", oracle.addr)),
+        None,
+    )
+    .await;
+    assert_eq!(exit(&r), 0, "{}", report::human(&r, false));
+    assert_eq!(report::Summary::of(&r).skipped, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oracle_that_dies_during_the_run_fails_it() {
+    let scheme = SchemeId::Certifylize;
+    let c = config(scheme, 1000, &["accept.plain"]);
+    let local = reference(scheme, &c).await;
+    // Answers the first read (before the run), then 500.
+    let reads = Arc::new(AtomicUsize::new(0));
+    let seen = reads.clone();
+    let oracle = raw(move |mut s| {
+        let seen = seen.clone();
+        async move {
+            let _ = read_request(&mut s).await;
+            let answer: &[u8] = if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                b"HTTP/1.1 200 OK\r\ncontent-length: 16\r\n\r\n{\"processed\":[]}"
+            } else {
+                b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n"
+            };
+            let _ = s.write_all(answer).await;
+        }
+    })
+    .await;
+    let r = run_with(
+        &c,
+        &local.webhook_url,
+        Some(&format!("http://{}/", oracle.addr)),
+        None,
+    )
+    .await;
+    assert!(r.refused.is_none());
+    assert_eq!(r.incomplete.len(), 1, "{:?}", r.incomplete);
+    assert!(
+        r.incomplete[0].contains("answered 500"),
+        "{:?}",
+        r.incomplete
+    );
+    let plain = &r.results[0];
+    let effect = plain
+        .checks
+        .iter()
+        .find(|c| c.part.as_str() == "effect")
+        .unwrap();
+    assert_eq!(effect.passed, Some(false), "{effect:?}");
+    // Fails even without --strict, and in every format.
+    assert_eq!(report::verdict(&r, false, None).exit_code, 1);
+    assert!(report::human(&r, false).contains("incomplete run (fails)"));
+    assert!(report::junit(&r, false)
+        .unwrap()
+        .contains("certifylize.run.complete"));
+    assert_eq!(report::json(&r)["incomplete"].as_array().unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// 4. Every valid delivery refused the same way: one diagnosis
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_valid_delivery_refused_is_diagnosed_once() {
+    let scheme = SchemeId::Certifylize;
+    let c = config(scheme, 2000, &["accept."]);
+    // The receiver trusts another secret (or cached keys of an earlier run).
+    let local = start_reference(scheme, b"the-receivers-other-secret", &[])
+        .await
+        .unwrap();
+    let r = run_with(&c, &local.webhook_url, None, None).await;
+    let d = r.diagnosis.as_deref().expect("a diagnosis");
+    assert!(
+        d.contains("every valid delivery") && d.contains("secret"),
+        "{d}"
+    );
+    let human = report::human(&r, false);
+    assert_eq!(human.matches("diagnosis:").count(), 1, "{human}");
+    assert!(!human.contains("verify the raw body"), "{human}");
+    assert_eq!(report::json(&r)["diagnosis"].as_str(), Some(d));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_path_is_diagnosed_as_such() {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let c = config(SchemeId::Certifylize, 2000, &["accept."]);
+    let r = run_with(&c, &format!("{}/wrong", server.uri()), None, None).await;
+    assert!(
+        r.diagnosis.as_deref().unwrap().contains("404/405"),
+        "{:?}",
+        r.diagnosis
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_refusing_one_body_kind_gets_no_diagnosis() {
+    // Only the case's own hint: one refusal is the case's, not the setup's.
+    let scheme = SchemeId::Certifylize;
+    let c = config(scheme, 2000, &[]);
+    let local = reference(scheme, &c).await;
+    let r = run_with(&c, &local.webhook_url, Some(&local.effects_url), None).await;
+    assert!(r.diagnosis.is_none());
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let mut one = config(scheme, 2000, &["accept.plain"]);
+    one.selection.include = vec!["accept.plain".into()];
+    let r = run_with(&one, &format!("{}/hook", server.uri()), None, None).await;
+    assert!(r.diagnosis.is_none(), "a single refusal is the case's own");
+    assert!(r.results[0].detail.contains("verify the raw body"));
+}
+
+// ---------------------------------------------------------------------------
+// 7. Failure budgets: a receiver that never answers
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_suite_stops_after_a_few_deliveries_without_an_answer() {
+    let receiver = raw(never_answers).await;
+    let c = config(SchemeId::Certifylize, 200, &[]);
+    let r = run_with(&c, &format!("http://{}/hook", receiver.addr), None, None).await;
+    let sent = receiver.accepted.load(Ordering::SeqCst);
+    assert!(
+        sent <= MAX_CONSECUTIVE_NO_ANSWER + 1,
+        "{sent} deliveries were sent"
+    );
+    assert!(r.unreachable.is_none(), "it connected: not unreachable");
+    assert!(
+        r.incomplete[0].contains("in a row got no answer"),
+        "{:?}",
+        r.incomplete
+    );
+    let not_run = r
+        .results
+        .iter()
+        .filter(|c| c.detail.starts_with("not run"))
+        .count();
+    assert!(not_run > 30, "{not_run}");
+    assert_eq!(report::verdict(&r, false, None).exit_code, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timing_stops_after_a_few_pairs_without_an_answer() {
+    let receiver = raw(never_answers).await;
+    let mut c = config(SchemeId::Certifylize, 100, &["timing"]);
+    c.timing = Some(hookspec::runner::TimingRun {
+        config: hookspec::timing::TimingConfig::with_samples(200),
+        gate: false,
+        in_process: false,
+        progress: false,
+    });
+    let r = run_with(&c, &format!("http://{}/hook", receiver.addr), None, None).await;
+    let sent = receiver.accepted.load(Ordering::SeqCst);
+    // Two pairs, each delivery tried once more on a fresh connection.
+    assert!(sent <= 8, "{sent} deliveries were sent");
+    assert_eq!(r.results.len(), 1);
+    assert!(
+        r.incomplete[0].contains("stopped answering"),
+        "{:?}",
+        r.incomplete
+    );
+    // Advisory (MAY) over HTTP, yet a run that could not measure fails.
+    assert_eq!(report::verdict(&r, false, None).exit_code, 1);
+}
+
+// ---------------------------------------------------------------------------
+// 8. A port that drops connection attempts
+
+/// A listener whose accept queue is full: the kernel drops further SYNs
+/// (what a firewall DROP rule looks like from the client).
+fn syn_dropping_port() -> (socket2::Socket, Vec<std::net::TcpStream>, SocketAddr) {
+    use socket2::{Domain, Socket, Type};
+    let sock = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    sock.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    sock.listen(0).unwrap();
+    let addr = sock.local_addr().unwrap().as_socket().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(s) => held.push(s),
+            Err(_) => return (sock, held, addr),
+        }
+    }
+    panic!("the accept queue never filled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_port_dropping_connection_attempts_is_unreachable() {
+    let (_sock, _held, addr) = syn_dropping_port();
+    let c = config(SchemeId::Certifylize, 500, &[]);
+    let r = run_with(&c, &format!("http://{addr}/hook"), None, None).await;
+    let why = r
+        .unreachable
+        .as_deref()
+        .unwrap_or_else(|| panic!("unreachable: {}", report::human(&r, false)));
+    assert!(why.contains("could not connect"), "{why}");
+    assert!(r.results.len() <= 1, "the run stops at the first delivery");
+    assert_eq!(exit(&r), 3);
+}
+
+// ---------------------------------------------------------------------------
+// 5, 6, 14. Nothing secret and nothing hostile leaves the process
+
+/// Echoes the whole request (head and body) back, with a redirect to the
+/// same URL plus `/` whose `Location` carries C1 and bidi controls.
+async fn echo_and_redirect(mut s: TcpStream) {
+    let Some((head, body)) = read_request(&mut s).await else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let target = text.split(' ').nth(1).unwrap_or("/").to_owned();
+    let host = text
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("host:")
+                .map(|h| h.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let mut echo = head.clone();
+    echo.extend_from_slice(&body);
+    echo.extend_from_slice("\u{9b}31m\u{202e}\x1b[2J".as_bytes());
+    let mut out = format!(
+        "HTTP/1.1 302 Found\r\nlocation: http://{host}{target}/\u{9b}\u{202e}\r\ncontent-length: {}\r\n\r\n",
+        echo.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&echo);
+    let _ = s.write_all(&out).await;
+}
+
+/// Resets every connection after reading a little.
+async fn resets(mut s: TcpStream) {
+    let mut buf = [0u8; 64];
+    let _ = s.read(&mut buf).await;
+}
+
+fn with_password(url: &str) -> String {
+    url.replacen("http://", &format!("http://user:{PASSWORD}@"), 1)
+}
+
+/// Renders `r` in every format, through the redaction layer the command
+/// line uses, and checks that no secret and no hostile character is there.
+fn assert_clean(r: &RunReport, what: &str) {
+    let redactor = Redactor::new()
+        .secret(SECRET.as_bytes())
+        .url(&with_password("http://h/"));
+    let shown = redactor.report(r);
+    let outputs = [
+        ("human", report::human(&shown, false)),
+        (
+            "json",
+            serde_json::to_string_pretty(&report::json(&shown)).unwrap(),
+        ),
+        ("junit", report::junit(&shown, true).unwrap()),
+    ];
+    for (format, text) in outputs {
+        for needle in [SECRET, PASSWORD, "DISTINCT"] {
+            assert!(
+                !text.contains(needle),
+                "{what} {format}: `{needle}` leaked:\n{text}"
+            );
+        }
+        if format == "human" {
+            let bad: Vec<char> = text
+                .chars()
+                .filter(|&c| is_hostile(c) && c != '\n')
+                .collect();
+            assert!(
+                bad.is_empty(),
+                "{what} human: hostile characters {bad:?}:\n{text}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_or_password_in_any_report_of_any_scheme_or_failure() {
+    let echo = raw(echo_and_redirect).await;
+    let reset = raw(resets).await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    for scheme in SchemeId::ALL {
+        let c = config(scheme, 1000, &[]);
+        let local = reference(scheme, &c).await;
+        let keys = local
+            .key_server
+            .as_ref()
+            .map(|k| k.state().as_ref() as &dyn KeyPublisher);
+        // A correct receiver, the URL with a password.
+        let ok = run_with(
+            &c,
+            &with_password(&local.webhook_url),
+            Some(&local.effects_url),
+            keys,
+        )
+        .await;
+        assert_eq!(
+            exit(&ok),
+            0,
+            "{scheme}: a password in the URL must not break the run:\n{}",
+            report::human(&ok, false)
+        );
+        assert!(!ok.target.contains(PASSWORD));
+        assert_clean(&ok, &format!("{scheme} reference"));
+        // A receiver echoing every request and redirecting to it.
+        let r = run_with(
+            &c,
+            &with_password(&format!("http://{}/hook?x=1", echo.addr)),
+            None,
+            None,
+        )
+        .await;
+        assert!(
+            r.results.iter().any(|c| c.detail.contains("redirect")),
+            "{scheme}"
+        );
+        assert_clean(&r, &format!("{scheme} echo+redirect"));
+        // Connection-level failures, and an unreachable target.
+        let r = run_with(
+            &c,
+            &with_password(&format!("http://{}/hook", reset.addr)),
+            None,
+            None,
+        )
+        .await;
+        assert_clean(&r, &format!("{scheme} resets"));
+        let r = run_with(
+            &c,
+            &with_password(&format!("http://{closed}/hook")),
+            None,
+            None,
+        )
+        .await;
+        assert!(r.unreachable.is_some());
+        assert_clean(&r, &format!("{scheme} unreachable"));
+    }
+}
+
+#[test]
+fn the_command_line_prints_no_secret_on_any_stream() {
+    let echo_port = {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let addr = rt.block_on(async { raw(echo_and_redirect).await.addr });
+        // Keep the runtime (and its listener) alive for the commands below.
+        std::mem::forget(rt);
+        addr
+    };
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    for target in [echo_port, closed] {
+        for format in ["human", "json", "junit"] {
+            let url = format!("http://user:{PASSWORD}@{target}/hook");
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookspec"))
+                .args([
+                    "run",
+                    "--scheme",
+                    "blink-apikey",
+                    "--url",
+                    &url,
+                    "--secret",
+                    SECRET,
+                    "--timeout-ms",
+                    "1000",
+                    "--exclude",
+                    "slow-upload",
+                    "--format",
+                    format,
+                ])
+                .output()
+                .unwrap();
+            let all = [out.stdout, out.stderr].concat();
+            let text = String::from_utf8_lossy(&all);
+            assert!(matches!(out.status.code(), Some(1 | 3)), "{format}: {text}");
+            for needle in [SECRET, PASSWORD, "DISTINCT"] {
+                assert!(
+                    !text.contains(needle),
+                    "{format} {target}: `{needle}` leaked:\n{text}"
+                );
+            }
+            assert!(
+                !text.contains('\u{9b}') && !text.contains('\u{202e}'),
+                "{format}"
+            );
+        }
+    }
+}
