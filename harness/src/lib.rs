@@ -21,6 +21,7 @@
 //!   them; `tests/fuzz_corpus.rs` replays their corpora on stable).
 //! - [`receiver`]: a correct reference receiver for every scheme.
 //! - [`keyserver`]: emulation of the providers' public-key routes.
+//! - [`input`]: bounded reads of the files a user names.
 //! - [`timing`]: the constant-time check (first vs last byte wrong), with
 //!   dudect and robust paired statistics.
 
@@ -30,6 +31,7 @@ pub mod demo;
 pub mod encoding;
 pub mod error;
 pub mod fuzzing;
+pub mod input;
 pub mod jsjson;
 pub mod keys;
 pub mod keyserver;
