@@ -250,7 +250,7 @@ struct SignArgs {
     event_type: Option<String>,
     /// Unix timestamp to sign (blink-signature), 0..=253402300799999
     /// (seconds or milliseconds up to the year 9999); default: now.
-    #[arg(long, value_parser = sign_timestamp, allow_hyphen_values = true)]
+    #[arg(long, value_parser = sign_timestamp, allow_negative_numbers = true)]
     timestamp: Option<i64>,
     /// Where the API key goes (blink-apikey).
     #[arg(long, value_enum, default_value = "header")]
@@ -277,7 +277,7 @@ struct ServeArgs {
     /// Timestamp window in seconds (blink-signature), 0..=31536000 (a
     /// year).
     #[arg(long, value_name = "S", default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S,
-          value_parser = in_range::<0, MAX_TOLERANCE_S>)]
+          value_parser = in_range::<0, MAX_TOLERANCE_S>, allow_negative_numbers = true)]
     tolerance: u64,
     /// The origin senders sign (behind a proxy), e.g. https://hooks.example.
     #[arg(long, value_name = "URL")]
@@ -315,17 +315,18 @@ struct RunArgs {
     output: Option<PathBuf>,
     /// Per-request timeout in ms, 1..=600000 (ten minutes); default: the
     /// sender timeout of the scheme.
-    #[arg(long, value_name = "MS", value_parser = in_range::<1, MAX_TIMEOUT_MS>)]
+    #[arg(long, value_name = "MS", value_parser = in_range::<1, MAX_TIMEOUT_MS>, allow_negative_numbers = true)]
     timeout_ms: Option<u64>,
     /// Timestamp window in seconds (blink-signature), 3..=31536000 (the
     /// freshness cases send 2 s inside and outside it; a year at most).
     #[arg(long, value_name = "S", default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S,
-          value_parser = in_range::<MIN_RUN_TOLERANCE_S, MAX_TOLERANCE_S>)]
+          value_parser = in_range::<MIN_RUN_TOLERANCE_S, MAX_TOLERANCE_S>,
+          allow_negative_numbers = true)]
     tolerance: u64,
     /// How long a key rotation is retried before judging, in seconds,
     /// 0..=3600.
     #[arg(long, value_name = "S", default_value_t = 10,
-          value_parser = in_range::<0, MAX_ROTATION_WINDOW_S>)]
+          value_parser = in_range::<0, MAX_ROTATION_WINDOW_S>, allow_negative_numbers = true)]
     rotation_window: u64,
     /// Run only the cases matching (glob `*`, or substring); repeatable.
     #[arg(long, value_name = "PATTERN")]
@@ -349,7 +350,7 @@ struct RunArgs {
     /// pairs is two million deliveries, hours over a network, and far more
     /// than the statistics need.
     #[arg(long, value_name = "N", default_value_t = hookspec::timing::TimingConfig::default().samples,
-          requires = "timing", value_parser = timing_samples)]
+          requires = "timing", value_parser = timing_samples, allow_negative_numbers = true)]
     timing_samples: usize,
     /// A detected timing leak fails the run (MUST instead of advisory MAY).
     #[arg(long, requires = "timing")]
