@@ -74,11 +74,7 @@ fn wait_bounded(child: &mut Killed) -> ExitStatus {
 /// terminal), bounded.
 fn run_cmd(cmd: &mut Command) -> Ran {
     let started = Instant::now();
-    let mut child = Killed(
-        cmd.env("NO_COLOR", "1")
-            .spawn()
-            .expect("start hookspec"),
-    );
+    let mut child = Killed(cmd.env("NO_COLOR", "1").spawn().expect("start hookspec"));
     let out = drain(child.0.stdout.take());
     let err = drain(child.0.stderr.take());
     let status = wait_bounded(&mut child);
