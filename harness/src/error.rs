@@ -52,6 +52,52 @@ pub enum Error {
     /// A server (reference receiver, key server) could not be started.
     #[error("server error: {0}")]
     Server(String),
+
+    /// A number is outside the range hookspec accepts for it (e.g. more
+    /// timing samples than [`crate::timing::MAX_SAMPLES`]).
+    #[error("{what} is {value}; it must be in {min}..={max}")]
+    OutOfRange {
+        /// The setting, as the command line spells it (`--timing-samples`).
+        what: &'static str,
+        /// The value given.
+        value: u64,
+        /// The smallest accepted value.
+        min: u64,
+        /// The largest accepted value.
+        max: u64,
+    },
+
+    /// A file named by the user is larger than hookspec reads for its kind
+    /// (see [`crate::input`]): the read stops at the limit, so a device such
+    /// as `/dev/zero` or a mistaken path to a large file ends quickly.
+    #[error("{}: larger than {}, the most hookspec reads for {what}", .path.display(), crate::input::human_bytes(*.limit))]
+    TooLarge {
+        /// The file involved.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+        /// What the file was read as (`a shared secret`).
+        what: &'static str,
+    },
+
+    /// A CA certificate to trust (`--ca-cert`) is unusable: not PEM, a
+    /// broken PEM, no `CERTIFICATE` block, or a block that is not an X.509
+    /// certificate. The problem says what was found.
+    #[error("{}: {problem}", ca_source(.path.as_deref()))]
+    CaCert {
+        /// The file, when the PEM was read from one
+        /// ([`crate::target::TlsOptions::with_ca_file`]).
+        path: Option<PathBuf>,
+        /// What is wrong, and what was found instead.
+        problem: String,
+    },
+}
+
+fn ca_source(path: Option<&std::path::Path>) -> String {
+    match path {
+        Some(p) => p.display().to_string(),
+        None => "CA certificate (TlsOptions::ca_cert_pem)".into(),
+    }
 }
 
 impl Error {

@@ -23,6 +23,7 @@
 //! - [`keyserver`]: emulation of the providers' public-key routes.
 //! - [`redact`]: the one layer every outgoing text passes through (secrets
 //!   out, terminal-hostile characters escaped).
+//! - [`input`]: bounded reads of the files a user names.
 //! - [`timing`]: the constant-time check (first vs last byte wrong), with
 //!   dudect and robust paired statistics.
 
@@ -32,6 +33,7 @@ pub mod demo;
 pub mod encoding;
 pub mod error;
 pub mod fuzzing;
+pub mod input;
 pub mod jsjson;
 pub mod keys;
 pub mod keyserver;

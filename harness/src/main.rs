@@ -3,24 +3,107 @@
 //! Exit codes (CONFORMANCE.md §4): 0 every MUST case passed (with
 //! `--strict`, every SHOULD too); 1 a case failed; 2 usage or configuration
 //! error; 3 the target could not be reached.
+//!
+//! Bad input is a clear exit 2 before anything is sent: every number has a
+//! range checked at parse time, every file the user names is read bounded
+//! ([`hookspec::input`]), every output path is opened before the run, and
+//! stdout/stderr are written without panicking (a closed pipe ends output
+//! quietly, any other write error is exit 2).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use hookspec::input::{self, MAX_BASELINE_FILE, MAX_BODY, MAX_KEY_FILE, MAX_SECRET_FILE};
 use hookspec::keys::test_keys::TestKey;
 use hookspec::keys::{SigningKey, Trust};
 use hookspec::redact::Redactor;
 use hookspec::report::{self, Baseline, EXIT_USAGE};
-use hookspec::runner::{KeyPublisher, RunConfig, Runner, Selection};
+use hookspec::runner::{KeyPublisher, RunConfig, Runner, Selection, TimingRun};
 use hookspec::scheme::{CredentialKind, SchemeId};
 use hookspec::sign::{KeyPlacement, Payload};
 use hookspec::target::{HttpTarget, Target, TlsOptions};
+
+/// The widest timestamp window accepted (`--tolerance`): one year. Far
+/// beyond any real window, and small enough that no timestamp arithmetic
+/// on it (now ± window ± margin) can overflow.
+const MAX_TOLERANCE_S: u64 = 31_536_000;
+/// The narrowest window `run --tolerance` accepts: the freshness cases send
+/// timestamps 2 s inside and 2 s outside the window.
+const MIN_RUN_TOLERANCE_S: u64 = 3;
+/// The longest `--rotation-window`: an hour (default 10 s).
+const MAX_ROTATION_WINDOW_S: u64 = 3600;
+/// The longest `--timeout-ms`: ten minutes; no sender waits longer.
+const MAX_TIMEOUT_MS: u64 = 600_000;
+/// The latest `sign --timestamp`: 9999-12-31T23:59:59.999Z in
+/// milliseconds, so a seconds or a milliseconds timestamp of any year up
+/// to 9999 can be signed.
+const MAX_SIGN_TIMESTAMP: u64 = 253_402_300_799_999;
+/// The most `--timing-samples`, as a const argument.
+const MAX_TIMING_SAMPLES: u64 = hookspec::timing::MAX_SAMPLES as u64;
+
+/// A clap value parser for a whole number in `LO..=HI`. The message names
+/// the range whatever was typed (negative, beyond `u64`, not a number).
+fn in_range<const LO: u64, const HI: u64>(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(n) if (LO..=HI).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number in {LO}..={HI}")),
+    }
+}
+
+fn timing_samples(s: &str) -> Result<usize, String> {
+    let n = in_range::<1, MAX_TIMING_SAMPLES>(s)?;
+    usize::try_from(n).map_err(|e| e.to_string())
+}
+
+fn sign_timestamp(s: &str) -> Result<i64, String> {
+    let n = in_range::<0, MAX_SIGN_TIMESTAMP>(s)?;
+    i64::try_from(n).map_err(|e| e.to_string())
+}
+
+/// Set once stdout is a closed pipe: later output is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout without panicking. A closed pipe (`| head`) ends all
+/// further output quietly, as Unix tools do, and the run keeps its exit
+/// code; any other write error (`/dev/full`, a full disk) is an error.
+fn out(bytes: &[u8]) -> Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("writing stdout")),
+    }
+}
+
+/// `println!` through [`out`]: returns the write error instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        out(format!("{}\n", format_args!($($arg)*)).as_bytes())
+    };
+}
+
+/// `eprintln!` through the redaction layer ([`redactor`]), without the
+/// panic when stderr cannot be written (there is nowhere left to report
+/// that).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        let line = redactor().text(&format!($($arg)*));
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }};
+}
 
 /// Conformance test harness for webhook receivers: plays the sender and
 /// reports, case by case, what the receiver got wrong.
@@ -53,7 +136,7 @@ enum Command {
     Run(RunArgs),
     /// (Re)generate the portable test vectors into a directory.
     Vectors {
-        /// Where to write `<scheme>.json`.
+        /// Where to write `<scheme>.json` (created if missing).
         #[arg(long, default_value = "vectors")]
         dir: PathBuf,
     },
@@ -110,7 +193,8 @@ struct SecretArgs {
     /// Read the shared secret from this environment variable.
     #[arg(long, value_name = "NAME", conflicts_with = "secret_file")]
     secret_env: Option<String>,
-    /// Read the shared secret from this file (one trailing newline is ignored).
+    /// Read the shared secret from this file (one trailing newline is
+    /// ignored; at most 64 KiB).
     #[arg(long, value_name = "PATH")]
     secret_file: Option<PathBuf>,
 }
@@ -124,8 +208,8 @@ impl SecretArgs {
                 .ok_or_else(|| anyhow!("--secret-env {name}: the variable is not set"))?;
             Some(v.into_encoded_bytes())
         } else if let Some(path) = &self.secret_file {
-            let mut v =
-                std::fs::read(path).with_context(|| format!("--secret-file {}", path.display()))?;
+            let mut v = input::read_file(path, MAX_SECRET_FILE, "a shared secret")
+                .context("--secret-file")?;
             if v.ends_with(b"\n") {
                 v.pop();
                 if v.ends_with(b"\r") {
@@ -153,10 +237,12 @@ struct SignArgs {
     url: String,
     #[command(flatten)]
     secret: SecretArgs,
-    /// Private key PEM (PKCS#8) for asymmetric schemes; default: the test key.
+    /// Private key PEM (PKCS#8, at most 64 KiB) for asymmetric schemes;
+    /// default: the test key.
     #[arg(long, value_name = "PATH")]
     key_file: Option<PathBuf>,
-    /// The body (for smartasset: the event), a file or `-` for stdin.
+    /// The body (for smartasset: the event), a file or `-` for stdin; at
+    /// most 16 MiB.
     #[arg(long, value_name = "FILE|-")]
     body: String,
     /// Event id for schemes that carry it in a header (certifylize).
@@ -165,8 +251,9 @@ struct SignArgs {
     /// Event type for schemes that carry it in a header (certifylize).
     #[arg(long)]
     event_type: Option<String>,
-    /// Unix timestamp to sign (blink-signature); default: now.
-    #[arg(long)]
+    /// Unix timestamp to sign (blink-signature), 0..=253402300799999
+    /// (seconds or milliseconds up to the year 9999); default: now.
+    #[arg(long, value_parser = sign_timestamp, allow_negative_numbers = true)]
     timestamp: Option<i64>,
     /// Where the API key goes (blink-apikey).
     #[arg(long, value_enum, default_value = "header")]
@@ -190,8 +277,10 @@ struct ServeArgs {
     /// the checked-in test key.
     #[arg(long, value_name = "URL")]
     key_server: Option<String>,
-    /// Timestamp window in seconds (blink-signature).
-    #[arg(long, default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S)]
+    /// Timestamp window in seconds (blink-signature), 0..=31536000 (a
+    /// year).
+    #[arg(long, value_name = "S", default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S,
+          value_parser = in_range::<0, MAX_TOLERANCE_S>, allow_negative_numbers = true)]
     tolerance: u64,
     /// The origin senders sign (behind a proxy), e.g. https://hooks.example.
     #[arg(long, value_name = "URL")]
@@ -222,16 +311,25 @@ struct RunArgs {
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
     /// Write the report to this file (the summary still goes to stderr).
+    /// Checked before anything is sent: a directory, a missing directory
+    /// or an unwritable path is exit 2 at once; an existing report is
+    /// replaced only once the new one is ready.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Per-request timeout in ms; default: the sender timeout of the scheme.
-    #[arg(long)]
+    /// Per-request timeout in ms, 1..=600000 (ten minutes); default: the
+    /// sender timeout of the scheme.
+    #[arg(long, value_name = "MS", value_parser = in_range::<1, MAX_TIMEOUT_MS>, allow_negative_numbers = true)]
     timeout_ms: Option<u64>,
-    /// Timestamp window in seconds (blink-signature).
-    #[arg(long, default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S)]
+    /// Timestamp window in seconds (blink-signature), 3..=31536000 (the
+    /// freshness cases send 2 s inside and outside it; a year at most).
+    #[arg(long, value_name = "S", default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S,
+          value_parser = in_range::<MIN_RUN_TOLERANCE_S, MAX_TOLERANCE_S>,
+          allow_negative_numbers = true)]
     tolerance: u64,
-    /// How long a key rotation is retried before judging, in seconds.
-    #[arg(long, default_value_t = 10)]
+    /// How long a key rotation is retried before judging, in seconds,
+    /// 0..=3600.
+    #[arg(long, value_name = "S", default_value_t = 10,
+          value_parser = in_range::<0, MAX_ROTATION_WINDOW_S>, allow_negative_numbers = true)]
     rotation_window: u64,
     /// Run only the cases matching (glob `*`, or substring); repeatable.
     #[arg(long, value_name = "PATTERN")]
@@ -239,8 +337,8 @@ struct RunArgs {
     /// Skip the cases matching (glob `*`, or substring); repeatable.
     #[arg(long, value_name = "PATTERN")]
     exclude: Vec<String>,
-    /// Known failures: `<case id>  # reason` per line. The run passes when
-    /// exactly these fail.
+    /// Known failures: `<case id>  # reason` per line (at most 1 MiB). The
+    /// run passes when exactly these fail.
     #[arg(long, value_name = "FILE")]
     expect_failures: Option<PathBuf>,
     /// Print the selected cases without sending anything.
@@ -251,13 +349,17 @@ struct RunArgs {
     /// network unless --timing-gate.
     #[arg(long)]
     timing: bool,
-    /// Pairs of timing samples (after warm-up).
-    #[arg(long, value_name = "N", default_value_t = hookspec::timing::TimingConfig::default().samples, requires = "timing")]
+    /// Pairs of timing samples (after warm-up), 1..=1000000: a million
+    /// pairs is two million deliveries, hours over a network, and far more
+    /// than the statistics need.
+    #[arg(long, value_name = "N", default_value_t = hookspec::timing::TimingConfig::default().samples,
+          requires = "timing", value_parser = timing_samples, allow_negative_numbers = true)]
     timing_samples: usize,
     /// A detected timing leak fails the run (MUST instead of advisory MAY).
     #[arg(long, requires = "timing")]
     timing_gate: bool,
-    /// Trust this CA certificate (PEM) for https:// targets.
+    /// Trust this CA certificate (PEM, at most 1 MiB) for https:// targets;
+    /// checked at start.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
     /// Accept any TLS certificate (self-signed staging hosts only).
@@ -275,11 +377,32 @@ fn redactor() -> &'static Redactor {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("hookspec: error: {}", redactor().text(&format!("{e:#}")));
+            errln!("hookspec: error: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Prints a clap error, or `--help`/`--version`, without panicking: help
+/// into a closed pipe is quiet, help onto a full disk is exit 2.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
+    if e.use_stderr() || std::io::stdout().is_terminal() {
+        // clap's own printing (with colour on a terminal) ignores errors.
+        let _ = e.print();
+        return ExitCode::from(code);
+    }
+    match out(e.render().to_string().as_bytes()) {
+        Ok(()) => ExitCode::from(code),
+        Err(err) => {
+            errln!("hookspec: error: {err:#}");
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -296,7 +419,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Schemes => {
             for s in hookspec::scheme::SCHEMES {
-                println!("{:<16} {}", s.id, s.summary);
+                outln!("{:<16} {}", s.id, s.summary)?;
             }
             Ok(0)
         }
@@ -305,12 +428,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Serve(args) => serve(args),
         Command::Run(args) => run(args),
         Command::Demo { scheme, format } => demo(&scheme, format),
-        Command::Vectors { dir } => {
-            for p in hookspec::vectors::write_all(&dir)? {
-                println!("{}", p.display());
-            }
-            Ok(0)
-        }
+        Command::Vectors { dir } => vectors(&dir),
     }
 }
 
@@ -327,15 +445,15 @@ fn keys(scheme: SchemeId, format: KeyFormat) -> Result<u8> {
         bail!("scheme `{scheme}` uses a shared secret: there is no public key to trust");
     };
     match format {
-        KeyFormat::Pem => print!("{}", k.public_pem()),
+        KeyFormat::Pem => out(k.public_pem().as_bytes())?,
         KeyFormat::Hex => {
             let key = k.signing_key()?;
             let hex = hookspec::keys::test_keys::ed25519_hex(&key)
                 .ok_or_else(|| anyhow!("--format hex is for Ed25519 keys; use --format pem"))?;
-            println!("{hex}");
+            outln!("{hex}")?;
         }
     }
-    eprintln!(
+    errln!(
         "# TEST-ONLY key ({}): trust it only while testing",
         k.name()
     );
@@ -357,9 +475,13 @@ fn signing_key(
         _ => {
             let key = match key_file {
                 Some(p) => {
-                    let pem = std::fs::read_to_string(p)
-                        .with_context(|| format!("--key-file {}", p.display()))?;
-                    SigningKey::from_pkcs8_pem(&pem)?
+                    let pem =
+                        input::read_file(p, MAX_KEY_FILE, "a private key").context("--key-file")?;
+                    let pem = String::from_utf8(pem).map_err(|_| {
+                        anyhow!("--key-file: {}: not a PEM file (not text)", p.display())
+                    })?;
+                    SigningKey::from_pkcs8_pem(&pem)
+                        .with_context(|| format!("--key-file {}", p.display()))?
                 }
                 None => test_key(scheme)
                     .ok_or_else(|| anyhow!("no test key for `{scheme}`"))?
@@ -375,14 +497,13 @@ fn signing_key(
 
 fn sign(args: SignArgs) -> Result<u8> {
     let key = signing_key(args.scheme, args.secret.read()?, args.key_file.as_ref())?;
-    let mut body = Vec::new();
-    if args.body == "-" {
-        std::io::stdin()
-            .read_to_end(&mut body)
-            .context("reading the body from stdin")?;
+    let what = "a body to sign";
+    let body = if args.body == "-" {
+        input::read_bounded(std::io::stdin().lock(), Path::new("-"), MAX_BODY, what)
+            .context("--body (stdin)")?
     } else {
-        body = std::fs::read(&args.body).with_context(|| format!("--body {}", args.body))?;
-    }
+        input::read_file(Path::new(&args.body), MAX_BODY, what).context("--body")?
+    };
     let ts = args.timestamp.unwrap_or_else(|| {
         i64::try_from(
             std::time::SystemTime::now()
@@ -415,9 +536,7 @@ fn sign(args: SignArgs) -> Result<u8> {
         SignFormat::Curl => hookspec::render::curl(&d)?,
         SignFormat::Http => hookspec::render::http(&d)?,
     };
-    std::io::stdout()
-        .write_all(&out)
-        .context("writing stdout")?;
+    self::out(&out)?;
     Ok(0)
 }
 
@@ -439,7 +558,7 @@ fn serve(args: ServeArgs) -> Result<u8> {
         (_, Some(url)) => TrustSource::key_server(url.clone()),
         (_, None) => {
             let k = signing_key(args.scheme, None, None)?;
-            eprintln!("hookspec serve: trusting the TEST-ONLY key (no --key-server given)");
+            errln!("hookspec serve: trusting the TEST-ONLY key (no --key-server given)");
             TrustSource::Static(k.trust())
         }
     };
@@ -452,7 +571,7 @@ fn serve(args: ServeArgs) -> Result<u8> {
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr()?;
-        eprintln!(
+        errln!(
             "hookspec serve: {} receiver on http://{addr}/ (effects: http://{addr}{}); Ctrl-C stops",
             args.scheme,
             hookspec::receiver::EFFECTS_PATH
@@ -465,11 +584,79 @@ fn serve(args: ServeArgs) -> Result<u8> {
     })
 }
 
+/// `--output FILE`, opened before anything is sent so that a directory,
+/// a missing directory or an unwritable path is exit 2 at once rather
+/// than after the run. The file is opened for appending, which leaves an
+/// existing report intact until the new one is ready; one the run created
+/// and never wrote is removed again.
+struct ReportFile {
+    path: PathBuf,
+    file: std::fs::File,
+    created: bool,
+    written: bool,
+}
+
+impl ReportFile {
+    fn open(path: &Path) -> Result<Self> {
+        let shown = path.display();
+        if path.is_dir() {
+            bail!("--output {shown}: is a directory; name a file in it");
+        }
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !parent.is_dir() {
+            bail!(
+                "--output {shown}: {} {}",
+                parent.display(),
+                if parent.exists() {
+                    "is not a directory"
+                } else {
+                    "does not exist (create the directory first)"
+                }
+            );
+        }
+        let created = std::fs::symlink_metadata(path).is_err();
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .with_context(|| format!("--output {shown}: cannot be written"))?;
+        Ok(ReportFile {
+            path: path.to_path_buf(),
+            file,
+            created,
+            written: false,
+        })
+    }
+
+    /// Replaces the content with `text` (a FIFO or a device is written to
+    /// as it is).
+    fn write(&mut self, text: &[u8]) -> std::io::Result<()> {
+        if self.file.metadata()?.is_file() {
+            self.file.set_len(0)?;
+        }
+        self.file.write_all(text)?;
+        self.file.flush()?;
+        self.written = true;
+        Ok(())
+    }
+}
+
+impl Drop for ReportFile {
+    fn drop(&mut self) {
+        if self.created && !self.written {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 fn emit(
     report: &hookspec::runner::RunReport,
     format: Format,
     strict: bool,
-    output: Option<&PathBuf>,
+    output: Option<&mut ReportFile>,
 ) -> Result<()> {
     let color = output.is_none()
         && std::io::stdout().is_terminal()
@@ -484,22 +671,78 @@ fn emit(
         Format::Junit => report::junit(report, strict)?,
     };
     match output {
-        Some(p) => {
-            std::fs::write(p, text).with_context(|| format!("--output {}", p.display()))?;
+        Some(file) => {
+            if let Err(e) = file.write(text.as_bytes()) {
+                // The run is done: keep its report rather than lose it.
+                out(text.as_bytes())?;
+                return Err(anyhow::Error::new(e).context(format!(
+                    "--output {}: writing the report (it was written to stdout instead)",
+                    file.path.display()
+                )));
+            }
             let s = report::Summary::of(report);
-            eprintln!(
+            errln!(
                 "{}: {} passed, {} failed, {} warned, {} skipped; report in {}",
                 report.scheme,
                 s.passed,
                 s.failed,
                 s.warned,
                 s.skipped,
-                p.display()
+                file.path.display()
             );
         }
-        None => print!("{text}"),
+        None => out(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// Reads `--expect-failures FILE` (bounded) and checks every id against
+/// the cases this run could select: the catalogue built with the run's own
+/// options (timing, tolerance, timeout), before `--filter`/`--exclude`.
+fn load_baseline(path: &Path, config: &RunConfig) -> Result<Baseline> {
+    let bytes = input::read_file(path, MAX_BASELINE_FILE, "an expected-failures list")
+        .context("--expect-failures")?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow!("--expect-failures: {}: not UTF-8 text", path.display()))?;
+    let baseline =
+        Baseline::parse(&text).with_context(|| format!("--expect-failures {}", path.display()))?;
+    let ids = |c: &RunConfig| -> std::collections::BTreeSet<String> {
+        let mut every = c.clone();
+        every.selection = Selection::default();
+        every.cases().into_iter().map(|c| c.id).collect()
+    };
+    let all = ids(config);
+    // Ids that only an option adds, for a message that names the option.
+    let with_timing = if config.timing.is_none() {
+        let mut timed = config.clone();
+        timed.timing = Some(TimingRun {
+            config: hookspec::timing::TimingConfig::default(),
+            gate: false,
+            in_process: false,
+            progress: false,
+        });
+        ids(&timed)
+    } else {
+        Default::default()
+    };
+    for (id, _) in &baseline.entries {
+        if all.contains(id) {
+            continue;
+        }
+        if with_timing.contains(id) {
+            bail!(
+                "--expect-failures {}: `{id}` is a case only with --timing \
+                 (add --timing to the run, or remove the line)",
+                path.display()
+            );
+        }
+        bail!(
+            "--expect-failures {}: `{id}` is not a case of scheme `{}` (see --list)",
+            path.display(),
+            config.scheme
+        );
+    }
+    Ok(baseline)
 }
 
 fn run(args: RunArgs) -> Result<u8> {
@@ -524,22 +767,16 @@ fn run(args: RunArgs) -> Result<u8> {
     } else {
         RunConfig::new(args.scheme, secret)?
     };
+    // The numbers were range-checked when the arguments were parsed.
     if let Some(ms) = args.timeout_ms {
-        if ms == 0 {
-            bail!("--timeout-ms must be positive");
-        }
         config.timeout = Duration::from_millis(ms);
     }
     config.tolerance_s = args.tolerance;
     config.rotation_window = Duration::from_secs(args.rotation_window);
-    config.selection = Selection {
-        include: args.filter.clone(),
-        exclude: args.exclude.clone(),
-    };
     if args.timing {
         let timing = hookspec::timing::TimingConfig::with_samples(args.timing_samples);
         timing.validate()?;
-        config.timing = Some(hookspec::runner::TimingRun {
+        config.timing = Some(TimingRun {
             config: timing,
             gate: args.timing_gate,
             in_process: false,
@@ -547,32 +784,27 @@ fn run(args: RunArgs) -> Result<u8> {
         });
     }
     let baseline = match &args.expect_failures {
-        Some(p) => {
-            let b = Baseline::load(p)?;
-            let all: Vec<String> =
-                hookspec::cases::catalogue(args.scheme.scheme(), &Default::default())
-                    .into_iter()
-                    .map(|c| c.id)
-                    .collect();
-            for (id, _) in &b.entries {
-                if !all.contains(id) {
-                    bail!(
-                        "--expect-failures: `{id}` is not a case of scheme `{}` (see --list)",
-                        args.scheme
-                    );
-                }
-            }
-            Some(b)
-        }
+        Some(p) => Some(load_baseline(p, &config)?),
         None => None,
+    };
+    config.selection = Selection {
+        include: args.filter.clone(),
+        exclude: args.exclude.clone(),
     };
     let cases = config.cases();
     if cases.is_empty() {
         bail!("--filter/--exclude select no case (see --list)");
     }
+    let mut tls = TlsOptions {
+        insecure: args.insecure,
+        ..TlsOptions::default()
+    };
+    if let Some(p) = &args.ca_cert {
+        tls = tls.with_ca_file(p).context("--ca-cert")?;
+    }
     if args.list {
         for c in &cases {
-            println!("{:<6} {:<55} {}", c.level.as_str(), c.id, c.title);
+            outln!("{:<6} {:<55} {}", c.level.as_str(), c.id, c.title)?;
         }
         return Ok(0);
     }
@@ -580,18 +812,12 @@ fn run(args: RunArgs) -> Result<u8> {
         .url
         .clone()
         .ok_or_else(|| anyhow!("--url is required"))?;
-    let mut tls = TlsOptions {
-        insecure: args.insecure,
-        ..TlsOptions::default()
-    };
-    if let Some(p) = &args.ca_cert {
-        tls = tls.with_ca_file(p)?;
-    }
     let target = HttpTarget::new(&url, config.timeout, &tls)?;
     let effects = match &args.effects_url {
         Some(u) => Some(HttpTarget::new(u, config.timeout, &tls)?),
         None => None,
     };
+    let mut output = args.output.as_deref().map(ReportFile::open).transpose()?;
     let rt = runtime()?;
     let report = rt.block_on(async {
         let key_server = match args.key_server_addr {
@@ -616,23 +842,33 @@ fn run(args: RunArgs) -> Result<u8> {
         // Nothing was sent: a configuration error, said as one.
         bail!("--effects-url: {why}");
     }
-    emit(&report, args.format, args.strict, args.output.as_ref())?;
+    emit(&report, args.format, args.strict, output.as_mut())?;
     let v = report::verdict(&report, args.strict, baseline.as_ref());
     if baseline.is_some() {
         for id in &v.newly_failing {
-            eprintln!("newly failing (not in --expect-failures): {id}");
+            errln!("newly failing (not in --expect-failures): {id}");
         }
         for id in &v.newly_passing {
-            eprintln!("newly passing (remove it from --expect-failures): {id}");
+            errln!("newly passing (remove it from --expect-failures): {id}");
         }
     }
     if let Some(why) = &report.unreachable {
-        eprintln!("hookspec: the target could not be reached: {why}");
+        errln!("hookspec: the target could not be reached: {why}");
     }
     for why in &report.incomplete {
-        eprintln!("hookspec: incomplete run: {why}");
+        errln!("hookspec: incomplete run: {why}");
     }
     Ok(v.exit_code)
+}
+
+fn vectors(dir: &Path) -> Result<u8> {
+    if dir.exists() && !dir.is_dir() {
+        bail!("--dir {}: exists and is not a directory", dir.display());
+    }
+    for p in hookspec::vectors::write_all(dir).context("--dir")? {
+        outln!("{}", p.display())?;
+    }
+    Ok(0)
 }
 
 fn demo(scheme: &str, format: Format) -> Result<u8> {

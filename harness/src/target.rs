@@ -119,9 +119,17 @@ pub struct TlsOptions {
 }
 
 impl TlsOptions {
-    /// Reads `--ca-cert FILE`.
+    /// Reads `--ca-cert FILE` (at most [`crate::input::MAX_CA_FILE`]
+    /// bytes) and checks it at once: it must hold at least one PEM
+    /// `CERTIFICATE` block, and every such block must be an X.509
+    /// certificate. Otherwise [`Error::CaCert`] says what the file holds.
     pub fn with_ca_file(mut self, path: &Path) -> Result<Self, Error> {
-        self.ca_cert_pem = Some(std::fs::read(path).map_err(|e| Error::io(path, e))?);
+        let pem = crate::input::read_file(path, crate::input::MAX_CA_FILE, "a CA certificate")?;
+        ca_certificates(&pem).map_err(|problem| Error::CaCert {
+            path: Some(path.to_path_buf()),
+            problem,
+        })?;
+        self.ca_cert_pem = Some(pem);
         Ok(self)
     }
 }
@@ -131,6 +139,67 @@ impl TlsOptions {
 /// connection that is never made (a port that drops connection attempts)
 /// is reported as such, never as a slow answer.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The certificates of a PEM CA file, each checked by building a client
+/// that trusts it; the error says what was found instead.
+fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    use rustls_pki_types::pem::{PemObject, SectionKind};
+    let labels: Vec<String> = pem
+        .split(|b| *b == b'\n')
+        .filter_map(|line| line.strip_prefix(b"-----BEGIN "))
+        .map(|rest| {
+            let end = rest.iter().position(|b| *b == b'-').unwrap_or(rest.len());
+            String::from_utf8_lossy(rest.get(..end).unwrap_or_default()).into_owned()
+        })
+        .collect();
+    if labels.is_empty() {
+        let printable = pem
+            .iter()
+            .take(64)
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+        return Err(if pem.is_empty() {
+            "not PEM: the file is empty".into()
+        } else if printable {
+            let first = String::from_utf8_lossy(pem.get(..40).unwrap_or(pem));
+            let first = first.lines().next().unwrap_or_default().trim();
+            format!("not PEM: no `-----BEGIN CERTIFICATE-----` line (it starts with `{first}`)")
+        } else {
+            "not PEM: binary data (a DER certificate? convert it with \
+             `openssl x509 -inform der -in FILE -out FILE.pem`)"
+                .into()
+        });
+    }
+    let mut certs = Vec::new();
+    for (i, section) in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem).enumerate() {
+        let (kind, der) = section.map_err(|e| format!("broken PEM (block {}): {e}", i + 1))?;
+        if kind != SectionKind::Certificate {
+            continue;
+        }
+        let cert = reqwest::Certificate::from_der(&der)
+            .map_err(|e| format!("CERTIFICATE block {}: {}", certs.len() + 1, error_chain(&e)))?;
+        // rustls parses a trust anchor when the client is built: build
+        // one now, so a bad block is named here and not as a "builder
+        // error" at the first send.
+        reqwest::Client::builder()
+            .add_root_certificate(cert.clone())
+            .build()
+            .map_err(|e| {
+                format!(
+                    "CERTIFICATE block {} is not an X.509 certificate: {}",
+                    certs.len() + 1,
+                    error_chain(&e)
+                )
+            })?;
+        certs.push(cert);
+    }
+    if certs.is_empty() {
+        return Err(format!(
+            "no PEM CERTIFICATE block; found: {}",
+            labels.join(", ")
+        ));
+    }
+    Ok(certs)
+}
 
 /// A receiver reached over HTTP(S).
 #[derive(Debug, Clone)]
@@ -178,12 +247,12 @@ impl HttpTarget {
                 "`{parsed}`: only http:// and https:// receivers can be tested"
             )));
         }
-        let cert = match &tls.ca_cert_pem {
-            Some(pem) => Some(
-                reqwest::Certificate::from_pem(pem)
-                    .map_err(|e| Error::Config(format!("--ca-cert: not a PEM certificate: {e}")))?,
-            ),
-            None => None,
+        let certs = match &tls.ca_cert_pem {
+            Some(pem) => ca_certificates(pem).map_err(|problem| Error::CaCert {
+                path: None,
+                problem,
+            })?,
+            None => Vec::new(),
         };
         let build = |title_case: bool, pool: bool| {
             let mut builder = reqwest::Client::builder()
@@ -193,7 +262,7 @@ impl HttpTarget {
                 .connect_timeout((timeout / 2).clamp(Duration::from_millis(1), CONNECT_TIMEOUT))
                 .pool_max_idle_per_host(if pool { 16 } else { 0 })
                 .danger_accept_invalid_certs(tls.insecure);
-            if let Some(cert) = &cert {
+            for cert in &certs {
                 builder = builder.add_root_certificate(cert.clone());
             }
             if title_case {

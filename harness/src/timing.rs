@@ -80,6 +80,12 @@ use crate::sign;
 use crate::target::Target;
 use crate::Error;
 
+/// The most pairs [`TimingConfig::samples`] accepts. A million pairs is
+/// two million deliveries, hours over a network and already far more than
+/// the statistics need (the default is 2000); the bound keeps the sample
+/// buffers (about 17 bytes a pair) and the bootstrap small.
+pub const MAX_SAMPLES: usize = 1_000_000;
+
 /// The number of tests that can say "leak" (Bonferroni divisor).
 pub const LEAK_TESTS: usize = 3;
 
@@ -153,8 +159,13 @@ impl TimingConfig {
     /// Checks the values; the message says what to fix.
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: &str| Err(Error::Config(format!("timing: {m}")));
-        if self.samples == 0 {
-            return bad("--timing-samples must be at least 1");
+        if !(1..=MAX_SAMPLES).contains(&self.samples) {
+            return Err(Error::OutOfRange {
+                what: "--timing-samples",
+                value: u64::try_from(self.samples).unwrap_or(u64::MAX),
+                min: 1,
+                max: MAX_SAMPLES as u64,
+            });
         }
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
             return bad("alpha must be in (0, 1)");
@@ -1430,6 +1441,11 @@ mod tests {
         assert!(quantile_sorted(&[], 0.5).is_nan());
         assert!(bootstrap_median_ci(&[], 10, 1, 0.95).0.is_nan());
         assert!(TimingConfig::with_samples(0).validate().is_err());
+        assert!(TimingConfig::with_samples(MAX_SAMPLES).validate().is_ok());
+        assert!(matches!(
+            TimingConfig::with_samples(usize::MAX).validate(),
+            Err(Error::OutOfRange { .. })
+        ));
     }
 
     #[test]
