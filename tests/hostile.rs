@@ -453,10 +453,10 @@ async fn a_wrong_path_is_diagnosed_as_such() {
         .await;
     let c = config(SchemeId::Certifylize, 2000, &["accept."]);
     let r = run_with(&c, &format!("{}/wrong", server.uri()), None, None).await;
+    let d = r.diagnosis.as_deref().unwrap();
     assert!(
-        r.diagnosis.as_deref().unwrap().contains("404/405"),
-        "{:?}",
-        r.diagnosis
+        d.contains("(404)") && d.contains("(1) the URL or path"),
+        "{d}"
     );
 }
 
@@ -758,4 +758,80 @@ fn the_command_line_prints_no_secret_on_any_stream() {
             );
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_cached_from_an_earlier_rotation_are_diagnosed() {
+    // The key server (and so the receiver) still publishes the key an
+    // earlier run rotated to: every valid delivery is refused.
+    let scheme = SchemeId::Smartasset;
+    let c = config(scheme, 2000, &["accept."]);
+    let rotated = c.rotation_key.clone().unwrap();
+    let local = start_reference(scheme, b"", &[rotated]).await.unwrap();
+    let r = run_with(&c, &local.webhook_url, None, None).await;
+    let d = r.diagnosis.as_deref().expect("a diagnosis");
+    assert!(d.contains("caches keys from an earlier run"), "{d}");
+    assert!(!report::human(&r, false).contains("verify the raw body"));
+}
+
+/// Runs the binary; `(exit code, stdout + stderr)`.
+fn cli(args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookspec"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into_owned();
+    (out.status.code(), text)
+}
+
+#[test]
+fn the_command_line_refuses_a_dead_oracle_before_sending() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let receiver = rt.block_on(raw(never_answers));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let (code, text) = cli(&[
+        "run",
+        "--scheme",
+        "certifylize",
+        "--secret",
+        SECRET,
+        "--timeout-ms",
+        "1000",
+        "--url",
+        &format!("http://{}/hook", receiver.addr),
+        "--effects-url",
+        &format!("http://{closed}/_effects"),
+        "--strict",
+    ]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("--effects-url") && text.contains("could not connect"),
+        "{text}"
+    );
+    assert_eq!(
+        receiver.accepted.load(Ordering::SeqCst),
+        0,
+        "nothing was sent"
+    );
+}
+
+#[test]
+fn the_command_line_says_unreachable_for_a_port_dropping_connection_attempts() {
+    let (_sock, _held, addr) = syn_dropping_port();
+    let (code, text) = cli(&[
+        "run",
+        "--scheme",
+        "certifylize",
+        "--secret",
+        SECRET,
+        "--timeout-ms",
+        "1000",
+        "--url",
+        &format!("http://{addr}/hook"),
+    ]);
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("could not be reached"), "{text}");
 }

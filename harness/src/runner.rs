@@ -1267,23 +1267,26 @@ fn diagnose(scheme: &Scheme, statuses: &[Option<u16>]) -> Option<String> {
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let route = codes.iter().any(|c| matches!(c, 404 | 405));
+    let route = "the URL or path is not the receiver's webhook route";
     let key = match scheme.credential {
         CredentialKind::SharedSecret => {
-            "the secret given to hookspec is not the receiver's (check --secret / --secret-env / --secret-file against the receiver's configuration)"
+            "the secret given to hookspec (--secret, --secret-env, --secret-file) is not the one the receiver verifies with"
         }
         _ => {
-            "the receiver does not trust the key hookspec signs with: it must fetch keys from the key server hookspec runs (--key-server-addr) or trust the test key (`hookspec keys`); a receiver that still caches keys from an earlier run that rotated them refuses everything until its cache expires or it restarts"
+            "the receiver does not trust the key hookspec signs with: it must fetch keys from hookspec's key server (--key-server-addr) or trust the test key (`hookspec keys`); a receiver that caches keys from an earlier run that rotated them refuses everything until its cache expires or it restarts"
         }
     };
-    let mut s = format!(
-        "every valid delivery ({}) was refused ({list}): the setup is the likely cause, not each case. ",
-        statuses.len()
+    let causes = if codes.iter().any(|c| matches!(c, 404 | 405)) {
+        [route, key]
+    } else {
+        [key, route]
+    };
+    let s = format!(
+        "every valid delivery ({}) was refused ({list}): the cause is most likely the setup, not each case. Likely causes: (1) {}; (2) {}; (3) something else the receiver requires of every delivery.",
+        statuses.len(),
+        causes[0],
+        causes[1],
     );
-    if route {
-        s.push_str("404/405 usually means the URL or path is not the webhook route; ");
-    }
-    s.push_str(&format!("likely causes: {key}; the wrong URL or path; the receiver's own configuration (e.g. keys or secrets cached from an earlier run)"));
     Some(s)
 }
 
