@@ -125,9 +125,66 @@ async fn accepts_everything() {
         &["reject", "status"],
     );
     // A truncated body is no longer JSON: even this receiver refuses it (400).
-    assert_family_except(&report, "reject", Fail, &["reject.body-truncated"]);
+    // The valid signature plus one hex digit is accepted by the vendor's own
+    // `Buffer.from(x, "hex")` code: accepting it passes (information).
+    assert_family_except(
+        &report,
+        "reject",
+        Fail,
+        &["reject.body-truncated", "reject.proof-one-char-long"],
+    );
+    assert_eq!(
+        outcome(&report, "certifylize.reject.proof-one-char-long"),
+        Pass
+    );
     assert_family(&report, "accept", Pass);
     assert_eq!(exit_codes(&report), (1, 1));
+}
+
+/// The cases that report accepting as information (the vendor's own code
+/// accepts them) still catch a receiver that *processes* what it refuses;
+/// a receiver that accepts them passes.
+#[tokio::test]
+async fn information_cases_still_catch_forgery_effects_and_crashes() {
+    // Refused, yet processed: the oracle gives it away.
+    let d = Defect::ProcessesForgeries;
+    let report = support::run(&support::config(SchemeId::Certifylize), d).await;
+    assert_eq!(
+        outcome(&report, "certifylize.reject.proof-one-char-long"),
+        Fail,
+        "{}",
+        detail(&report, "reject.proof-one-char-long")
+    );
+    let report = support::run(&support::config(SchemeId::Cometh), d).await;
+    for id in [
+        "reject.non-ascii-proof",
+        "reject.proof-one-char-short",
+        "reject.proof-one-char-long",
+        "reject.body-byte-appended",
+    ] {
+        assert_eq!(
+            outcome(&report, &format!("cometh.{id}")),
+            Fail,
+            "{}",
+            detail(&report, id)
+        );
+    }
+    let report = support::run(&support::config(SchemeId::Smartasset), d).await;
+    assert_eq!(outcome(&report, "smartasset.reject.non-ascii-proof"), Fail);
+    // Accepting them is no failure.
+    let report = support::run(
+        &support::config(SchemeId::Cometh),
+        Defect::AcceptsEverything,
+    )
+    .await;
+    for id in [
+        "cometh.reject.non-ascii-proof",
+        "cometh.reject.proof-one-char-short",
+        "cometh.reject.proof-one-char-long",
+        "cometh.reject.body-byte-appended",
+    ] {
+        assert_eq!(outcome(&report, id), Pass, "{id}");
+    }
 }
 
 #[tokio::test]

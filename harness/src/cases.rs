@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 use crate::delivery::Delivery;
 use crate::keys::SigningKey;
 use crate::payload::{BodyKind, Event, EventFactory};
-use crate::scheme::{Algorithm, Carrier, CredentialKind, Encoding, Level, Message, Scheme};
+use crate::scheme::{
+    Algorithm, Carrier, CredentialKind, Encoding, Level, Message, ProofReading, Scheme,
+};
 use crate::sign::{self, KeyPlacement, Payload};
 use crate::Error;
 
@@ -471,6 +473,32 @@ impl Catalogue<'_> {
         self.add(family, name, level, title, Action::Single { build, expect });
     }
 
+    /// A delivery whose encoded proof is edited: rejected (MUST), unless
+    /// the vendor's documented verification reads the edited proof back
+    /// into the valid one ([`vendor_reading_restores`]). Then it is no
+    /// forgery, and the vendor's own code accepts it: either answer
+    /// passes, accepting is reported as information, only 5xx (or no
+    /// answer) fails.
+    fn proof_edit(&mut self, name: &str, what: &str, verdict: &str, edit: ProofEdit) {
+        let s = self.scheme;
+        if vendor_reading_restores(s.proof_reading, edit) {
+            let title = format!(
+                "{what} is not answered 5xx; refusing it (4xx) or accepting it both pass, accepting is reported as information: the vendor's own code reads the proof with {}, gets the whole valid proof back and accepts it, and that is no forgery",
+                s.proof_reading.describe()
+            );
+            self.single(
+                Family::Reject,
+                name,
+                Level::Must,
+                &title,
+                Build::Proof(edit),
+                Expect::NoServerError,
+            );
+        } else {
+            self.reject(name, &format!("{what} is {verdict}"), Build::Proof(edit));
+        }
+    }
+
     fn reject(&mut self, name: &str, title: &str, build: Build) {
         self.single(
             Family::Reject,
@@ -598,10 +626,11 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         },
         B::WrongKey,
     );
-    c.reject(
+    c.proof_edit(
         "non-ascii-proof",
-        &format!("a {what} with non-ASCII bytes is rejected (4xx, not 5xx)"),
-        B::Proof(ProofEdit::NonAscii),
+        &format!("a {what} with non-ASCII bytes inside"),
+        "rejected (4xx, not 5xx)",
+        ProofEdit::NonAscii,
     );
     if matches!(
         scheme.carrier,
@@ -618,15 +647,17 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
         &format!("the first half of the valid {what} is rejected (CVE-2024-21491)"),
         B::Proof(ProofEdit::HalfPrefix),
     );
-    c.reject(
+    c.proof_edit(
         "proof-one-char-short",
-        &format!("the valid {what} minus one character is rejected"),
-        B::Proof(ProofEdit::OneCharShort),
+        &format!("the valid {what} minus one character"),
+        "rejected",
+        ProofEdit::OneCharShort,
     );
-    c.reject(
+    c.proof_edit(
         "proof-one-char-long",
-        &format!("the valid {what} plus one character is rejected"),
-        B::Proof(ProofEdit::OneCharLong),
+        &format!("the valid {what} plus one character"),
+        "rejected",
+        ProofEdit::OneCharLong,
     );
     match scheme.encoding {
         Encoding::Hex | Encoding::Base64 => {
@@ -669,7 +700,18 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
             "one byte of the signed body changed after signing is rejected",
             B::Body(BodyEdit::FlipByte),
         );
-        if scheme.message != Message::EnvelopeEvent {
+        if scheme.canonical_json && scheme.message == Message::RawBody {
+            // The vendor verifies `JSON.stringify` of the parsed body: a
+            // trailing newline changes the bytes sent, not the bytes signed.
+            c.single(
+                Family::Reject,
+                "body-byte-appended",
+                Level::Must,
+                "a newline appended to the body after signing is not answered 5xx; refusing it (4xx) or accepting it both pass, accepting is reported as information: the signed bytes are `JSON.stringify` of the parsed body, which a trailing newline does not change, so the vendor's documented verification accepts it and it is no forgery",
+                B::Body(BodyEdit::AppendByte),
+                Expect::NoServerError,
+            );
+        } else if scheme.message != Message::EnvelopeEvent {
             c.reject(
                 "body-byte-appended",
                 "a byte appended to the body after signing is rejected",
@@ -1299,6 +1341,38 @@ impl BuildContext<'_> {
     }
 }
 
+/// Whether `reading` - how a vendor's documented verification decodes the
+/// proof - turns the valid encoded proof with `edit` applied back into
+/// exactly the valid proof bytes (so that the vendor's own code accepts
+/// the delivery, although it is not the proof as sent).
+///
+/// - [`ProofEdit::OneCharLong`] appends one digit: Node's hex decoder drops
+///   an odd last digit, Node's base64 decoder stops at the `=` padding (and
+///   a single extra character is less than a byte anyway); `elliptic` gives
+///   an odd-length string a *leading* `0`, which shifts every byte.
+/// - [`ProofEdit::OneCharShort`] removes the last character: for base64
+///   that is a `=` of padding whenever the proof has any (a 2048-bit RSA
+///   signature, 256 bytes, always ends in `==`), which Node does not need;
+///   for hex it is a real digit.
+/// - [`ProofEdit::NonAscii`] inserts `é` in the middle: Node's base64
+///   decoder skips it and `elliptic` drops it; Node's hex decoder stops
+///   there, which truncates the proof.
+pub fn vendor_reading_restores(reading: ProofReading, edit: ProofEdit) -> bool {
+    use ProofReading as R;
+    match edit {
+        ProofEdit::OneCharLong => matches!(reading, R::NodeHex | R::NodeBase64),
+        ProofEdit::OneCharShort => reading == R::NodeBase64,
+        ProofEdit::NonAscii => matches!(reading, R::EllipticHex | R::NodeBase64),
+        // Both hex readings accept either letter case (for hex schemes this
+        // edit is a robustness case anyway; for a text key it is another key).
+        ProofEdit::Uppercase => matches!(reading, R::NodeHex | R::EllipticHex),
+        ProofEdit::HalfPrefix
+        | ProofEdit::OneByteShort
+        | ProofEdit::BadAlphabet
+        | ProofEdit::Empty => false,
+    }
+}
+
 /// `name` as an HTTP/1 Title-Case transport spells it (`x-token` →
 /// `X-Token`).
 fn title_case(name: &str) -> String {
@@ -1686,6 +1760,48 @@ mod tests {
             blink_header(&d),
             format!("ts=1699999698;sig1={stale};ts=1700000000")
         );
+    }
+
+    /// The reject cases that report accepting as information (the vendor's
+    /// documented verification accepts them, and they are no forgery): the
+    /// audit of issue 11 against tests/vendor/*.mjs.
+    #[test]
+    fn reject_cases_the_vendors_own_code_accepts_are_information() {
+        for (s, want) in [
+            (&crate::scheme::BLOCKMARK, &["proof-one-char-long"][..]),
+            (&crate::scheme::CERTIFYLIZE, &["proof-one-char-long"][..]),
+            (&crate::scheme::BLINK_APIKEY, &[][..]),
+            (&crate::scheme::BLINK_SIGNATURE, &[][..]),
+            (&crate::scheme::SMARTASSET, &["non-ascii-proof"][..]),
+            (
+                &crate::scheme::COMETH,
+                &[
+                    "non-ascii-proof",
+                    "proof-one-char-short",
+                    "proof-one-char-long",
+                    "body-byte-appended",
+                ][..],
+            ),
+        ] {
+            let got: Vec<String> = catalogue(s, &CatalogueOptions::default())
+                .into_iter()
+                .filter(|c| {
+                    c.family == Family::Reject
+                        && matches!(
+                            c.action,
+                            Action::Single {
+                                expect: Expect::NoServerError,
+                                ..
+                            }
+                        )
+                })
+                .map(|c| {
+                    c.id.trim_start_matches(&format!("{}.reject.", s.id))
+                        .to_owned()
+                })
+                .collect();
+            assert_eq!(got, want, "{}", s.id);
+        }
     }
 
     /// Every built delivery is judged by our own verifier as the case

@@ -181,6 +181,51 @@ pub enum Encoding {
     Text,
 }
 
+/// How the vendor's documented verification code reads the encoded proof.
+///
+/// Several vendors show receiver code that decodes the proof with a lenient
+/// decoder before comparing. Such a decoder reads some edited proofs - the
+/// valid one with a character added, a padding character removed or a
+/// stray character inside - back into exactly the valid proof bytes. The
+/// vendor's own code accepts those deliveries, and that is no forgery: the
+/// whole valid proof is in them. The cases that send them therefore report
+/// accepting as information, not as a failure (see
+/// [`crate::cases::vendor_reading_restores`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProofReading {
+    /// The proof is compared as written (or the vendor shows no receiver
+    /// code): no edited proof reads as the valid one.
+    Exact,
+    /// Node's `Buffer.from(x, "hex")`: stops at the first non-hex
+    /// character, drops an odd last digit, accepts either letter case.
+    NodeHex,
+    /// The `elliptic` package's hex reading: drops every character outside
+    /// `[0-9A-Za-z]`, then gives an odd number of digits a leading `0`.
+    EllipticHex,
+    /// Node's base64 decoder (`verify(key, sig, "base64")`): skips
+    /// characters outside the alphabet, stops at `=`, padding optional.
+    NodeBase64,
+}
+
+impl ProofReading {
+    /// The reading, for a case title.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProofReading::Exact => "an exact comparison",
+            ProofReading::NodeHex => {
+                "Node's `Buffer.from(x, \"hex\")`, which stops at the first non-hex character and drops an odd last digit"
+            }
+            ProofReading::EllipticHex => {
+                "`elliptic`'s hex reading, which drops every character outside [0-9A-Za-z]"
+            }
+            ProofReading::NodeBase64 => {
+                "Node's base64 decoder, which skips characters outside the alphabet, stops at `=` and needs no padding"
+            }
+        }
+    }
+}
+
 /// Status codes a vendor documents for rejections. `None` means "any 4xx".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Statuses {
@@ -247,6 +292,8 @@ pub struct Scheme {
     /// Whether the signed bytes are JavaScript's `JSON.stringify` of the
     /// event, so that a sent body is always in that canonical form.
     pub canonical_json: bool,
+    /// How the vendor's documented verification reads the encoded proof.
+    pub proof_reading: ProofReading,
     /// A realistic event in the vendor's shape, compact and in
     /// `JSON.stringify` form, with the markers `@ID@` (event id), `@TYPE@`
     /// (event type), `@TOKEN@` and `@BLOCK@` (ordering key and block
@@ -340,6 +387,8 @@ pub static BLOCKMARK: Scheme = Scheme {
     }),
     idempotency: None,
     canonical_json: false,
+    // `timingSafeEqual(Buffer.from(generatedHex, "hex"), Buffer.from(xToken, "hex"))`.
+    proof_reading: ProofReading::NodeHex,
     sample_event: r#"{"event":"@TYPE@","data":{"slug":"@ID@","name_on_certificate":"William Mcfarland","has_name_mismatch":true,"is_issued_to_thing":false,"start_time":"1985-10-14T18:17:46.183395+01:00","status":"Expired","hidden":false,"is_test":true,"bespoke_id":null,"template":{"slug":"344f6969-4eed-4632-84aa-d890ef19064f","name":"embrace 24/365 partnerships"},"custom_fields":{},"custom_notes":{}}}"#,
 };
 
@@ -377,6 +426,8 @@ pub static CERTIFYLIZE: Scheme = Scheme {
     echo: None,
     idempotency: Some(Level::Should),
     canonical_json: false,
+    // `timingSafeEqualHex`: both sides through `Buffer.from(x, "hex")`.
+    proof_reading: ProofReading::NodeHex,
     sample_event: r#"{"type":"@TYPE@","createdAt":"2026-01-15T12:34:56.000Z","data":{"credentialId":"@ID@","verifyId":"009f0e320cd9ea5f1173b42e8c2c4dd6db6632e70bbb65b8","status":"ACTIVE","recipientEmail":"max@example.com"}}"#,
 };
 
@@ -409,6 +460,8 @@ pub static BLINK_APIKEY: Scheme = Scheme {
     echo: None,
     idempotency: None,
     canonical_json: false,
+    // The document shows only the sender (curl).
+    proof_reading: ProofReading::Exact,
     sample_event: BLINK_SAMPLE_EVENT,
 };
 
@@ -438,6 +491,8 @@ pub static BLINK_SIGNATURE: Scheme = Scheme {
     echo: None,
     idempotency: None,
     canonical_json: false,
+    // The document shows only the sender (`openssl dgst -hmac`).
+    proof_reading: ProofReading::Exact,
     sample_event: BLINK_SAMPLE_EVENT,
 };
 
@@ -470,6 +525,8 @@ pub static SMARTASSET: Scheme = Scheme {
     echo: None,
     idempotency: Some(Level::Must),
     canonical_json: true,
+    // `ec.keyFromPublic(publicKey, "hex")` / `key.verify(msg, signature)` with `elliptic`.
+    proof_reading: ProofReading::EllipticHex,
     sample_event: r#"{"name":"@TYPE@","tokenId":"@TOKEN@","chainId":77,"network":"testnet","blocknumber":@BLOCK@,"raw":{"address":"0x512C1FCF401133680f373a386F3f752b98070BC5","blockNumber":@BLOCK@,"logIndex":0,"removed":false,"transactionHash":"0x198431af98024ec958bd4561541720ad64026263d7e66abcdf416d09f36be12c","id":"@ID@","returnValues":{"_from":"0x3257d9f2D793Bd437E34C2312F888D8ce11c1Ea0","_to":"0x08E3625273a9eAA4F466ecb701899BF11F7E3E90","_tokenId":"@TOKEN@"},"event":"Transfer"},"owner":"0x08E3625273a9eAA4F466ecb701899BF11F7E3E90"}"#,
 };
 
@@ -498,6 +555,8 @@ pub static COMETH: Scheme = Scheme {
     echo: None,
     idempotency: None,
     canonical_json: true,
+    // `verifier.verify(webhookPublicKey, signature, "base64")`.
+    proof_reading: ProofReading::NodeBase64,
     sample_event: r#"{"id":"@ID@","type":"@TYPE@","order":{"id":"ord_7Hq2","tokenAddress":"0xF0C1e5B8a6d1d2B9e9C0b0A8F7c6D5e4B3a2C1d0","tokenId":"4821","price":"1500000000000000000","currency":"ETH","maker":"0x3257d9f2D793Bd437E34C2312F888D8ce11c1Ea0"},"createdAt":"2026-03-01T09:30:00.000Z"}"#,
 };
 

@@ -646,8 +646,9 @@ async fn webhook(
         if let Err(refusal) = app.authenticate(&uri, &headers, &body).await {
             if app.defect == Defect::ProcessesForgeries {
                 // "Enqueue first, check later": the job runs whatever the answer.
-                if let Ok(id) = single(&headers, "x-certifylize-delivery-id") {
-                    app.effects.lock().unwrap().processed.push(id.to_owned());
+                let json = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+                if let Some(id) = app.event_id(&headers, &json) {
+                    app.effects.lock().unwrap().processed.push(id);
                 }
             }
             return plain(app.status(&refusal), "refused");
