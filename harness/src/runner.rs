@@ -845,6 +845,22 @@ impl<'a> Runner<'a> {
                         _ => {}
                     }
                 }
+                if case.family == crate::cases::Family::Reject && *expect == Expect::NoServerError {
+                    // A reject case the vendor's own verification accepts
+                    // (its title says why): either answer passes; say which.
+                    match &r {
+                        Ok(resp) if accepted => {
+                            note = format!(
+                                "info: accepted ({}); allowed: the vendor's documented verification accepts it too",
+                                resp.status
+                            );
+                        }
+                        Ok(resp) if (400..500).contains(&resp.status) => {
+                            note = format!("info: refused ({})", resp.status);
+                        }
+                        _ => {}
+                    }
+                }
                 checks.push(check);
                 if let Some(id) = built.event_id {
                     match (expect, accepted) {
