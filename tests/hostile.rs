@@ -265,7 +265,9 @@ async fn timing_through_a_closing_receiver_loses_no_pair() {
 // ---------------------------------------------------------------------------
 // 3. An effects oracle the user asked for that cannot be used
 
-async fn refused_by_oracle(effects: &str) -> (RunReport, usize) {
+/// Runs with `effects` as the oracle: the run must be refused (exit 2) for
+/// a reason containing `why`, before anything reached the receiver.
+async fn assert_refused_by_oracle(effects: &str, why: &str) {
     let receiver = raw(|mut s| async move {
         let _ = read_request(&mut s).await;
         let _ = s
@@ -281,35 +283,30 @@ async fn refused_by_oracle(effects: &str) -> (RunReport, usize) {
         None,
     )
     .await;
-    (r, receiver.accepted.load(Ordering::SeqCst))
+    let refused = r.refused.as_deref().unwrap_or_default();
+    assert!(refused.contains(why), "{why}: {:?}", r.refused);
+    assert!(r.results.is_empty());
+    assert_eq!(exit(&r), 2);
+    assert_eq!(
+        receiver.accepted.load(Ordering::SeqCst),
+        0,
+        "nothing was sent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oracle_that_is_down_refuses_the_run() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
-        .unwrap()
-        .port();
-    let (r, sent) = refused_by_oracle(&format!("http://127.0.0.1:{port}/_effects")).await;
-    assert!(
-        r.refused.as_deref().unwrap().contains("could not connect"),
-        "{:?}",
-        r.refused
-    );
-    assert_eq!((exit(&r), sent), (2, 0));
+        .unwrap();
+    assert_refused_by_oracle(&format!("http://{closed}/_effects"), "could not connect").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oracle_that_hangs_refuses_the_run() {
     let oracle = raw(never_answers).await;
-    let (r, sent) = refused_by_oracle(&format!("http://{}/_effects", oracle.addr)).await;
-    assert!(
-        r.refused.as_deref().unwrap().contains("no answer"),
-        "{:?}",
-        r.refused
-    );
-    assert_eq!((exit(&r), sent), (2, 0));
+    assert_refused_by_oracle(&format!("http://{}/_effects", oracle.addr), "no answer").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -321,13 +318,8 @@ async fn an_oracle_answering_invalid_json_refuses_the_run() {
             .await;
     })
     .await;
-    let (r, sent) = refused_by_oracle(&format!("http://{}/_effects", oracle.addr)).await;
-    assert!(
-        r.refused.as_deref().unwrap().contains("not {\"processed\""),
-        "{:?}",
-        r.refused
-    );
-    assert_eq!((exit(&r), sent), (2, 0));
+    let url = format!("http://{}/_effects", oracle.addr);
+    assert_refused_by_oracle(&url, "not {\"processed\"").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
