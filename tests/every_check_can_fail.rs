@@ -286,8 +286,8 @@ async fn ignores_the_signature_prefix() {
     assert_eq!(exit_codes(&report), (1, 1));
 }
 
-/// A positional, unwrapping parse of `ts=…;sig1=…` (CONFORMANCE.md §5,
-/// header parsing): every odd timestamp and header shape is a 500.
+/// A positional, unwrapping parse of `ts=…;sig1=…` (docs/spec.md
+/// §3.10): every odd timestamp and header shape is a 500.
 #[tokio::test]
 async fn unwraps_the_signature_header() {
     let d = Defect::UnwrapsSignatureHeader;
@@ -342,7 +342,7 @@ async fn checks_the_window_on_another_timestamp_than_the_signed_one() {
 }
 
 /// A unique constraint on the event id: another body under a known id is
-/// a 500 (CONFORMANCE.md §5, "the same id with a different body").
+/// a 500 (docs/spec.md §3.6, `same-id-other-body`).
 #[tokio::test]
 async fn server_error_on_another_body_under_a_known_id() {
     let d = Defect::ErrorOnIdConflict;
@@ -362,7 +362,7 @@ async fn server_error_on_another_body_under_a_known_id() {
     }
 }
 
-/// "Unsupported encoding" answered 500 (CONFORMANCE.md §5,
+/// "Unsupported encoding" answered 500 (docs/spec.md §3.10,
 /// `Content-Encoding: gzip`).
 #[tokio::test]
 async fn server_error_on_a_content_encoding() {
@@ -382,7 +382,7 @@ async fn server_error_on_a_content_encoding() {
     }
 }
 
-/// A half-second body deadline answered 500 (CONFORMANCE.md §3.10, slow
+/// A half-second body deadline answered 500 (docs/spec.md §3.10, slow
 /// uploads): the slow upload takes a second.
 #[tokio::test]
 async fn server_error_on_a_slow_body() {
@@ -420,7 +420,7 @@ async fn reads_only_the_first_chunk_of_the_body() {
     assert_eq!(exit_codes(&report), (1, 1));
 }
 
-/// A lowercase-only hex decoder that unwraps (CONFORMANCE.md §5: upper-case
+/// A lowercase-only hex decoder that unwraps (docs/spec.md §3.10: upper-case
 /// hex is acceptable or not, but never a 5xx).
 #[tokio::test]
 async fn server_error_on_uppercase_hex() {
@@ -855,7 +855,7 @@ async fn signs_the_url_without_its_query_at_a_plain_webhook_url() {
 
 /// An early-exit comparison (here exaggerated to 1 ms per matching byte,
 /// so that a short loopback measurement sees it) fails the timing case
-/// (CONFORMANCE.md §3.9), gated with `--timing-gate`; the same receiver
+/// (docs/spec.md §3.9), gated with `--timing-gate`; the same receiver
 /// without the defect passes it. The statistics themselves are tested in
 /// tests/timing.rs and in the timing module.
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Header names in another letter case (CONFORMANCE.md §5, header parsing):
+//! Header names in another letter case (docs/spec.md §3.1):
 //! `accept.header-names-title-case` can fail.
 //!
 //! The bug (looking a header up by one exact spelling) cannot be written

@@ -1,4 +1,4 @@
-//! The report formats of CONFORMANCE.md §4, checked on real runs: the JSON
+//! The report formats of docs/spec.md §4, checked on real runs: the JSON
 //! shape, the JUnit XML parsed back, the human lines, and the exit-code
 //! rules (strict, baselines).
 

@@ -20,7 +20,7 @@ use crate::scheme::{
 use crate::sign::{self, KeyPlacement, Payload};
 use crate::Error;
 
-/// The case families of CONFORMANCE.md §3.
+/// The case families of the specification, docs/spec.md §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Family {
@@ -452,7 +452,7 @@ impl Catalogue<'_> {
             level,
             family,
             reference: format!(
-                "{}; CONFORMANCE.md §{}",
+                "{}; docs/spec.md §{}",
                 self.scheme.reference,
                 family.section()
             ),

@@ -5,7 +5,7 @@
 //! receiver, hookspec plays the provider: it runs this small server and the
 //! receiver under test is configured with its [base URL](KeyServerHandle::base_url).
 //!
-//! Routes (CONFORMANCE.md §2, "Key server"):
+//! Routes (docs/spec.md §2.3, "Key server"):
 //!
 //! | route | answer |
 //! |---|---|

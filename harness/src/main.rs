@@ -1,6 +1,6 @@
 //! The `hookspec` command line: argument parsing over the library.
 //!
-//! Exit codes (CONFORMANCE.md §4): 0 every MUST case passed (with
+//! Exit codes (docs/spec.md §4): 0 every MUST case passed (with
 //! `--strict`, every SHOULD too); 1 a case failed; 2 usage or configuration
 //! error; 3 the target could not be reached.
 //!
@@ -344,7 +344,7 @@ struct RunArgs {
     /// Print the selected cases without sending anything.
     #[arg(long)]
     list: bool,
-    /// Also run the timing check (§3.9): thousands of forged deliveries,
+    /// Also run the timing check (docs/spec.md §3.9): thousands of forged deliveries,
     /// first-byte-wrong vs last-byte-wrong, interleaved. Advisory over a
     /// network unless --timing-gate.
     #[arg(long)]

@@ -68,8 +68,8 @@
 //! # Effects oracle
 //!
 //! `GET /_effects` ([`EFFECTS_PATH`]) answers
-//! `{"processed": ["<event id>", ...]}` in processing order (CONFORMANCE.md
-//! §2). [`Receiver::processed`] gives the same list in-process. The list is
+//! `{"processed": ["<event id>", ...]}` in processing order (docs/spec.md
+//! §2.2). [`Receiver::processed`] gives the same list in-process. The list is
 //! kept in memory for the receiver's lifetime.
 
 use std::collections::{HashMap, HashSet};

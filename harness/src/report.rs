@@ -1,5 +1,5 @@
 //! Reports (human, JSON, JUnit), the known-failures baseline and the exit
-//! code (CONFORMANCE.md §4).
+//! code (docs/spec.md §4).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -292,7 +292,7 @@ fn outcome_json(o: Outcome) -> &'static str {
     }
 }
 
-/// The JSON report of CONFORMANCE.md §4 (with checks and latency added).
+/// The JSON report of docs/spec.md §4 (with checks and latency added).
 pub fn json(report: &RunReport) -> serde_json::Value {
     let report = &Redactor::new().report(report);
     let s = Summary::of(report);

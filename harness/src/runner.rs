@@ -95,7 +95,7 @@ pub struct RunConfig {
     pub settle: Duration,
     /// Which cases run.
     pub selection: Selection,
-    /// The timing check (§3.9), when asked for.
+    /// The timing check (docs/spec.md §3.9), when asked for.
     pub timing: Option<TimingRun>,
 }
 

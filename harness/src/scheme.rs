@@ -432,7 +432,7 @@ pub static CERTIFYLIZE: Scheme = Scheme {
 };
 
 /// Blink forwards whatever the provider posts; both Blink schemes test with
-/// this event (top-level `id`, the event-id rule of CONFORMANCE.md §2).
+/// this event (top-level `id`, the event-id rule of docs/spec.md §2.2).
 const BLINK_SAMPLE_EVENT: &str = r#"{"id":"@ID@","type":"alert.raised","severity":"high","source":{"name":"scanner","region":"eu-west-1"},"count":3}"#;
 
 /// API key in `?apikey=` or `BLINK-API-KEY`.

@@ -243,7 +243,7 @@ impl Suite {
         self
     }
 
-    /// Adds the timing case (§3.9) with `samples` pairs. Linked in-process,
+    /// Adds the timing case (docs/spec.md §3.9) with `samples` pairs. Linked in-process,
     /// it gates (MUST): nanosecond differences are measurable there. Over a
     /// URL it is advisory (MAY).
     pub fn timing(self, samples: usize) -> Self {

@@ -1,4 +1,4 @@
-//! Timing behaviour (CONFORMANCE.md §3.9): does the receiver's rejection
+//! Timing behaviour (docs/spec.md §3.9): does the receiver's rejection
 //! time depend on how many leading bytes of the proof are right?
 //!
 //! Two classes of forged deliveries are sent, identical except for the
@@ -457,7 +457,8 @@ pub fn forged_pair(ctx: &BuildContext<'_>) -> Result<ForgedPair, Error> {
     })
 }
 
-/// The length-leak pair (§5: "also report a length-dependent leak"):
+/// The length-leak pair (a length-dependent difference, measured by the
+/// tests; not a case of the catalogue):
 /// `(A, B)` with A = the proof of the right length, wrong in its first
 /// byte; B = the valid proof minus its last byte. A receiver that checks the
 /// length first answers B faster; the length is public, so this is
