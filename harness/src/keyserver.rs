@@ -214,8 +214,7 @@ struct CheckRequest<'a> {
 }
 
 async fn check_signature(State(state): State<Arc<KeyServerState>>, req: Request) -> Response {
-    let body = match crate::receiver::read_body(req.into_body(), MAX_CHECK_BODY, BODY_TIMEOUT).await
-    {
+    let body = match crate::body::read_body(req.into_body(), MAX_CHECK_BODY, BODY_TIMEOUT).await {
         Ok(b) => b,
         Err(e) => return error(e.status(), e.message()),
     };

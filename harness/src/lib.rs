@@ -5,28 +5,53 @@
 //! rotated-key deliveries for every scheme it knows and reports what the
 //! receiver under test got wrong.
 //!
-//! The library is organised in small modules with one job each:
+//! The library is organised in small modules with one job each, in the
+//! order of the flow: describe → sign → send → judge → report.
 //!
-//! - [`scheme`]: the six schemes as *descriptions* (where the proof lives,
+//! **Describe**
+//! - [`scheme`]: the schemes as *descriptions* (where the proof lives,
 //!   which bytes are signed, algorithm, encoding, statuses, event-id rule).
-//! - [`delivery`]: the request model shared by signer, verifier and transport.
-//! - [`encoding`] and [`parse`]: total, bounded decoders and header parsers.
+//! - [`payload`]: realistic events and bodies for a scheme.
+//! - [`cases`]: the case catalogue, derived from a description.
+//!
+//! **Sign**
 //! - [`keys`]: key material (the checked-in test keys and user-supplied keys).
 //! - [`sign`]: one engine that turns a description and a key into a delivery.
-//! - [`verify`]: one engine that checks a delivery against trusted keys.
-//! - [`vectors`]: the portable, Wycheproof-style test vectors.
+//! - [`encoding`] and [`parse`]: total, bounded decoders and header parsers.
 //! - [`jsjson`]: JavaScript's `JSON.stringify(JSON.parse(text))`, for the
 //!   schemes that sign `JSON.stringify(event)`.
-//! - [`fuzzing`]: the fuzz targets as library functions (cargo-fuzz calls
-//!   them; `tests/fuzz_corpus.rs` replays their corpora on stable).
-//! - [`receiver`]: a correct reference receiver for every scheme.
-//! - [`keyserver`]: emulation of the providers' public-key routes.
-//! - [`redact`]: the one layer every outgoing text passes through (secrets
-//!   out, terminal-hostile characters escaped).
-//! - [`input`]: bounded reads of the files a user names.
+//!
+//! **Send**
+//! - [`delivery`]: the request model shared by signer, verifier and transport.
+//! - [`target`]: how a delivery reaches a receiver (HTTP, or in-process).
+//!
+//! **Judge**
+//! - [`runner`]: sends every case and judges the answers, check by check.
 //! - [`timing`]: the constant-time check (first vs last byte wrong), with
 //!   dudect and robust paired statistics.
+//! - [`verify`]: one engine that checks a delivery against trusted keys
+//!   (the receiver side, used by the reference receiver and the vectors).
+//!
+//! **Report**
+//! - [`report`]: human, JSON and JUnit reports, the baseline, the exit code.
+//! - [`render`]: a delivery as a `curl` command or a raw HTTP request.
+//! - [`redact`]: the one layer every outgoing text passes through (secrets
+//!   out, terminal-hostile characters escaped).
+//!
+//! **Around the flow**
+//! - [`receiver`]: a correct reference receiver for every scheme.
+//! - [`keyserver`]: emulation of the providers' public-key routes.
+//! - [`demo`]: the reference receiver and key server on loopback, with the
+//!   suite run against them.
+//! - [`testing`]: the suite from `cargo test` (linked or over HTTP).
+//! - [`vectors`]: the portable, Wycheproof-style test vectors.
+//! - [`fuzzing`]: the fuzz targets as library functions (cargo-fuzz calls
+//!   them; `tests/fuzz_corpus.rs` replays their corpora on stable).
+//! - [`input`]: bounded reads of the files a user names.
+//! - [`error`]: the library's error type.
+//! - `body` (private): bounded request-body reads for the servers above.
 
+mod body;
 pub mod cases;
 pub mod delivery;
 pub mod demo;
