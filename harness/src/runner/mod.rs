@@ -7,12 +7,9 @@
 //! once at the end of the run, after a short settle time for receivers that
 //! process asynchronously.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::cases::{
-    self, Action, Build, BuildContext, Built, Case, CatalogueOptions, Expect, RotationStep,
-};
+use crate::cases::{self, Action, Build, BuildContext, Case, CatalogueOptions, Expect};
 use crate::delivery::Delivery;
 use crate::keys::test_keys::TestKey;
 use crate::keys::SigningKey;
@@ -21,6 +18,17 @@ use crate::scheme::{CredentialKind, Level, Scheme, SchemeId};
 use crate::sign;
 use crate::target::{Response, Target, TransportError};
 use crate::Error;
+
+mod echo;
+mod effects;
+mod judge;
+mod rotation;
+mod timing_case;
+
+use echo::{echo_delivery, fresh_nonce};
+pub use effects::ORACLE_BODY_LIMIT;
+use effects::{read_oracle, EffectRule, Pending};
+use judge::{all_accepted, diagnose, finish, judge_status, ms, snippet, RAW_BODY_HINT};
 
 /// Publishes the provider's public keys during a run (the key server).
 pub trait KeyPublisher: Send + Sync {
@@ -330,19 +338,10 @@ pub struct RunReport {
     pub elapsed: Duration,
 }
 
-/// The most bytes of the effects oracle's answer read (it lists every id a
-/// long-lived receiver processed, so it grows from run to run).
-pub const ORACLE_BODY_LIMIT: usize = 16 * 1024 * 1024;
-
 /// The suite's failure budget: this many deliveries in a row without an
 /// answer (timeout, connection failure) stop the run, since every further
 /// one would cost a full timeout too.
 pub const MAX_CONSECUTIVE_NO_ANSWER: usize = 5;
-
-/// The hint under a refused valid delivery; left out when the report's
-/// [`RunReport::diagnosis`] explains every refusal at once.
-const RAW_BODY_HINT: &str =
-    "; a valid delivery was refused (verify the raw body bytes, exactly as received)";
 
 /// The transports and services a run uses.
 pub struct Runner<'a> {
@@ -361,21 +360,6 @@ impl std::fmt::Debug for Runner<'_> {
             .field("key_server", &self.keys.is_some())
             .finish()
     }
-}
-
-/// What the oracle must show for an event id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EffectRule {
-    Once,
-    Never,
-}
-
-#[derive(Debug)]
-struct Pending {
-    result: usize,
-    event_id: String,
-    rule: EffectRule,
-    required: bool,
 }
 
 struct State {
@@ -399,29 +383,6 @@ fn now_unix() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
-}
-
-fn status_class(status: u16) -> &'static str {
-    match status {
-        200..=299 => "accepted",
-        300..=399 => "a redirect (senders do not follow redirects)",
-        400..=499 => "rejected",
-        500..=599 => "a server error",
-        _ => "an unexpected status",
-    }
-}
-
-fn describe(resp: &Result<Response, TransportError>) -> String {
-    match resp {
-        Ok(r) => {
-            let mut s = format!("answered {} ({})", r.status, status_class(r.status));
-            if let Some(loc) = &r.location {
-                s.push_str(&format!(" to {loc}"));
-            }
-            s
-        }
-        Err(e) => format!("no answer: {e}"),
-    }
 }
 
 impl<'a> Runner<'a> {
@@ -695,79 +656,6 @@ impl<'a> Runner<'a> {
             }],
             latency: Some(stats.max),
             timing: None,
-        }
-    }
-
-    async fn resolve_effects(&self, st: &mut State) {
-        if st.pending.is_empty() {
-            return;
-        }
-        let Some(oracle) = self.effects else {
-            for p in &st.pending {
-                if let Some(r) = st.results.get_mut(p.result) {
-                    r.checks.push(Check {
-                        part: Part::Effect,
-                        passed: None,
-                        expected: effect_expectation(p.rule, &p.event_id),
-                        actual: "not checked: no effects oracle (--effects-url)".into(),
-                        required: p.required,
-                    });
-                }
-            }
-            return;
-        };
-        let deadline = Instant::now() + self.config.settle;
-        let mut processed = read_oracle(oracle).await;
-        // Give asynchronous receivers time to catch up on the ids they must
-        // process.
-        loop {
-            let missing = match &processed {
-                Ok(list) => st
-                    .pending
-                    .iter()
-                    .any(|p| p.rule == EffectRule::Once && !list.contains_key(&p.event_id)),
-                Err(_) => true,
-            };
-            if !missing || Instant::now() >= deadline {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            processed = read_oracle(oracle).await;
-        }
-        if let Err(why) = &processed {
-            st.incomplete.push(format!(
-                "the effects oracle answered at the start of the run but not at its end ({why}): no side effect could be checked"
-            ));
-        }
-        for p in &st.pending {
-            let Some(r) = st.results.get_mut(p.result) else {
-                continue;
-            };
-            let expected = effect_expectation(p.rule, &p.event_id);
-            let check = match &processed {
-                Err(why) => Check {
-                    part: Part::Effect,
-                    passed: Some(false),
-                    expected,
-                    actual: format!("could not be checked: {why}"),
-                    required: p.required,
-                },
-                Ok(list) => {
-                    let n = list.get(&p.event_id).copied().unwrap_or(0);
-                    let ok = match p.rule {
-                        EffectRule::Once => n == 1,
-                        EffectRule::Never => n == 0,
-                    };
-                    Check {
-                        part: Part::Effect,
-                        passed: Some(ok),
-                        expected,
-                        actual: format!("processed {n} time(s)"),
-                        required: p.required,
-                    }
-                }
-            };
-            r.checks.push(check);
         }
     }
 
@@ -1084,424 +972,6 @@ impl<'a> Runner<'a> {
             Action::Latency => {}
         }
         (checks, effects, slowest, note)
-    }
-
-    async fn timing(&self, ctx: &BuildContext<'_>) -> (Check, Option<crate::timing::TimingReport>) {
-        use crate::timing::{self, Decision};
-        let skip = |why: String| Check {
-            part: Part::Timing,
-            passed: None,
-            expected: "a timing measurement".into(),
-            actual: format!("not checked: {why}"),
-            required: true,
-        };
-        let Some(tr) = &self.config.timing else {
-            return (skip("timing not enabled (--timing)".into()), None);
-        };
-        let pair = match timing::forged_pair(ctx) {
-            Ok(p) => p,
-            Err(e) => return (skip(format!("could not build the forged pair: {e}")), None),
-        };
-        let bar = tr.progress.then(|| {
-            let pb = indicatif::ProgressBar::new(0);
-            pb.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "timing {bar:40} {pos}/{len} pairs ({eta})",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            pb
-        });
-        let report = timing::measure(
-            self.target,
-            || pair.first_byte_wrong.clone(),
-            || pair.last_byte_wrong.clone(),
-            &tr.config,
-            bar.as_ref(),
-        )
-        .await;
-        if let Some(pb) = &bar {
-            pb.finish_and_clear();
-        }
-        let report = match report {
-            Ok(r) => r,
-            Err(e) => return (skip(e.to_string()), None),
-        };
-        if let Some(t) = &report.transport {
-            let lost = t.failed as f64 / (t.warmup + report.n + t.failed).max(1) as f64;
-            if t.stopped.is_some() || lost > tr.config.max_failure_fraction {
-                // Asked for and not measurable: the receiver's failure to
-                // answer, never a silent skip.
-                let check = Check {
-                    part: Part::Latency,
-                    passed: Some(false),
-                    expected: "an answer to every forged delivery of the timing check".into(),
-                    actual: report.reason.clone(),
-                    required: true,
-                };
-                return (check, Some(report));
-            }
-        }
-        let scope = if tr.in_process {
-            "in-process: nanosecond resolution"
-        } else {
-            "over the network: a coarse detector (about a microsecond and up); advisory unless --timing-gate"
-        };
-        let check = Check {
-            part: Part::Timing,
-            passed: match report.decision {
-                Decision::Leak => Some(false),
-                Decision::NoLeakDetected => Some(true),
-                Decision::Inconclusive => None,
-            },
-            expected: format!(
-                "no difference between rejecting a {}-byte proof wrong in its first byte and one wrong only in its last ({scope})",
-                pair.proof_len
-            ),
-            actual: report.to_string(),
-            required: true,
-        };
-        (check, Some(report))
-    }
-
-    async fn rotation(
-        &self,
-        st: &mut State,
-        ctx: &BuildContext<'_>,
-        step: RotationStep,
-    ) -> (Vec<Check>, Vec<(String, EffectRule, bool)>) {
-        let skip = |why: &str| {
-            (
-                vec![Check {
-                    part: Part::Status,
-                    passed: None,
-                    expected: "a key rotation".into(),
-                    actual: format!("not checked: {why}"),
-                    required: true,
-                }],
-                Vec::new(),
-            )
-        };
-        let Some(keys) = self.keys else {
-            return skip("needs the key server (--key-server-addr), with the receiver configured to fetch keys from it");
-        };
-        let Some(new_key) = &self.config.rotation_key else {
-            return skip("the scheme has no rotation key");
-        };
-        let old_key = &self.config.key;
-        let published: Vec<&SigningKey> = match (step, self.scheme().credential) {
-            (RotationStep::NewKeyAccepted, CredentialKind::Ed25519PublicKeys) => {
-                vec![old_key, new_key]
-            }
-            _ => vec![new_key],
-        };
-        if let Err(e) = keys.publish(&published) {
-            return skip(&format!("the key server refused the keys: {e}"));
-        }
-        let deadline = Instant::now() + self.config.rotation_window;
-        let mut backoff = Duration::from_millis(100);
-        let mut attempts = 0u32;
-        let mut last: Option<Result<Response, TransportError>> = None;
-        let mut last_id = None;
-        let (sign_with, want_accept) = match step {
-            RotationStep::NewKeyAccepted => (new_key, true),
-            RotationStep::RemovedKeyRejected => (old_key, false),
-        };
-        // New key: one delivery, retried like a real sender. Removed key: a
-        // fresh delivery per attempt until the receiver refetches.
-        let mut built: Option<Built> = None;
-        loop {
-            if built.is_none() || !want_accept {
-                let ev = ctx.events.event(self.scheme(), BodyKind::Plain);
-                match sign::sign(self.scheme(), sign_with, &ctx.payload(&ev)) {
-                    Ok(d) => {
-                        built = Some(Built {
-                            event_id: crate::verify::event_id(self.scheme(), &d),
-                            delivery: d,
-                        })
-                    }
-                    Err(e) => return skip(&format!("could not sign: {e}")),
-                }
-            }
-            let Some(b) = &built else { break };
-            let r = self.send(st, &b.delivery).await;
-            attempts += 1;
-            let done = match &r {
-                Ok(resp) if want_accept => (200..300).contains(&resp.status),
-                Ok(resp) => (400..500).contains(&resp.status),
-                Err(_) => false,
-            };
-            last_id = b.event_id.clone();
-            last = Some(r);
-            if done || Instant::now() + backoff > deadline {
-                break;
-            }
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(Duration::from_secs(2));
-        }
-        let Some(last) = last else {
-            return skip("nothing was sent");
-        };
-        let expect = if want_accept {
-            Expect::Accept
-        } else {
-            Expect::Reject
-        };
-        let (mut check, _) = judge_status(expect, &last);
-        check.actual = format!(
-            "{} after {attempts} attempt(s) within {:.1} s",
-            check.actual,
-            self.config.rotation_window.as_secs_f64()
-        );
-        let mut effects = Vec::new();
-        if let Some(id) = last_id {
-            effects.push((
-                id,
-                if want_accept {
-                    EffectRule::Once
-                } else {
-                    EffectRule::Never
-                },
-                false,
-            ));
-        }
-        (vec![check], effects)
-    }
-}
-
-/// When every plain valid delivery was refused, the cause is almost never
-/// in each case (e.g. the raw body) but in the setup: says so once.
-fn diagnose(scheme: &Scheme, statuses: &[Option<u16>]) -> Option<String> {
-    if statuses.len() < 2 || !statuses.iter().all(|s| matches!(s, Some(400..=499))) {
-        return None;
-    }
-    let mut codes: Vec<u16> = statuses.iter().flatten().copied().collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let list = codes
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let route = "the URL or path is not the receiver's webhook route";
-    let key = match scheme.credential {
-        CredentialKind::SharedSecret => {
-            "the secret given to hookspec (--secret, --secret-env, --secret-file) is not the one the receiver verifies with"
-        }
-        _ => {
-            "the receiver does not trust the key hookspec signs with: it must fetch keys from hookspec's key server (--key-server-addr) or trust the test key (`hookspec keys`); a receiver that caches keys from an earlier run that rotated them refuses everything until its cache expires or it restarts"
-        }
-    };
-    let causes = if codes.iter().any(|c| matches!(c, 404 | 405)) {
-        [route, key]
-    } else {
-        [key, route]
-    };
-    let s = format!(
-        "every valid delivery ({}) was refused ({list}): the cause is most likely the setup, not each case. Likely causes: (1) {}; (2) {}; (3) something else the receiver requires of every delivery.",
-        statuses.len(),
-        causes[0],
-        causes[1],
-    );
-    Some(s)
-}
-
-fn effect_expectation(rule: EffectRule, id: &str) -> String {
-    match rule {
-        EffectRule::Once => format!("event `{id}` processed exactly once"),
-        EffectRule::Never => format!("event `{id}` never processed"),
-    }
-}
-
-async fn read_oracle(oracle: &dyn Target) -> Result<HashMap<String, usize>, String> {
-    let mut get = Delivery::post(oracle.url(), Vec::new());
-    get.method = "GET".into();
-    let options = crate::target::SendOptions {
-        body_limit: ORACLE_BODY_LIMIT,
-        ..Default::default()
-    };
-    let resp = oracle
-        .send_with(&get, options)
-        .await
-        .map_err(|e| format!("effects oracle {}: {e}", oracle.url()))?;
-    if resp.status != 200 {
-        return Err(format!(
-            "effects oracle {} answered {}, not 200",
-            oracle.url(),
-            resp.status
-        ));
-    }
-    if resp.body_truncated {
-        return Err(format!(
-            "effects oracle {}: its answer is larger than {} MiB, the most the harness reads; clear the receiver's processed list between runs",
-            oracle.url(),
-            ORACLE_BODY_LIMIT / (1024 * 1024)
-        ));
-    }
-    #[derive(serde::Deserialize)]
-    struct Effects {
-        processed: Vec<String>,
-    }
-    let e: Effects = serde_json::from_slice(&resp.body).map_err(|e| {
-        format!(
-            "effects oracle {}: its answer is not {{\"processed\": [\"<id>\", ...]}}: {e}",
-            oracle.url()
-        )
-    })?;
-    let mut counts = HashMap::new();
-    for id in e.processed {
-        *counts.entry(id).or_insert(0) += 1;
-    }
-    Ok(counts)
-}
-
-fn fresh_nonce() -> String {
-    use rand::Rng;
-    let n: u128 = rand::thread_rng().gen();
-    format!("{n:032x}")
-}
-
-fn echo_delivery(ctx: &BuildContext<'_>, key: &SigningKey, nonce: &str) -> Result<Delivery, Error> {
-    let s = ctx.scheme;
-    let echo = s
-        .echo
-        .ok_or_else(|| Error::Config(format!("scheme `{}` has no echo handshake", s.id)))?;
-    let mut body = serde_json::Map::new();
-    set_pointer(&mut body, echo.event_pointer, echo.event_value);
-    set_pointer(&mut body, echo.nonce_pointer, nonce);
-    let json = serde_json::Value::Object(body).to_string();
-    let p = sign::Payload::new(ctx.url, json, ctx.now);
-    sign::sign(s, key, &p)
-}
-
-fn set_pointer(obj: &mut serde_json::Map<String, serde_json::Value>, pointer: &str, value: &str) {
-    let key = pointer.trim_start_matches('/');
-    obj.insert(key.to_owned(), serde_json::Value::String(value.to_owned()));
-}
-
-fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let one_line: String = text
-        .chars()
-        .take(80)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().count() > 80 {
-        format!("{one_line}…")
-    } else {
-        one_line
-    }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Judges the status part; also says whether the delivery was accepted.
-fn judge_status(expect: Expect, r: &Result<Response, TransportError>) -> (Check, bool) {
-    let status = r.as_ref().ok().map(|x| x.status);
-    let accepted = matches!(status, Some(200..=299));
-    let (ok, expected) = match expect {
-        Expect::Accept => (accepted, "2xx (accepted)".to_owned()),
-        Expect::Reject => (
-            matches!(status, Some(400..=499)),
-            "4xx (rejected)".to_owned(),
-        ),
-        Expect::Status(code) => (status == Some(code), format!("exactly {code}")),
-        Expect::NoServerError => (
-            matches!(status, Some(200..=299 | 400..=499)),
-            "2xx or 4xx, never 5xx, a redirect or no answer".to_owned(),
-        ),
-        Expect::AcceptOrTooLarge => (
-            accepted || status == Some(413),
-            "2xx, or 413 for a body too large".to_owned(),
-        ),
-        Expect::AcceptOrRequestTimeout => (
-            accepted || status == Some(408),
-            "2xx, or 408 for a body that arrived too slowly".to_owned(),
-        ),
-    };
-    let mut actual = describe(r);
-    if !ok {
-        let hint = match (expect, status) {
-            (Expect::Reject | Expect::Status(_), Some(200..=299)) => {
-                "; the receiver accepted a delivery it must refuse"
-            }
-            (_, Some(500..=599)) => "; bad input must get a 4xx, not crash or error the handler",
-            (_, Some(300..=399)) => {
-                "; senders do not follow redirects: answer at the webhook URL itself"
-            }
-            (
-                Expect::Accept | Expect::AcceptOrTooLarge | Expect::AcceptOrRequestTimeout,
-                Some(400..=499),
-            ) => RAW_BODY_HINT,
-            _ => "",
-        };
-        actual.push_str(hint);
-    }
-    (
-        Check {
-            part: Part::Status,
-            passed: Some(ok),
-            expected,
-            actual,
-            required: true,
-        },
-        accepted,
-    )
-}
-
-fn all_accepted(answers: &[Result<Response, TransportError>]) -> Check {
-    let statuses: Vec<String> = answers
-        .iter()
-        .map(|r| match r {
-            Ok(x) => x.status.to_string(),
-            Err(e) => format!("({e})"),
-        })
-        .collect();
-    let ok = answers
-        .iter()
-        .all(|r| matches!(r, Ok(x) if (200..300).contains(&x.status)));
-    Check {
-        part: Part::Status,
-        passed: Some(ok),
-        expected:
-            "every copy answered 2xx (a redelivery is acknowledged, or the sender retries forever)"
-                .into(),
-        actual: format!("answered {}", statuses.join(", ")),
-        required: true,
-    }
-}
-
-/// Computes a case's outcome and one-line detail from its checks.
-fn finish(r: &mut CaseResult) {
-    let failed: Vec<&Check> = r
-        .checks
-        .iter()
-        .filter(|c| c.passed == Some(false))
-        .collect();
-    let skipped: Vec<&Check> = r
-        .checks
-        .iter()
-        .filter(|c| c.passed.is_none() && c.required)
-        .collect();
-    if let Some(first) = failed.first() {
-        r.outcome = if r.case.level == Level::Must {
-            Outcome::Fail
-        } else {
-            Outcome::Warn
-        };
-        r.detail = format!(
-            "{}: {}; expected {}",
-            first.part.as_str(),
-            first.actual,
-            first.expected
-        );
-    } else if let Some(first) = skipped.first() {
-        r.outcome = Outcome::Skip;
-        r.detail = first.actual.clone();
-    } else {
-        r.outcome = Outcome::Pass;
     }
 }
 
