@@ -827,3 +827,28 @@ fn the_command_line_says_unreachable_for_a_port_dropping_connection_attempts() {
     assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("could not be reached"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_library_configuration_out_of_bounds_is_refused_not_a_panic() {
+    // The command line bounds its options when it parses them; the library
+    // refuses the same out-of-range settings before sending anything.
+    let receiver = raw(never_answers).await;
+    let url = format!("http://{}/hook", receiver.addr);
+    let mut c = config(SchemeId::BlinkSignature, 500, &[]);
+    c.tolerance_s = u64::MAX;
+    let r = run_with(&c, &url, None, None).await;
+    assert!(
+        r.refused.as_deref().unwrap().contains("--tolerance"),
+        "{:?}",
+        r.refused
+    );
+    let mut c = config(SchemeId::Smartasset, 500, &[]);
+    c.rotation_window = Duration::MAX;
+    let r = run_with(&c, &url, None, None).await;
+    assert!(
+        r.refused.as_deref().unwrap().contains("--rotation-window"),
+        "{:?}",
+        r.refused
+    );
+    assert_eq!((exit(&r), receiver.accepted.load(Ordering::SeqCst)), (2, 0));
+}

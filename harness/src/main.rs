@@ -30,17 +30,9 @@ use hookspec::scheme::{CredentialKind, SchemeId};
 use hookspec::sign::{KeyPlacement, Payload};
 use hookspec::target::{HttpTarget, Target, TlsOptions};
 
-/// The widest timestamp window accepted (`--tolerance`): one year. Far
-/// beyond any real window, and small enough that no timestamp arithmetic
-/// on it (now ± window ± margin) can overflow.
-const MAX_TOLERANCE_S: u64 = 31_536_000;
-/// The narrowest window `run --tolerance` accepts: the freshness cases send
-/// timestamps 2 s inside and 2 s outside the window.
-const MIN_RUN_TOLERANCE_S: u64 = 3;
-/// The longest `--rotation-window`: an hour (default 10 s).
-const MAX_ROTATION_WINDOW_S: u64 = 3600;
-/// The longest `--timeout-ms`: ten minutes; no sender waits longer.
-const MAX_TIMEOUT_MS: u64 = 600_000;
+use hookspec::runner::{
+    MAX_ROTATION_WINDOW_S, MAX_TIMEOUT_MS, MAX_TOLERANCE_S, MIN_TOLERANCE_S as MIN_RUN_TOLERANCE_S,
+};
 /// The latest `sign --timestamp`: 9999-12-31T23:59:59.999Z in
 /// milliseconds, so a seconds or a milliseconds timestamp of any year up
 /// to 9999 can be signed.
@@ -840,7 +832,7 @@ fn run(args: RunArgs) -> Result<u8> {
     let report = redactor().report(&report);
     if let Some(why) = &report.refused {
         // Nothing was sent: a configuration error, said as one.
-        bail!("--effects-url: {why}");
+        bail!("the run was refused before anything was sent: {why}");
     }
     emit(&report, args.format, args.strict, output.as_mut())?;
     let v = report::verdict(&report, args.strict, baseline.as_ref());

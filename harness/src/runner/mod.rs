@@ -167,6 +167,46 @@ impl RunConfig {
         })
     }
 
+    /// Checks every setting against its bounds ([`MAX_TIMEOUT_MS`],
+    /// [`MIN_TOLERANCE_S`]..=[`MAX_TOLERANCE_S`], [`MAX_ROTATION_WINDOW_S`],
+    /// [`MAX_SETTLE_S`], the timing samples), so that no arithmetic on
+    /// instants or timestamps can overflow and no allocation is sized by an
+    /// unbounded number. [`Runner::run`] refuses a configuration that
+    /// fails this; the command line checks the same bounds when it parses.
+    pub fn validate(&self) -> Result<(), Error> {
+        let check = |what: &'static str, value: u64, min: u64, max: u64| {
+            if (min..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(Error::OutOfRange {
+                    what,
+                    value,
+                    min,
+                    max,
+                })
+            }
+        };
+        let ms = u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX);
+        check("--timeout-ms", ms, 1, MAX_TIMEOUT_MS)?;
+        check(
+            "--tolerance",
+            self.tolerance_s,
+            MIN_TOLERANCE_S,
+            MAX_TOLERANCE_S,
+        )?;
+        check(
+            "--rotation-window",
+            self.rotation_window.as_secs(),
+            0,
+            MAX_ROTATION_WINDOW_S,
+        )?;
+        check("settle (seconds)", self.settle.as_secs(), 0, MAX_SETTLE_S)?;
+        if let Some(t) = &self.timing {
+            t.config.validate()?;
+        }
+        Ok(())
+    }
+
     /// The selected cases, in run order.
     pub fn cases(&self) -> Vec<Case> {
         let opts = CatalogueOptions {
@@ -183,6 +223,21 @@ impl RunConfig {
             .collect()
     }
 }
+
+/// The longest per-request timeout, in ms: ten minutes; no sender waits
+/// longer.
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+/// The widest timestamp window, in seconds: one year. Far beyond any real
+/// window, and small enough that no timestamp arithmetic on it (now ±
+/// window ± margin) can overflow.
+pub const MAX_TOLERANCE_S: u64 = 31_536_000;
+/// The narrowest timestamp window a run accepts: the freshness cases send
+/// timestamps 2 s inside and 2 s outside the window.
+pub const MIN_TOLERANCE_S: u64 = 3;
+/// The longest rotation window, in seconds: an hour (default 10 s).
+pub const MAX_ROTATION_WINDOW_S: u64 = 3600;
+/// The longest settle time for asynchronous side effects, in seconds.
+pub const MAX_SETTLE_S: u64 = 600;
 
 /// A case's final verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -446,9 +501,10 @@ impl<'a> Runner<'a> {
     /// as it must: a service the run was given that cannot be used must
     /// refuse the run, never turn its checks into skips.
     pub async fn preflight(&self) -> Result<(), String> {
+        self.config.validate().map_err(|e| e.to_string())?;
         if let Some(oracle) = self.effects {
             read_oracle(oracle).await.map_err(|why| {
-                format!("{why}; fix the oracle or leave out the effects URL (its checks are then reported as not checked)")
+                format!("the effects oracle given (--effects-url) cannot be used: {why}; fix the oracle or leave it out (its checks are then reported as not checked)")
             })?;
         }
         Ok(())
