@@ -852,3 +852,60 @@ async fn a_library_configuration_out_of_bounds_is_refused_not_a_panic() {
     );
     assert_eq!((exit(&r), receiver.accepted.load(Ordering::SeqCst)), (2, 0));
 }
+
+/// Rejects every certifylize delivery, 2 ms *slower* when the first byte of
+/// the signature is wrong: a difference no early exit produces, so the
+/// timing check cannot decide.
+async fn slower_on_first_byte(mut s: TcpStream) {
+    loop {
+        let Some((head, body)) = read_request(&mut s).await else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+        let sent = text
+            .lines()
+            .find_map(|l| l.strip_prefix("x-certifylize-signature: sha256="))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default();
+        let want = hex::encode(hookspec::sign::hmac_sha256(SECRET.as_bytes(), &body));
+        if sent.get(..2) != want.get(..2) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let answer = b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n";
+        if s.write_all(answer).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timing_gate_that_cannot_decide_fails_the_run() {
+    let receiver = raw(slower_on_first_byte).await;
+    let mut c = config(SchemeId::Certifylize, 2000, &["timing"]);
+    let timing = |gate| hookspec::runner::TimingRun {
+        config: hookspec::timing::TimingConfig {
+            samples: 120,
+            warmup: 10,
+            ..hookspec::timing::TimingConfig::default()
+        },
+        gate,
+        in_process: false,
+        progress: false,
+    };
+    c.timing = Some(timing(true));
+    let url = format!("http://{}/hook", receiver.addr);
+    let r = run_with(&c, &url, None, None).await;
+    let t = r.results[0].timing.as_ref().unwrap();
+    assert_eq!(t.decision, hookspec::timing::Decision::Inconclusive, "{t}");
+    assert!(
+        r.incomplete[0].contains("could not decide"),
+        "{:?}",
+        r.incomplete
+    );
+    assert_eq!(report::verdict(&r, false, None).exit_code, 1);
+    // Advisory (no gate): reported, the exit code unaffected.
+    c.timing = Some(timing(false));
+    let r = run_with(&c, &url, None, None).await;
+    assert!(r.incomplete.is_empty(), "{:?}", r.incomplete);
+    assert_eq!(report::verdict(&r, true, None).exit_code, 0);
+}

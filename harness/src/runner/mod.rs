@@ -1022,6 +1022,15 @@ impl<'a> Runner<'a> {
                         check.actual
                     ));
                 }
+                let gated = self.config.timing.as_ref().is_some_and(|t| t.gate);
+                if gated && check.passed.is_none() {
+                    // A gate that was asked for and could not decide is
+                    // not a pass.
+                    st.incomplete.push(format!(
+                        "the timing gate (--timing-gate) could not decide: {}",
+                        check.actual
+                    ));
+                }
                 st.timing = report;
                 checks.push(check);
             }
