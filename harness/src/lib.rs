@@ -9,6 +9,9 @@
 //!
 //! - [`scheme`]: the six schemes as *descriptions* (where the proof lives,
 //!   which bytes are signed, algorithm, encoding, statuses, event-id rule).
+//! - [`catalogue_doc`]: the case catalogue as a document (`hookspec cases`,
+//!   `docs/cases.md`): every case id with its level, requirement and
+//!   reference, Markdown or JSON.
 //! - [`delivery`]: the request model shared by signer, verifier and transport.
 //! - [`encoding`] and [`parse`]: total, bounded decoders and header parsers.
 //! - [`keys`]: key material (the checked-in test keys and user-supplied keys).
@@ -28,6 +31,7 @@
 //!   dudect and robust paired statistics.
 
 pub mod cases;
+pub mod catalogue_doc;
 pub mod delivery;
 pub mod demo;
 pub mod encoding;
