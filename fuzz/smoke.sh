@@ -2,9 +2,9 @@
 # CI fuzz smoke: every target for SECONDS each (default 15), one at a time,
 # through run.sh, starting from a 64-file sample of the committed corpus
 # (FUZZ_SAMPLE), new inputs to a scratch directory (the corpus is left as
-# it is). Fails only on a crash; when fuzzing is impossible here
-# (cargo-fuzz cannot be installed, no toolchain builds the targets) it says
-# why and succeeds.
+# it is). Fails on a crash, or before fuzzing when fuzz/Cargo.lock is
+# stale; when fuzzing is impossible here (cargo-fuzz cannot be installed,
+# no toolchain builds the targets) it says why and succeeds.
 #
 #   fuzz/smoke.sh [SECONDS [TARGET...]]
 set -uo pipefail
@@ -14,6 +14,24 @@ seconds=${1:-15}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(sed -n 's/^name = "\(.*\)"$/\1/p' "$here/Cargo.toml" | grep -v '^hookspec-fuzz$')
+fi
+
+# fuzz/Cargo.lock must be current: fuzz/ is its own workspace, so a
+# dependency added to the main crate (../Cargo.toml) is missing from it
+# until someone refreshes it, and the first fuzz run would silently rewrite
+# it. `cargo tree --locked` resolves without writing and fails if the lock
+# would change. (tests/fuzz_lock.rs runs the same check offline in cargo
+# test.) A failure for any other reason (no network, no registry index)
+# is reported and the smoke goes on.
+fix_lock="(cd fuzz && cargo update --workspace), which keeps every locked version, then commit fuzz/Cargo.lock"
+if ! lock_err=$(cargo tree --locked --manifest-path "$here/Cargo.toml" -e normal,build --prefix none 2>&1 >/dev/null); then
+    if grep -q -- '--locked' <<<"$lock_err"; then
+        printf '%s\n' "$lock_err" | sed 's/^/   /'
+        echo "fuzz smoke: FAILED: fuzz/Cargo.lock is stale (it does not lock every dependency of fuzz/Cargo.toml and ../Cargo.toml); fix: $fix_lock"
+        exit 1
+    fi
+    printf '%s\n' "$lock_err" | sed 's/^/   /'
+    echo "fuzz smoke: could not check that fuzz/Cargo.lock is current (see above); going on"
 fi
 
 export FUZZ_SCRATCH=1

@@ -313,6 +313,30 @@ fn list_prints_cases_without_sending() {
 }
 
 #[test]
+fn cases_prints_the_checked_in_catalogue() {
+    let out = hookspec(&["cases"]);
+    assert!(out.status.success(), "{out:?}");
+    let md =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cases.md")).unwrap();
+    assert!(
+        String::from_utf8(out.stdout).unwrap() == md,
+        "`hookspec cases` differs from docs/cases.md: run `HOOKSPEC_BLESS=1 cargo test --test cases_doc`"
+    );
+
+    let out = hookspec(&["cases", "--scheme", "cometh", "--format", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = json.as_array().unwrap();
+    assert!(entries.len() > 30, "{} cometh cases", entries.len());
+    assert!(entries
+        .iter()
+        .all(|e| e["scheme"] == "cometh" && e["id"].as_str().unwrap().starts_with("cometh.")));
+
+    let out = hookspec(&["cases", "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn an_unreachable_target_exits_3() {
     // Bind and drop to find a port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

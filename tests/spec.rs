@@ -8,7 +8,8 @@
 //!   heading of `docs/spec.md`;
 //! - `every_citation_of_the_spec_names_a_section_that_exists`: the same for
 //!   every `docs/spec.md §…` written in the sources, the tests, the READMEs,
-//!   the benches' notes and the vector files.
+//!   the generated case catalogue (`docs/cases.md`), the benches' notes and
+//!   the vector files.
 
 #![allow(
     clippy::unwrap_used,
@@ -141,7 +142,7 @@ fn every_case_reference_cites_a_section_of_the_spec() {
 fn every_citation_of_the_spec_names_a_section_that_exists() {
     let sections = spec_sections();
     let root = root();
-    let mut paths = vec![root.join("README.md")];
+    let mut paths = vec![root.join("README.md"), root.join("docs/cases.md")];
     files(&root.join("harness/src"), &["rs"], &mut paths);
     files(&root.join("tests"), &["rs", "md"], &mut paths);
     files(&root.join("benches"), &["rs", "md"], &mut paths);

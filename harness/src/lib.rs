@@ -35,6 +35,9 @@
 //! **Report**
 //! - [`report`]: human, JSON and JUnit reports, the baseline, the exit code.
 //! - [`render`]: a delivery as a `curl` command or a raw HTTP request.
+//! - [`catalogue_doc`]: the case catalogue as a document (`hookspec cases`,
+//!   `docs/cases.md`): every case id with its level, requirement and
+//!   reference, Markdown or JSON.
 //! - [`redact`]: the one layer every outgoing text passes through (secrets
 //!   out, terminal-hostile characters escaped).
 //!
@@ -53,6 +56,7 @@
 
 mod body;
 pub mod cases;
+pub mod catalogue_doc;
 pub mod delivery;
 pub mod demo;
 pub mod encoding;

@@ -132,6 +132,16 @@ enum Command {
         #[arg(long, default_value = "vectors")]
         dir: PathBuf,
     },
+    /// Print the case catalogue: every case id with its level, requirement
+    /// and reference (docs/cases.md is the Markdown of every scheme).
+    Cases {
+        /// Only this scheme's cases (default: every scheme).
+        #[arg(long)]
+        scheme: Option<SchemeId>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: CasesFormat,
+    },
     /// Run the suite against an in-process reference receiver: no setup.
     Demo {
         /// Scheme id, or `all`.
@@ -159,6 +169,14 @@ enum Format {
     Json,
     /// JUnit XML.
     Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CasesFormat {
+    /// One section per family, a table of cases each (docs/cases.md).
+    Markdown,
+    /// An array of `{id, scheme, family, level, title, reference}`.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -419,9 +437,24 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Sign(args) => sign(args),
         Command::Serve(args) => serve(args),
         Command::Run(args) => run(args),
+        Command::Cases { scheme, format } => cases(scheme, format),
         Command::Demo { scheme, format } => demo(&scheme, format),
         Command::Vectors { dir } => vectors(&dir),
     }
+}
+
+/// `hookspec cases`: the catalogue of one scheme or of all of them.
+fn cases(scheme: Option<SchemeId>, format: CasesFormat) -> Result<u8> {
+    let schemes: Vec<&hookspec::Scheme> = match scheme {
+        Some(id) => vec![id.scheme()],
+        None => hookspec::scheme::SCHEMES.to_vec(),
+    };
+    let text = match format {
+        CasesFormat::Markdown => hookspec::catalogue_doc::markdown(&schemes),
+        CasesFormat::Json => hookspec::catalogue_doc::json(&schemes),
+    };
+    out(text.as_bytes())?;
+    Ok(0)
 }
 
 fn test_key(scheme: SchemeId) -> Option<TestKey> {
