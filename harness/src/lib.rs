@@ -9,6 +9,8 @@
 //!
 //! - [`scheme`]: the six schemes as *descriptions* (where the proof lives,
 //!   which bytes are signed, algorithm, encoding, statuses, event-id rule).
+//! - [`describe`]: schemes as files: the TOML scheme format, its loader
+//!   (errors with `path:line:column`) and the built-in files `schemes/*.toml`.
 //! - [`delivery`]: the request model shared by signer, verifier and transport.
 //! - [`encoding`] and [`parse`]: total, bounded decoders and header parsers.
 //! - [`keys`]: key material (the checked-in test keys and user-supplied keys).
@@ -30,6 +32,7 @@
 pub mod cases;
 pub mod delivery;
 pub mod demo;
+pub mod describe;
 pub mod encoding;
 pub mod error;
 pub mod fuzzing;
