@@ -306,3 +306,22 @@ fn bytes_that_are_not_utf8_are_an_error() {
     let err = describe::load_bytes(b"id = \"a\xff\"", "bin.toml").unwrap_err();
     assert_eq!(err.to_string().split(": ").next(), Some("bin.toml:1:8"));
 }
+
+#[test]
+fn schemes_show_prints_the_builtin_file_verbatim() {
+    let bin = env!("CARGO_BIN_EXE_hookspec");
+    for (id, text) in describe::builtin_files() {
+        let out = std::process::Command::new(bin)
+            .args(["schemes", "--show", id])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{id}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), text, "{id}");
+    }
+    let out = std::process::Command::new(bin)
+        .args(["schemes", "--show", "acme"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no built-in scheme `acme`"));
+}

@@ -38,7 +38,7 @@ pub enum DescribeError {
         /// Its name.
         field: String,
         /// The fields the table has.
-        expected: Vec<String>,
+        expected: Box<[String]>,
         /// The known field closest to `field`, if it looks like a typo.
         suggestion: Option<String>,
     },
@@ -61,7 +61,7 @@ pub enum DescribeError {
         /// The value as written.
         value: String,
         /// The allowed values.
-        expected: Vec<String>,
+        expected: Box<[String]>,
         /// The allowed value closest to `value`, if it looks like a typo.
         suggestion: Option<String>,
     },
@@ -237,7 +237,7 @@ impl DescribeError {
         let quoted = backticked(&message);
         if let Some(rest) = message.strip_prefix("unknown field ") {
             let field = quoted.first().cloned().unwrap_or_else(|| rest.to_owned());
-            let expected: Vec<String> = quoted.iter().skip(1).cloned().collect();
+            let expected: Box<[String]> = quoted.iter().skip(1).cloned().collect();
             let suggestion = suggest::closest(&field, expected.iter().map(String::as_str));
             return DescribeError::UnknownField {
                 at,
@@ -256,7 +256,7 @@ impl DescribeError {
         }
         if message.starts_with("unknown variant ") {
             let value = quoted.first().cloned().unwrap_or_default();
-            let expected: Vec<String> = quoted.iter().skip(1).cloned().collect();
+            let expected: Box<[String]> = quoted.iter().skip(1).cloned().collect();
             let suggestion = suggest::closest(&value, expected.iter().map(String::as_str));
             return DescribeError::UnknownValue {
                 at,

@@ -2,13 +2,14 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Where in a scheme file something is: the file's name as the user gave
 /// it, and a 1-based line and column (columns count characters, not bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file's name or path, as given to [`crate::describe::load`].
-    pub origin: String,
+    pub origin: Arc<str>,
     /// 1-based line.
     pub line: usize,
     /// 1-based column, in characters.
@@ -20,7 +21,11 @@ impl Location {
     /// offset inside a multi-byte character counts as that character).
     pub fn at(origin: &str, text: &str, offset: usize) -> Self {
         let bytes = text.as_bytes();
-        let end = offset.min(bytes.len());
+        let mut end = offset.min(bytes.len());
+        // Inside a multi-byte character: back to its first byte.
+        while end > 0 && bytes.get(end).is_some_and(|&b| (b & 0xC0) == 0x80) {
+            end -= 1;
+        }
         let before = bytes.get(..end).unwrap_or_default();
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before
@@ -36,7 +41,7 @@ impl Location {
             .count()
             + 1;
         Location {
-            origin: origin.to_owned(),
+            origin: Arc::from(origin),
             line,
             column,
         }
@@ -63,10 +68,10 @@ mod tests {
         let text = "a = 1\nbé = 2\n";
         assert_eq!(Location::at("f", text, 0).to_string(), "f:1:1");
         assert_eq!(Location::at("f", text, 6).to_string(), "f:2:1");
-        // `=` after the two-byte `é`: byte 9, column 4.
-        assert_eq!(Location::at("f", text, 9).to_string(), "f:2:4");
+        // `=` after the two-byte `é`: byte 10, column 4.
+        assert_eq!(Location::at("f", text, 10).to_string(), "f:2:4");
         assert_eq!(Location::at("f", text, 999).to_string(), "f:3:1");
         // Inside a multi-byte character: that character.
-        assert_eq!(Location::at("f", text, 8).column, 3);
+        assert_eq!(Location::at("f", text, 8).column, 2);
     }
 }

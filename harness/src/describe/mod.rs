@@ -16,14 +16,12 @@
 //! expresses everything the engine uses; switching the engine onto
 //! descriptions is the next step.
 //!
-//! One job per file:
-//!
-//! - [`model`]: the serde structs (the format itself);
-//! - [`template`]: message and header-value templates;
-//! - [`validate`]: the checks the types cannot make;
-//! - [`error`] and [`location`]: errors with `path:line:column`;
-//! - [`suggest`]: did-you-mean;
-//! - [`convert`]: description → engine [`crate::scheme::Scheme`].
+//! One job per file: [`model`] holds the serde structs (the format
+//! itself), [`template`] the message and header-value templates,
+//! [`validate`] the checks the types cannot make, [`error`] and
+//! [`location`] the errors with `path:line:column`, [`suggest`] the
+//! did-you-mean, and [`convert`] turns a description into the engine's
+//! [`crate::scheme::Scheme`].
 
 pub mod convert;
 pub mod error;
