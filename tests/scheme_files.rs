@@ -325,3 +325,26 @@ fn schemes_show_prints_the_builtin_file_verbatim() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no built-in scheme `acme`"));
 }
+
+/// Every prefix of every built-in file, and each with one byte changed to a
+/// TOML-significant character, goes through the fuzz target's invariants
+/// (no panic; a located error with a fix).
+#[test]
+fn truncated_and_edited_builtins_never_panic() {
+    for (_, text) in describe::builtin_files() {
+        let bytes = text.as_bytes();
+        for end in 0..=bytes.len() {
+            hookspec::fuzzing::scheme_file(&bytes[..end]);
+        }
+        for (i, b) in [b'"', b'[', b'{', b'=', b'\n', b'x', 0xff]
+            .into_iter()
+            .cycle()
+            .take(bytes.len())
+            .enumerate()
+        {
+            let mut edited = bytes.to_vec();
+            edited[i] = b;
+            hookspec::fuzzing::scheme_file(&edited);
+        }
+    }
+}
