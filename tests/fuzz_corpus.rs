@@ -106,4 +106,5 @@ corpus_tests!(
     js_stringify,
     vector_file,
     sign_verify,
+    scheme_file,
 );

@@ -26,6 +26,7 @@
 //! | [`smartasset_envelope`] | the Ed25519 envelope: total; accepts only the deterministic signature of the event bytes |
 //! | [`js_stringify`] | `jsjson` is total, idempotent, and accepts what `serde_json` accepts |
 //! | [`vector_file`] | `vectors::from_json` is total; accepted files round-trip and check without panics |
+//! | [`scheme_file`] | `describe::load` is total; every error names `fuzz input:line:column` with a fix |
 //! | [`sign_verify`] | differential: `verify(sign(x))` accepts, and a flipped bit in the signed bytes, signature, timestamp or URL is rejected |
 
 use std::sync::OnceLock;
@@ -682,6 +683,23 @@ pub fn vector_file(data: &[u8]) {
     }
 }
 
+/// `describe::load_bytes` on arbitrary bytes: total (no panic), and every
+/// error is located in the input (`fuzz input:<line>:<column>: …; …`, the
+/// line within the input's line count) and says how to fix it. Does not
+/// convert to the engine's `Scheme`: that conversion leaks by design.
+pub fn scheme_file(data: &[u8]) {
+    let Err(e) = crate::describe::load_bytes(data, "fuzz input") else {
+        return;
+    };
+    let shown = e.to_string();
+    let at = e.location();
+    assert!(at.line >= 1 && at.column >= 1, "{shown}");
+    let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+    assert!(at.line <= lines, "line {} of {lines}: {shown}", at.line);
+    assert!(shown.starts_with("fuzz input:"), "{shown}");
+    assert!(e.message().contains("; "), "no fix: {shown}");
+}
+
 /// Builds a [`sign_verify`] input.
 #[allow(clippy::too_many_arguments)]
 pub fn encode_sign_input(
@@ -885,7 +903,7 @@ pub fn sign_verify(data: &[u8]) {
 }
 
 /// The names of the fuzz targets, as in `fuzz/Cargo.toml`.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 11] = [
     "parse_prefixed",
     "parse_timestamped",
     "decode_hex",
@@ -896,6 +914,7 @@ pub const TARGETS: [&str; 10] = [
     "js_stringify",
     "vector_file",
     "sign_verify",
+    "scheme_file",
 ];
 
 /// Runs the target called `name` on `data`; `false` for an unknown name.
@@ -911,6 +930,7 @@ pub fn run_target(name: &str, data: &[u8]) -> bool {
         "js_stringify" => js_stringify,
         "vector_file" => vector_file,
         "sign_verify" => sign_verify,
+        "scheme_file" => scheme_file,
         _ => return false,
     };
     f(data);

@@ -11,6 +11,8 @@
 //! **Describe**
 //! - [`scheme`]: the schemes as *descriptions* (where the proof lives,
 //!   which bytes are signed, algorithm, encoding, statuses, event-id rule).
+//! - [`describe`]: schemes as files: the TOML scheme format, its loader
+//!   (errors with `path:line:column`) and the built-in files `schemes/*.toml`.
 //! - [`payload`]: realistic events and bodies for a scheme.
 //! - [`cases`]: the case catalogue, derived from a description.
 //!
@@ -59,6 +61,7 @@ pub mod cases;
 pub mod catalogue_doc;
 pub mod delivery;
 pub mod demo;
+pub mod describe;
 pub mod encoding;
 pub mod error;
 pub mod fuzzing;

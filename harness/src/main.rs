@@ -109,7 +109,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List the schemes, with a one-line description each.
-    Schemes,
+    Schemes {
+        /// Print the built-in scheme file of this scheme id verbatim
+        /// (the TOML description, docs/scheme-format.md).
+        #[arg(long, value_name = "ID")]
+        show: Option<String>,
+    },
     /// Print the test public key a receiver must trust while it is tested
     /// (asymmetric schemes). TEST-ONLY key: never trust it in production.
     Keys {
@@ -427,7 +432,23 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Schemes => {
+        Command::Schemes { show: Some(id) } => match hookspec::describe::builtin(&id) {
+            Some(text) => {
+                out(text.as_bytes())?;
+                Ok(0)
+            }
+            None => {
+                let known: Vec<&str> = hookspec::describe::builtin_files()
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .collect();
+                Err(anyhow::anyhow!(
+                    "no built-in scheme `{id}`; use one of {}",
+                    known.join(", ")
+                ))
+            }
+        },
+        Command::Schemes { show: None } => {
             for s in hookspec::scheme::SCHEMES {
                 outln!("{:<16} {}", s.id, s.summary)?;
             }

@@ -1,0 +1,112 @@
+//! Schemes as files: the TOML scheme description format (issue 12).
+//!
+//! A scheme file says where a delivery's proof travels and how it is
+//! written ([`model::Proof`]), which bytes it covers (a template,
+//! [`template`]), how it is computed ([`model::Signature`]), the key
+//! material ([`model::Credential`]), the timestamp, the idempotency key,
+//! the documented statuses, the sender's timeout, handshakes, event types
+//! and a sample event. `docs/scheme-format.md` documents every field.
+//!
+//! This module is the *foundation*: [`load`] turns a file into a
+//! [`SchemeFile`] or a [`DescribeError`] that reads
+//! `path:line:column: what is wrong; how to fix it`, and never panics.
+//! The six built-in schemes are files under `schemes/`, compiled in
+//! ([`builtin_files`]). [`to_scheme`] converts a description to today's
+//! static-shaped [`crate::scheme::Scheme`], which proves the format
+//! expresses everything the engine uses; switching the engine onto
+//! descriptions is the next step.
+//!
+//! One job per file: [`model`] holds the serde structs (the format
+//! itself), [`template`] the message and header-value templates,
+//! [`validate`] the checks the types cannot make, [`error`] and
+//! [`location`] the errors with `path:line:column`, [`suggest`] the
+//! did-you-mean, and [`convert`] turns a description into the engine's
+//! [`crate::scheme::Scheme`].
+
+pub mod convert;
+pub mod error;
+pub mod location;
+pub mod model;
+pub mod suggest;
+pub mod template;
+pub mod validate;
+
+pub use convert::to_scheme;
+pub use error::DescribeError;
+pub use location::Location;
+pub use model::SchemeFile;
+
+/// The built-in scheme files, `(id, text)`, in documentation order (the
+/// order of [`crate::scheme::SchemeId::ALL`]).
+pub const BUILTIN: [(&str, &str); 6] = [
+    ("blockmark", include_str!("../../../schemes/blockmark.toml")),
+    (
+        "certifylize",
+        include_str!("../../../schemes/certifylize.toml"),
+    ),
+    (
+        "blink-apikey",
+        include_str!("../../../schemes/blink-apikey.toml"),
+    ),
+    (
+        "blink-signature",
+        include_str!("../../../schemes/blink-signature.toml"),
+    ),
+    (
+        "smartasset",
+        include_str!("../../../schemes/smartasset.toml"),
+    ),
+    ("cometh", include_str!("../../../schemes/cometh.toml")),
+];
+
+/// The built-in scheme files, `(id, text)`.
+pub fn builtin_files() -> [(&'static str, &'static str); 6] {
+    BUILTIN
+}
+
+/// The text of the built-in scheme file `id`, if there is one.
+pub fn builtin(id: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
+}
+
+/// Loads a scheme file: parses `text` (named `origin` in errors, e.g. its
+/// path) and checks it. Total: every input gives a value or an error.
+pub fn load(text: &str, origin: &str) -> Result<SchemeFile, DescribeError> {
+    let meaningful = text
+        .lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && !l.starts_with('#'));
+    if !meaningful {
+        return Err(DescribeError::Empty {
+            at: Location::at(origin, text, 0),
+        });
+    }
+    let file: SchemeFile =
+        toml::from_str(text).map_err(|e| DescribeError::from_toml(origin, text, &e))?;
+    validate::check(&file, origin, text)?;
+    Ok(file)
+}
+
+/// [`load`] on bytes: a file that is not UTF-8 is an error at its first
+/// invalid byte.
+pub fn load_bytes(data: &[u8], origin: &str) -> Result<SchemeFile, DescribeError> {
+    match std::str::from_utf8(data) {
+        Ok(text) => load(text, origin),
+        Err(e) => {
+            let valid = data.get(..e.valid_up_to()).unwrap_or_default();
+            let text = String::from_utf8_lossy(valid);
+            Err(DescribeError::NotToml {
+                at: Location::at(origin, &text, text.len()),
+                message: "the file is not UTF-8".into(),
+            })
+        }
+    }
+}
+
+/// A built-in scheme, loaded and converted to the engine's
+/// [`crate::scheme::Scheme`] (see [`to_scheme`]: leaks, call it once).
+pub fn builtin_scheme(id: &str) -> Option<Result<crate::scheme::Scheme, DescribeError>> {
+    let text = builtin(id)?;
+    let origin = format!("schemes/{id}.toml");
+    Some(load(text, &origin).and_then(|f| to_scheme(&f, &origin, text)))
+}
