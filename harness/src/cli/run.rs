@@ -1,0 +1,183 @@
+//! `hookspec run`: the suite against a receiver URL.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use hookspec::input::{self, MAX_BASELINE_FILE};
+use hookspec::redact::Redactor;
+use hookspec::report::{self, Baseline};
+use hookspec::runner::{KeyPublisher, RunConfig, Runner, Selection, TimingRun};
+use hookspec::scheme::CredentialKind;
+use hookspec::target::{HttpTarget, Target, TlsOptions};
+
+use super::args::*;
+use super::output::*;
+use super::runtime;
+
+/// Reads `--expect-failures FILE` (bounded) and checks every id against
+/// the cases this run could select: the catalogue built with the run's own
+/// options (timing, tolerance, timeout), before `--filter`/`--exclude`.
+pub(crate) fn load_baseline(path: &Path, config: &RunConfig) -> Result<Baseline> {
+    let bytes = input::read_file(path, MAX_BASELINE_FILE, "an expected-failures list")
+        .context("--expect-failures")?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow!("--expect-failures: {}: not UTF-8 text", path.display()))?;
+    let baseline =
+        Baseline::parse(&text).with_context(|| format!("--expect-failures {}", path.display()))?;
+    let ids = |c: &RunConfig| -> std::collections::BTreeSet<String> {
+        let mut every = c.clone();
+        every.selection = Selection::default();
+        every.cases().into_iter().map(|c| c.id).collect()
+    };
+    let all = ids(config);
+    // Ids that only an option adds, for a message that names the option.
+    let with_timing = if config.timing.is_none() {
+        let mut timed = config.clone();
+        timed.timing = Some(TimingRun {
+            config: hookspec::timing::TimingConfig::default(),
+            gate: false,
+            in_process: false,
+            progress: false,
+        });
+        ids(&timed)
+    } else {
+        Default::default()
+    };
+    for (id, _) in &baseline.entries {
+        if all.contains(id) {
+            continue;
+        }
+        if with_timing.contains(id) {
+            bail!(
+                "--expect-failures {}: `{id}` is a case only with --timing \
+                 (add --timing to the run, or remove the line)",
+                path.display()
+            );
+        }
+        bail!(
+            "--expect-failures {}: `{id}` is not a case of scheme `{}` (see --list)",
+            path.display(),
+            config.scheme
+        );
+    }
+    Ok(baseline)
+}
+
+pub(crate) fn run(args: RunArgs) -> Result<u8> {
+    let secret = args.secret.read()?;
+    let mut r = Redactor::new();
+    if let Some(s) = &secret {
+        if s.len() < hookspec::redact::MIN_SECRET_LEN {
+            bail!(
+                "the secret is shorter than {} bytes: too short to be kept out of the reports (and too short for any receiver to accept)",
+                hookspec::redact::MIN_SECRET_LEN
+            );
+        }
+        r = r.secret(s);
+    }
+    for u in args.url.iter().chain(args.effects_url.iter()) {
+        r = r.url(u);
+    }
+    let _ = REDACTOR.set(r);
+    let needs_secret = args.scheme.scheme().credential == CredentialKind::SharedSecret;
+    let mut config = if needs_secret && secret.is_none() && args.list {
+        RunConfig::new(args.scheme, Some(b"listing-only".to_vec()))?
+    } else {
+        RunConfig::new(args.scheme, secret)?
+    };
+    // The numbers were range-checked when the arguments were parsed.
+    if let Some(ms) = args.timeout_ms {
+        config.timeout = Duration::from_millis(ms);
+    }
+    config.tolerance_s = args.tolerance;
+    config.rotation_window = Duration::from_secs(args.rotation_window);
+    if args.timing {
+        let timing = hookspec::timing::TimingConfig::with_samples(args.timing_samples);
+        timing.validate()?;
+        config.timing = Some(TimingRun {
+            config: timing,
+            gate: args.timing_gate,
+            in_process: false,
+            progress: std::io::stderr().is_terminal(),
+        });
+    }
+    let baseline = match &args.expect_failures {
+        Some(p) => Some(load_baseline(p, &config)?),
+        None => None,
+    };
+    config.selection = Selection {
+        include: args.filter.clone(),
+        exclude: args.exclude.clone(),
+    };
+    let cases = config.cases();
+    if cases.is_empty() {
+        bail!("--filter/--exclude select no case (see --list)");
+    }
+    let mut tls = TlsOptions {
+        insecure: args.insecure,
+        ..TlsOptions::default()
+    };
+    if let Some(p) = &args.ca_cert {
+        tls = tls.with_ca_file(p).context("--ca-cert")?;
+    }
+    if args.list {
+        for c in &cases {
+            outln!("{:<6} {:<55} {}", c.level.as_str(), c.id, c.title)?;
+        }
+        return Ok(0);
+    }
+    let url = args
+        .url
+        .clone()
+        .ok_or_else(|| anyhow!("--url is required"))?;
+    let target = HttpTarget::new(&url, config.timeout, &tls)?;
+    let effects = match &args.effects_url {
+        Some(u) => Some(HttpTarget::new(u, config.timeout, &tls)?),
+        None => None,
+    };
+    let mut output = args.output.as_deref().map(ReportFile::open).transpose()?;
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let key_server = match args.key_server_addr {
+            Some(addr) if !needs_secret => Some(
+                hookspec::keyserver::start_publishing(addr, &config.key)
+                    .await
+                    .with_context(|| format!("--key-server-addr {addr}"))?,
+            ),
+            Some(_) => bail!("--key-server-addr is for smartasset and cometh"),
+            None => None,
+        };
+        let runner = Runner::new(&config, &target).with_services(
+            effects.as_ref().map(|e| e as &dyn Target),
+            key_server
+                .as_ref()
+                .map(|k| k.state().as_ref() as &dyn KeyPublisher),
+        );
+        Ok::<_, anyhow::Error>(runner.run().await)
+    })?;
+    let report = redactor().report(&report);
+    if let Some(why) = &report.refused {
+        // Nothing was sent: a configuration error, said as one.
+        bail!("the run was refused before anything was sent: {why}");
+    }
+    emit(&report, args.format, args.strict, output.as_mut())?;
+    let v = report::verdict(&report, args.strict, baseline.as_ref());
+    if baseline.is_some() {
+        for id in &v.newly_failing {
+            errln!("newly failing (not in --expect-failures): {id}");
+        }
+        for id in &v.newly_passing {
+            errln!("newly passing (remove it from --expect-failures): {id}");
+        }
+    }
+    if let Some(why) = &report.unreachable {
+        errln!("hookspec: the target could not be reached: {why}");
+    }
+    for why in &report.incomplete {
+        errln!("hookspec: incomplete run: {why}");
+    }
+    Ok(v.exit_code)
+}
