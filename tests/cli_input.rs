@@ -93,6 +93,21 @@ fn run_cmd(cmd: &mut Command) -> Ran {
     ran
 }
 
+/// `hookspec run --scheme certifylize --secret s3cret --url URL` and `extra`.
+fn run_certifylize(url: &str, extra: &[&str]) -> Ran {
+    let mut args = vec![
+        "run",
+        "--scheme",
+        "certifylize",
+        "--secret",
+        "s3cret",
+        "--url",
+        url,
+    ];
+    args.extend_from_slice(extra);
+    hookspec(&args)
+}
+
 fn hookspec(args: &[&str]) -> Ran {
     run_cmd(
         Command::new(BIN)
@@ -452,17 +467,7 @@ fn output_path_is_checked_before_anything_is_sent() {
         (dir.as_str(), "is a directory"),
         (missing.as_str(), "does not exist"),
     ] {
-        let ran = hookspec(&[
-            "run",
-            "--scheme",
-            "certifylize",
-            "--secret",
-            "s3cret",
-            "--url",
-            &counter.url,
-            "--output",
-            output,
-        ]);
+        let ran = run_certifylize(&counter.url, &["--output", output]);
         assert_usage_error(&ran, output, &["--output", output, needle]);
         assert_eq!(counter.connections(), 0, "{output}: something was sent");
     }
@@ -474,19 +479,10 @@ fn output_path_is_checked_before_anything_is_sent() {
 
     // An existing report survives a run that ends before it has a new one.
     let old = scratch.file("report.json", b"the previous report\n");
-    let ran = hookspec(&[
-        "run",
-        "--scheme",
-        "certifylize",
-        "--secret",
-        "s3cret",
-        "--url",
+    let ran = run_certifylize(
         &counter.url,
-        "--key-server-addr",
-        "127.0.0.1:0",
-        "--output",
-        &old,
-    ]);
+        &["--key-server-addr", "127.0.0.1:0", "--output", &old],
+    );
     assert_usage_error(&ran, "--key-server-addr", &["--key-server-addr"]);
     assert_eq!(
         std::fs::read_to_string(&old).unwrap(),
@@ -494,19 +490,10 @@ fn output_path_is_checked_before_anything_is_sent() {
     );
     // A report file the run created and never wrote is not left behind.
     let fresh = scratch.path("fresh.json");
-    let ran = hookspec(&[
-        "run",
-        "--scheme",
-        "certifylize",
-        "--secret",
-        "s3cret",
-        "--url",
+    let ran = run_certifylize(
         &counter.url,
-        "--key-server-addr",
-        "127.0.0.1:0",
-        "--output",
-        &fresh,
-    ]);
+        &["--key-server-addr", "127.0.0.1:0", "--output", &fresh],
+    );
     assert_eq!(ran.code, Some(2));
     assert!(!Path::new(&fresh).exists());
     assert_eq!(counter.connections(), 0);
@@ -522,19 +509,10 @@ fn a_report_that_cannot_be_written_goes_to_stdout() {
         .local_addr()
         .unwrap()
         .port();
-    let ran = hookspec(&[
-        "run",
-        "--scheme",
-        "certifylize",
-        "--secret",
-        "s3cret",
-        "--url",
+    let ran = run_certifylize(
         &format!("http://127.0.0.1:{port}/hook"),
-        "--format",
-        "json",
-        "--output",
-        "/dev/full",
-    ]);
+        &["--format", "json", "--output", "/dev/full"],
+    );
     assert_usage_error(
         &ran,
         "--output /dev/full",
@@ -588,17 +566,7 @@ fn ca_cert_is_checked_at_start() {
         ),
     ] {
         let path = scratch.file(name, content);
-        let ran = hookspec(&[
-            "run",
-            "--scheme",
-            "certifylize",
-            "--secret",
-            "s3cret",
-            "--url",
-            &url,
-            "--ca-cert",
-            &path,
-        ]);
+        let ran = run_certifylize(&url, &["--ca-cert", &path]);
         assert_usage_error(&ran, name, &["--ca-cert", &path, needle]);
         assert_eq!(counter.connections(), 0, "{name}: something was sent");
     }
@@ -792,17 +760,7 @@ fn expect_failures_are_checked_against_the_runs_own_catalogue() {
         .contains("certifylize.timing.first-vs-last-byte"));
 
     let counter = Counter::start();
-    let without = hookspec(&[
-        "run",
-        "--scheme",
-        "certifylize",
-        "--secret",
-        "s3cret",
-        "--url",
-        &counter.url,
-        "--expect-failures",
-        &baseline,
-    ]);
+    let without = run_certifylize(&counter.url, &["--expect-failures", &baseline]);
     assert_usage_error(
         &without,
         "without --timing",
