@@ -489,8 +489,18 @@ impl<'a> Runner<'a> {
                 if st.latencies.is_empty() && matches!(e, TransportError::Connect(_)) {
                     st.unreachable = Some(format!("{}: {e}", self.target.url()));
                 }
-                st.no_answer_in_a_row += 1;
-                st.last_no_answer = Some(e.clone());
+                // A body refused by closing the connection is an answer
+                // (allowed for the oversized body); a delivery the harness
+                // could not build is not the receiver's doing.
+                if matches!(
+                    e,
+                    TransportError::Timeout(_)
+                        | TransportError::Connect(_)
+                        | TransportError::Connection(_)
+                ) {
+                    st.no_answer_in_a_row += 1;
+                    st.last_no_answer = Some(e.clone());
+                }
                 st.transport_failures.push((d.url.clone(), e.clone()));
             }
         }
