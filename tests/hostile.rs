@@ -909,3 +909,63 @@ async fn a_timing_gate_that_cannot_decide_fails_the_run() {
     assert!(r.incomplete.is_empty(), "{:?}", r.incomplete);
     assert_eq!(report::verdict(&r, true, None).exit_code, 0);
 }
+
+#[test]
+fn secrets_in_arguments_that_do_not_parse_are_not_printed() {
+    // A secret that looks like an option, and a password typed raw (its
+    // `/` makes the URL unparseable): the messages quote neither.
+    let (code, text) = cli(&["run", "--scheme", "certifylize", "--secret", "--DISTINCT-x"]);
+    assert_eq!(code, Some(2), "{text}");
+    let (code2, text2) = cli(&[
+        "run",
+        "--scheme",
+        "certifylize",
+        "--secret",
+        SECRET,
+        "--url",
+        &format!("http://user:ab/{PASSWORD}@127.0.0.1:9/hook"),
+    ]);
+    assert_eq!(code2, Some(2), "{text2}");
+    for t in [&text, &text2] {
+        for needle in ["DISTINCT", PASSWORD] {
+            assert!(!t.contains(needle), "`{needle}` leaked:\n{t}");
+        }
+    }
+}
+
+#[test]
+fn a_refused_run_still_writes_its_report() {
+    // An earlier green report at the same path must not stand for this run.
+    let dir = std::env::temp_dir().join(format!("hookspec-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("report.xml");
+    std::fs::write(&out, "<testsuites tests=\"1\" failures=\"0\"/>").unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let (code, text) = cli(&[
+        "run",
+        "--scheme",
+        "certifylize",
+        "--secret",
+        SECRET,
+        "--timeout-ms",
+        "1000",
+        "--url",
+        &format!("http://{closed}/hook"),
+        "--effects-url",
+        &format!("http://{closed}/_effects"),
+        "--format",
+        "junit",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{text}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        xml.contains("certifylize.run.complete") && xml.contains("refused"),
+        "{xml}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -55,6 +55,17 @@ impl Redactor {
     /// password where it appears without its URL).
     pub fn url(mut self, url: &str) -> Self {
         if let Ok(u) = url::Url::parse(url) {
+            if u.password().is_none() && !u.username().is_empty() {
+                // A token as the user name (`https://TOKEN@host/`).
+                use base64::Engine as _;
+                let token = percent_decode(u.username().as_bytes());
+                self.add_secret(u.username().as_bytes());
+                self.add_secret(&token);
+                let mut basic = token;
+                basic.push(b':');
+                let b64 = base64::engine::general_purpose::STANDARD.encode(&basic);
+                self.add_secret(b64.as_bytes());
+            }
             if let Some(p) = u.password() {
                 self.add_secret(p.as_bytes());
                 let password = percent_decode(p.as_bytes());
@@ -71,15 +82,33 @@ impl Redactor {
         self
     }
 
+    /// This redactor and everything `other` knows.
+    pub fn merge(mut self, other: Redactor) -> Self {
+        for n in other.needles {
+            if !self.needles.contains(&n) {
+                self.needles.push(n);
+            }
+        }
+        self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        self
+    }
+
     fn add_secret(&mut self, bytes: &[u8]) {
         if bytes.len() < MIN_SECRET_LEN {
             return;
         }
+        use base64::Engine as _;
         let text = String::from_utf8_lossy(bytes).into_owned();
         let mut spellings = vec![
             text.clone(),
             url::form_urlencoded::byte_serialize(bytes).collect::<String>(),
-            percent_encode_all(bytes),
+            percent_encode_all(bytes, false),
+            percent_encode_all(bytes, true),
+            // As a receiver might echo it back encoded.
+            hex::encode(bytes),
+            hex::encode_upper(bytes),
+            base64::engine::general_purpose::STANDARD.encode(bytes),
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
         ];
         if let Ok(quoted) = serde_json::to_string(&text) {
             let inner = quoted
@@ -98,11 +127,27 @@ impl Redactor {
     }
 
     /// `text` without secrets or URL passwords; characters left as they are.
+    ///
+    /// A text cut short with `…` (a body snippet) also loses a secret's
+    /// beginning that stands right before the cut.
     pub fn secrets(&self, text: &str) -> String {
         let mut out = redact_userinfo(text);
         for n in &self.needles {
             if out.contains(n.as_str()) {
                 out = out.replace(n.as_str(), REDACTED);
+            }
+            if out.contains('…') {
+                let cuts: Vec<usize> = n
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .filter(|&i| i >= MIN_SECRET_LEN)
+                    .collect();
+                for cut in cuts.into_iter().rev() {
+                    let pattern = format!("{}…", n.get(..cut).unwrap_or_default());
+                    if out.contains(&pattern) {
+                        out = out.replace(&pattern, &format!("{REDACTED}…"));
+                    }
+                }
             }
         }
         out
@@ -148,12 +193,21 @@ fn redact_userinfo(text: &str) -> String {
     while let Some(pos) = rest.find("://") {
         let (head, tail) = rest.split_at(pos + 3);
         out.push_str(head);
-        // The authority ends at the first `/`, `?`, `#`, whitespace or quote.
-        let end = tail
+        // The authority ends at the first `/`, `?`, `#`, whitespace or
+        // quote; but a password typed raw may hold `/`, `?` or `#`, so the
+        // user-info ends at the last `@` before the end of the URL.
+        let url_end = tail
+            .find(|c: char| matches!(c, '"' | '\'' | '<' | '>') || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let host_end = tail
             .find(|c: char| {
                 matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>') || c.is_whitespace()
             })
             .unwrap_or(tail.len());
+        let end = match tail.get(..url_end).and_then(|u| u.rfind('@')) {
+            Some(at) if tail.get(..at).is_some_and(|u| u.contains(':')) => at + 1,
+            _ => host_end,
+        };
         let (authority, after) = tail.split_at(end);
         match (authority.rfind('@'), authority.find(':')) {
             (Some(at), Some(colon)) if colon < at => {
@@ -169,11 +223,13 @@ fn redact_userinfo(text: &str) -> String {
     out
 }
 
-fn percent_encode_all(bytes: &[u8]) -> String {
+fn percent_encode_all(bytes: &[u8], lowercase: bool) -> String {
     let mut s = String::with_capacity(bytes.len() * 3);
     for &b in bytes {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             s.push(char::from(b));
+        } else if lowercase {
+            s.push_str(&format!("%{b:02x}"));
         } else {
             s.push_str(&format!("%{b:02X}"));
         }
@@ -188,6 +244,7 @@ pub(crate) fn percent_decode(bytes: &[u8]) -> Vec<u8> {
     while let Some(&b) = bytes.get(i) {
         let hex = bytes
             .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok())
             .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (b, hex) {
@@ -280,6 +337,40 @@ mod tests {
         let out = printable("a\u{9b}31m\u{202e}b\nc\x1b[2Jd\te");
         assert_eq!(out, "a\\u{9b}31m\\u{202e}b\\u{a}c\\u{1b}[2Jd\te");
         assert_eq!(printable("plain é ✓"), "plain é ✓");
+    }
+
+    #[test]
+    fn encoded_and_cut_secrets() {
+        let r = Redactor::new().secret(b"s3cr et/x");
+        for text in [
+            "hex 733363722065742f78",
+            "HEX 733363722065742F78",
+            "b64 czNjciBldC94",
+            "lower s3cr%20et%2fx",
+        ] {
+            assert!(r.text(text).contains(REDACTED), "{text}");
+        }
+        // A snippet cut in the middle of the secret.
+        assert_eq!(r.text("body `echo s3cr e…`"), "body `echo [REDACTED]…`");
+        assert_eq!(r.text("body `echo s3c…`"), "body `echo s3c…`");
+    }
+
+    #[test]
+    fn raw_passwords_and_token_user_names() {
+        // Not a parseable URL (the raw `/` makes `ab` a port): the pattern
+        // still finds the user-info.
+        assert_eq!(
+            Redactor::new().text("`http://user:ab/cd+ef==@host/hook` is bad"),
+            "`http://user:[REDACTED]@host/hook` is bad"
+        );
+        let r = Redactor::new().url("https://tok3n-abc@h.test/hook");
+        assert_eq!(r.text("token tok3n-abc"), "token [REDACTED]");
+        assert_eq!(r.text("basic dG9rM24tYWJjOg=="), "basic [REDACTED]");
+    }
+
+    #[test]
+    fn percent_decoding_needs_two_hex_digits() {
+        assert_eq!(percent_decode(b"a%41%+f%4"), b"aA%+f%4".to_vec());
     }
 
     #[test]

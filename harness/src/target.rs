@@ -224,12 +224,10 @@ impl HttpTarget {
     /// A user-info in the URL (`http://user:password@host/`) is sent as
     /// HTTP Basic credentials and is never part of [`Target::url`].
     pub fn new(url: &str, timeout: Duration, tls: &TlsOptions) -> Result<Self, Error> {
-        let mut parsed = url::Url::parse(url).map_err(|e| {
-            Error::Config(format!(
-                "`{}` is not a valid URL: {e}",
-                crate::redact::Redactor::new().text(url)
-            ))
-        })?;
+        // A URL that does not parse is not echoed: its user-info may hold
+        // a password the redaction layer cannot find in it.
+        let mut parsed = url::Url::parse(url)
+            .map_err(|e| Error::Config(format!("the URL given is not a valid URL: {e}")))?;
         let basic_auth = if parsed.username().is_empty() && parsed.password().is_none() {
             None
         } else {
@@ -418,7 +416,10 @@ impl Target for HttpTarget {
             // The client timeout covers the body too; this outer bound also
             // covers anything the client might not (and a retry on a fresh
             // connection).
-            let bound = self.timeout.saturating_mul(2) + Duration::from_secs(1);
+            let bound = self
+                .timeout
+                .saturating_mul(2)
+                .saturating_add(Duration::from_secs(1));
             match tokio::time::timeout(bound, self.send_inner(delivery, options)).await {
                 Ok(r) => r,
                 Err(_) => Err(TransportError::Timeout(
@@ -449,7 +450,7 @@ impl<S> ServiceTarget<S> {
     /// carries its path and query and a `Host` header with its authority.
     pub fn new(service: S, url: &str, timeout: Duration) -> Result<Self, Error> {
         url::Url::parse(url)
-            .map_err(|e| Error::Config(format!("`{url}` is not a valid URL: {e}")))?;
+            .map_err(|e| Error::Config(format!("the URL given is not a valid URL: {e}")))?;
         Ok(ServiceTarget {
             service,
             url: url.to_owned(),

@@ -277,6 +277,15 @@ impl Suite {
             }
             (None, _) => None,
         };
+        if secret
+            .as_ref()
+            .is_some_and(|s| s.len() < crate::redact::MIN_SECRET_LEN)
+        {
+            return Err(Error::Config(format!(
+                "the secret is shorter than {} bytes: too short to be kept out of test output (and too short for any receiver to accept)",
+                crate::redact::MIN_SECRET_LEN
+            )));
+        }
         let mut config = RunConfig::new(scheme, secret)?;
         for f in self.configure.drain(..) {
             f(&mut config);

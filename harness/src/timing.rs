@@ -167,6 +167,19 @@ impl TimingConfig {
                 max: MAX_SAMPLES as u64,
             });
         }
+        for (what, value, max) in [
+            ("timing warm-up pairs", self.warmup, MAX_SAMPLES),
+            ("timing bootstrap resamples", self.bootstrap, MAX_SAMPLES),
+        ] {
+            if value > max {
+                return Err(Error::OutOfRange {
+                    what,
+                    value: u64::try_from(value).unwrap_or(u64::MAX),
+                    min: 0,
+                    max: max as u64,
+                });
+            }
+        }
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
             return bad("alpha must be in (0, 1)");
         }

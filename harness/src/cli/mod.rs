@@ -30,7 +30,9 @@ use output::*;
 use run::run;
 
 pub(crate) fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    learn_from_args(&args);
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
@@ -47,8 +49,13 @@ pub(crate) fn main() -> ExitCode {
 /// into a closed pipe is quiet, help onto a full disk is exit 2.
 pub(crate) fn clap_exit(e: &clap::Error) -> ExitCode {
     let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
-    if e.use_stderr() || std::io::stdout().is_terminal() {
-        // clap's own printing (with colour on a terminal) ignores errors.
+    if e.use_stderr() {
+        // An error may quote an argument: through the redaction layer.
+        errln!("{}", e.render());
+        return ExitCode::from(code);
+    }
+    if std::io::stdout().is_terminal() {
+        // Help and version: clap's own printing (with colour) ignores errors.
         let _ = e.print();
         return ExitCode::from(code);
     }

@@ -46,18 +46,66 @@ macro_rules! outln {
 /// that).
 macro_rules! errln {
     ($($arg:tt)*) => {{
-        let line = $crate::cli::output::redactor().text(&format!($($arg)*));
-        let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("{line}\n"));
+        let text = $crate::cli::output::redact_lines(&format!($($arg)*));
+        let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("{text}\n"));
     }};
 }
 
-/// The redaction layer for everything this process prints: set once the
-/// secrets are known (`run`), a plain one (URL passwords, hostile
-/// characters) before that.
-pub(crate) static REDACTOR: std::sync::OnceLock<Redactor> = std::sync::OnceLock::new();
+/// The redaction layer for everything this process prints. It knows the
+/// `--secret` value as soon as the arguments are seen (even before they
+/// parse: a parse error may quote it), the secrets a command reads later
+/// ([`learn`]), and always hides URL passwords and hostile characters.
+static REDACTOR: std::sync::LazyLock<std::sync::RwLock<Redactor>> =
+    std::sync::LazyLock::new(|| std::sync::RwLock::new(Redactor::new()));
 
-pub(crate) fn redactor() -> &'static Redactor {
-    REDACTOR.get_or_init(Redactor::new)
+/// Teaches the redaction layer more secrets or URLs.
+pub(crate) fn learn(add: impl FnOnce(Redactor) -> Redactor) {
+    let mut guard = REDACTOR
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let current = std::mem::take(&mut *guard);
+    *guard = add(current);
+}
+
+/// The redaction layer as it is now.
+pub(crate) fn redactor() -> Redactor {
+    REDACTOR
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// `text` through the redaction layer, line by line (its line breaks are
+/// the program's own; any other hostile character is escaped).
+pub(crate) fn redact_lines(text: &str) -> String {
+    let r = redactor();
+    text.lines()
+        .map(|l| r.text(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Registers the value of every `--secret` among the raw arguments, so
+/// that no message quotes it, not even a parse error.
+pub(crate) fn learn_from_args(args: &[std::ffi::OsString]) {
+    let mut values = Vec::new();
+    let mut next_is_secret = false;
+    for a in args {
+        let a = a.as_encoded_bytes();
+        if next_is_secret {
+            values.push(a.to_vec());
+        }
+        next_is_secret = a == b"--secret";
+        if let Some(v) = a.strip_prefix(b"--secret=") {
+            values.push(v.to_vec());
+        }
+    }
+    learn(|mut r| {
+        for v in &values {
+            r = r.secret(v);
+        }
+        r
+    });
 }
 
 /// `--output FILE`, opened before anything is sent so that a directory,

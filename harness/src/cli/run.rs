@@ -81,7 +81,7 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     for u in args.url.iter().chain(args.effects_url.iter()) {
         r = r.url(u);
     }
-    let _ = REDACTOR.set(r);
+    learn(|known| known.merge(r));
     let needs_secret = args.scheme.scheme().credential == CredentialKind::SharedSecret;
     let mut config = if needs_secret && secret.is_none() && args.list {
         RunConfig::new(args.scheme, Some(b"listing-only".to_vec()))?
@@ -133,9 +133,9 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         .url
         .clone()
         .ok_or_else(|| anyhow!("--url is required"))?;
-    let target = HttpTarget::new(&url, config.timeout, &tls)?;
+    let target = HttpTarget::new(&url, config.timeout, &tls).context("--url")?;
     let effects = match &args.effects_url {
-        Some(u) => Some(HttpTarget::new(u, config.timeout, &tls)?),
+        Some(u) => Some(HttpTarget::new(u, config.timeout, &tls).context("--effects-url")?),
         None => None,
     };
     let mut output = args.output.as_deref().map(ReportFile::open).transpose()?;
@@ -159,11 +159,13 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         Ok::<_, anyhow::Error>(runner.run().await)
     })?;
     let report = redactor().report(&report);
-    if let Some(why) = &report.refused {
-        // Nothing was sent: a configuration error, said as one.
-        bail!("the run was refused before anything was sent: {why}");
-    }
+    // A refused run writes its report too (it says why, and a JUnit file
+    // left from an earlier run must not stand for this one); the exit code
+    // is 2, a configuration error (`report::verdict`).
     emit(&report, args.format, args.strict, output.as_mut())?;
+    if let Some(why) = &report.refused {
+        errln!("hookspec: error: the run was refused before anything was sent: {why}");
+    }
     let v = report::verdict(&report, args.strict, baseline.as_ref());
     if baseline.is_some() {
         for id in &v.newly_failing {

@@ -426,6 +426,9 @@ struct State {
     timing: Option<crate::timing::TimingReport>,
     /// Deliveries in a row that got no answer.
     no_answer_in_a_row: usize,
+    /// Whether any delivery got past connecting (an answer, or a failure
+    /// after the connection was made).
+    connected: bool,
     /// The last of them, for the report.
     last_no_answer: Option<TransportError>,
     incomplete: Vec<String>,
@@ -480,13 +483,25 @@ impl<'a> Runner<'a> {
 
     async fn send(&self, st: &mut State, d: &Delivery) -> Result<Response, TransportError> {
         let r = self.target.send(d).await;
-        match &r {
+        self.record(st, d, &r);
+        r
+    }
+
+    /// The bookkeeping of every answer (or its absence): latency, the
+    /// failure budget, whether the target was ever reached.
+    fn record(&self, st: &mut State, d: &Delivery, r: &Result<Response, TransportError>) {
+        match r {
             Ok(resp) => {
                 st.latencies.push(resp.latency);
                 st.no_answer_in_a_row = 0;
+                st.connected = true;
             }
             Err(e) => {
-                if st.latencies.is_empty() && matches!(e, TransportError::Connect(_)) {
+                if !matches!(e, TransportError::Connect(_) | TransportError::Build(_)) {
+                    st.connected = true;
+                }
+                if !st.connected && matches!(e, TransportError::Connect(_)) {
+                    // No connection was ever made: unreachable, not failing.
                     st.unreachable = Some(format!("{}: {e}", self.target.url()));
                 }
                 // A body refused by closing the connection is an answer
@@ -504,7 +519,6 @@ impl<'a> Runner<'a> {
                 st.transport_failures.push((d.url.clone(), e.clone()));
             }
         }
-        r
     }
 
     /// Checks, before anything is sent, that the effects oracle answers
@@ -558,6 +572,7 @@ impl<'a> Runner<'a> {
             unreachable: None,
             timing: None,
             no_answer_in_a_row: 0,
+            connected: false,
             last_no_answer: None,
             incomplete: Vec::new(),
             valid_statuses: Vec::new(),
@@ -904,12 +919,7 @@ impl<'a> Runner<'a> {
                     let futs = (0..*copies).map(|_| self.target.send(&built.delivery));
                     let rs = futures::future::join_all(futs).await;
                     for r in &rs {
-                        match r {
-                            Ok(resp) => st.latencies.push(resp.latency),
-                            Err(e) => st
-                                .transport_failures
-                                .push((built.delivery.url.clone(), e.clone())),
-                        }
+                        self.record(st, &built.delivery, r);
                     }
                     rs
                 } else {

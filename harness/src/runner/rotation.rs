@@ -84,7 +84,9 @@ impl Runner<'_> {
             };
             last_id = b.event_id.clone();
             last = Some(r);
-            if done || Instant::now() + backoff > deadline {
+            // The failure budget holds inside the retry loop too.
+            let silent = st.no_answer_in_a_row >= super::MAX_CONSECUTIVE_NO_ANSWER;
+            if done || silent || Instant::now() + backoff > deadline {
                 break;
             }
             tokio::time::sleep(backoff).await;
