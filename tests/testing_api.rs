@@ -84,7 +84,7 @@ fn the_external_suite_runs_against_a_url_and_names_each_case() {
 #[test]
 fn cases_that_need_an_oracle_are_ignored_without_one() {
     let trials = Suite::linked(SchemeId::Certifylize, |_| axum::Router::new())
-        .secret("s")
+        .secret("s3cret")
         .trials();
     let dup = trials
         .iter()
