@@ -1,0 +1,42 @@
+//! The `idempotency` family, docs/spec.md §3.6: a redelivered event —
+//! one after the other or concurrently — is acknowledged every time and
+//! processed once.
+
+use super::{Action, Catalogue, Family};
+use crate::scheme::Level;
+
+/// Adds the `idempotency` cases.
+pub(super) fn add(c: &mut Catalogue<'_>) {
+    let scheme = c.scheme;
+    if let Some(level) = scheme.idempotency {
+        c.add(
+            Family::Idempotency,
+            "duplicate-processed-once",
+            level,
+            "the same delivery twice: both 2xx, processed once",
+            Action::Duplicate {
+                copies: 2,
+                concurrent: false,
+            },
+        );
+        c.add(
+            Family::Idempotency,
+            "concurrent-duplicates",
+            level,
+            "8 copies of one delivery at once: all 2xx, processed once",
+            Action::Duplicate {
+                copies: 8,
+                concurrent: true,
+            },
+        );
+    }
+    if scheme.idempotency.is_some() {
+        c.add(
+            Family::Idempotency,
+            "same-id-other-body",
+            Level::Must,
+            "a validly signed other body under an id already delivered is not answered 5xx (accepting, ignoring or refusing it: reported as information)",
+            Action::SameIdOtherBody,
+        );
+    }
+}
