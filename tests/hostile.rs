@@ -296,10 +296,7 @@ async fn assert_refused_by_oracle(effects: &str, why: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oracle_that_is_down_refuses_the_run() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = closed_port();
     assert_refused_by_oracle(&format!("http://{closed}/_effects"), "could not connect").await;
 }
 
@@ -640,10 +637,7 @@ fn assert_clean(r: &RunReport, what: &str) {
 async fn no_secret_or_password_in_any_report_of_any_scheme_or_failure() {
     let echo = raw(echo_and_redirect).await;
     let reset = raw(resets).await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = closed_port();
     for scheme in SchemeId::ALL {
         let c = config(scheme, 1000, &[]);
         let local = reference(scheme, &c).await;
@@ -710,10 +704,7 @@ fn the_command_line_prints_no_secret_on_any_stream() {
         std::mem::forget(rt);
         addr
     };
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = closed_port();
     for target in [echo_port, closed] {
         for format in ["human", "json", "junit"] {
             let url = format!("http://user:{PASSWORD}@{target}/hook");
@@ -766,6 +757,31 @@ async fn keys_cached_from_an_earlier_rotation_are_diagnosed() {
     assert!(!report::human(&r, false).contains("verify the raw body"));
 }
 
+/// A loopback port nothing listens on (bound, then released).
+fn closed_port() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// `hookspec run --scheme certifylize --secret SECRET --timeout-ms 1000
+/// --url` followed by `rest` (the URL first).
+fn cli_run(rest: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec![
+        "run",
+        "--scheme",
+        "certifylize",
+        "--secret",
+        SECRET,
+        "--timeout-ms",
+        "1000",
+        "--url",
+    ];
+    args.extend_from_slice(rest);
+    cli(&args)
+}
+
 /// Runs the binary; `(exit code, stdout + stderr)`.
 fn cli(args: &[&str]) -> (Option<i32>, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookspec"))
@@ -780,19 +796,8 @@ fn cli(args: &[&str]) -> (Option<i32>, String) {
 fn the_command_line_refuses_a_dead_oracle_before_sending() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let receiver = rt.block_on(raw(never_answers));
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let (code, text) = cli(&[
-        "run",
-        "--scheme",
-        "certifylize",
-        "--secret",
-        SECRET,
-        "--timeout-ms",
-        "1000",
-        "--url",
+    let closed = closed_port();
+    let (code, text) = cli_run(&[
         &format!("http://{}/hook", receiver.addr),
         "--effects-url",
         &format!("http://{closed}/_effects"),
@@ -813,17 +818,7 @@ fn the_command_line_refuses_a_dead_oracle_before_sending() {
 #[test]
 fn the_command_line_says_unreachable_for_a_port_dropping_connection_attempts() {
     let (_sock, _held, addr) = syn_dropping_port();
-    let (code, text) = cli(&[
-        "run",
-        "--scheme",
-        "certifylize",
-        "--secret",
-        SECRET,
-        "--timeout-ms",
-        "1000",
-        "--url",
-        &format!("http://{addr}/hook"),
-    ]);
+    let (code, text) = cli_run(&[&format!("http://{addr}/hook")]);
     assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("could not be reached"), "{text}");
 }
@@ -940,19 +935,8 @@ fn a_refused_run_still_writes_its_report() {
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("report.xml");
     std::fs::write(&out, "<testsuites tests=\"1\" failures=\"0\"/>").unwrap();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let (code, text) = cli(&[
-        "run",
-        "--scheme",
-        "certifylize",
-        "--secret",
-        SECRET,
-        "--timeout-ms",
-        "1000",
-        "--url",
+    let closed = closed_port();
+    let (code, text) = cli_run(&[
         &format!("http://{closed}/hook"),
         "--effects-url",
         &format!("http://{closed}/_effects"),
