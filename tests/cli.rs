@@ -12,7 +12,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hookspec::keys::test_keys::TEST_SECRET;
 use hookspec::SchemeId;
@@ -344,7 +344,6 @@ fn an_unreachable_target_exits_3() {
         .local_addr()
         .unwrap()
         .port();
-    let started = Instant::now();
     let out = hookspec(&[
         "run",
         "--scheme",
@@ -361,7 +360,6 @@ fn an_unreachable_target_exits_3() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("could not be reached"));
-    assert!(started.elapsed() < Duration::from_secs(30));
 }
 
 #[test]

@@ -31,7 +31,6 @@ struct Ran {
     code: Option<i32>,
     stdout: String,
     stderr: String,
-    took: Duration,
 }
 
 /// Kills the child when the test ends, whatever happens.
@@ -73,17 +72,14 @@ fn wait_bounded(child: &mut Killed) -> ExitStatus {
 /// Runs `cmd` (set its stdio: an inherited stdin would wait on the
 /// terminal), bounded.
 fn run_cmd(cmd: &mut Command) -> Ran {
-    let started = Instant::now();
     let mut child = Killed(cmd.env("NO_COLOR", "1").spawn().expect("start hookspec"));
     let out = drain(child.0.stdout.take());
     let err = drain(child.0.stderr.take());
     let status = wait_bounded(&mut child);
-    let took = started.elapsed();
     let ran = Ran {
         code: status.code(),
         stdout: out.join().unwrap(),
         stderr: err.join().unwrap(),
-        took,
     };
     assert!(
         !ran.stderr.contains("panicked"),
@@ -426,11 +422,6 @@ fn files_the_user_names_are_read_bounded() {
             &ran,
             &format!("{args:?}"),
             &[opt, "/dev/zero", "larger than"],
-        );
-        assert!(
-            ran.took < Duration::from_secs(10),
-            "{args:?} took {:?}",
-            ran.took
         );
     }
     // The body from stdin too.

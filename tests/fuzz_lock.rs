@@ -4,9 +4,11 @@
 //! path, so a dependency added to `Cargo.toml` is missing from
 //! `fuzz/Cargo.lock` until someone refreshes it, and the first fuzz run
 //! would rewrite the lock behind everyone's back. This test asks cargo to
-//! resolve the fuzz workspace with `--locked --offline`: cargo fails,
-//! without writing anything, when the lock would have to change.
-//! `fuzz/smoke.sh` runs the same check (online) before the CI fuzz smoke.
+//! resolve the fuzz workspace with `--locked`: cargo fails, without
+//! writing anything, when the lock would have to change. It may fetch the
+//! fuzz-only crates from the registry (CI reaches it); a check that cannot
+//! be made fails, it never passes unchecked. `fuzz/smoke.sh` runs the same
+//! check before the CI fuzz smoke.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -22,7 +24,7 @@ fn fuzz_lock_is_current() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/Cargo.toml");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
-        .args(["tree", "--locked", "--offline", "--prefix", "none"])
+        .args(["tree", "--locked", "--prefix", "none"])
         .args(["-e", "normal,build"])
         .arg("--manifest-path")
         .arg(&manifest)
@@ -39,8 +41,5 @@ fn fuzz_lock_is_current() {
          and Cargo.toml (a dependency was added to the main crate?). Fix: {FIX}.\n\
          cargo said:\n{stderr}"
     );
-    // Anything else (an offline registry index that never saw a fuzz-only
-    // crate) is not a stale lock: say so, and leave it to fuzz/smoke.sh,
-    // which checks online.
-    eprintln!("fuzz_lock_is_current: could not resolve fuzz/ offline, not checked here:\n{stderr}");
+    panic!("could not check fuzz/Cargo.lock (cargo tree failed for another reason):\n{stderr}");
 }

@@ -111,7 +111,6 @@ async fn a_slow_receiver_times_out_per_request_and_fails_latency() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(800)))
         .mount(&server)
         .await;
-    let started = std::time::Instant::now();
     let r = run(
         &config(&["accept.plain", "latency"], 200),
         &format!("{}/hook", server.uri()),
@@ -119,7 +118,6 @@ async fn a_slow_receiver_times_out_per_request_and_fails_latency() {
         None,
     )
     .await;
-    assert!(started.elapsed() < Duration::from_secs(10));
     let (o, detail) = outcome(&r, "certifylize.accept.plain");
     assert_eq!(o, Outcome::Fail);
     assert!(detail.contains("no answer within 200 ms"), "{detail}");
