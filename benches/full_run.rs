@@ -13,7 +13,7 @@ fn full_run(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let mut group = c.benchmark_group("full_run");
     group.sample_size(10);
-    for scheme in SchemeId::ALL {
+    for scheme in SchemeId::builtins() {
         group.bench_function(scheme.as_str(), |b| {
             b.iter(|| {
                 let report = rt

@@ -59,11 +59,11 @@ fn main() {
     println!("fastest of {batches} alternating batches of {calls} calls each");
     println!("| scheme | body | bare primitive | authenticate | overhead | ratio | bare, word compare | parsing alone |");
     println!("|---|---|---|---|---|---|---|---|");
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         for size in [1024usize, 64 * 1024] {
             let f = Fixture::new(id, size);
             // Slow primitives (RSA, Ed25519, 64 KiB bodies) get fewer calls.
-            let scale = if matches!(id, SchemeId::Cometh | SchemeId::Smartasset) || size > 1024 {
+            let scale = if matches!(id.as_str(), "cometh" | "smartasset") || size > 1024 {
                 20
             } else {
                 1

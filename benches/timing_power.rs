@@ -36,7 +36,12 @@ fn env(name: &str, default: usize) -> usize {
 
 async fn run_once(target: &dyn Target, samples: usize, seed: u64) -> TimingReport {
     let key = SigningKey::Secret(TEST_SECRET.into());
-    let pair = receivers::forged_pair(SchemeId::Blockmark, &key, target.url(), 1_700_000_000);
+    let pair = receivers::forged_pair(
+        "blockmark".parse::<SchemeId>().unwrap(),
+        &key,
+        target.url(),
+        1_700_000_000,
+    );
     let cfg = TimingConfig {
         samples,
         seed,
@@ -77,7 +82,7 @@ impl Subject {
             }
             Subject::Reference => {
                 let local = hookspec::demo::start_reference(
-                    SchemeId::Blockmark,
+                    "blockmark".parse::<SchemeId>().unwrap(),
                     TEST_SECRET.as_bytes(),
                     &[],
                 )
@@ -118,7 +123,7 @@ async fn main() {
         use rand::{Rng, SeedableRng};
         let key = SigningKey::Secret(TEST_SECRET.into());
         let pair = receivers::forged_pair(
-            SchemeId::Blockmark,
+            "blockmark".parse::<SchemeId>().unwrap(),
             &key,
             "http://receiver.test/hook",
             1_700_000_000,

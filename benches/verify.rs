@@ -32,7 +32,7 @@ mod support;
 use support::Fixture;
 
 fn per_scheme(c: &mut Criterion) {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let mut group = c.benchmark_group(format!("verify/{id}"));
         for size in [1024usize, 64 * 1024] {
             let f = Fixture::new(id, size);
@@ -82,7 +82,7 @@ fn vector_files(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("load_all", |b| {
         b.iter(|| {
-            SchemeId::ALL
+            SchemeId::builtins()
                 .into_iter()
                 .map(|id| {
                     hookspec::vectors::load(hookspec::vectors::path_for(&dir, id))

@@ -34,7 +34,7 @@ fn reference(scheme: SchemeId, env: &LinkedEnv) -> axum::Router {
 }
 
 fn main() {
-    let mut suites: Vec<Suite> = SchemeId::ALL
+    let mut suites: Vec<Suite> = SchemeId::builtins()
         .into_iter()
         .map(|scheme| {
             Suite::linked(scheme, move |env| reference(scheme, env))

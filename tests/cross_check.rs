@@ -28,7 +28,7 @@ fn vectors_dir() -> PathBuf {
 }
 
 fn files() -> Vec<VectorFile> {
-    SchemeId::ALL
+    SchemeId::builtins()
         .into_iter()
         .map(|s| {
             vectors::load(vectors::path_for(&vectors_dir(), s))
@@ -143,7 +143,7 @@ fn node_confirms_valid_signed_events_are_their_own_json_stringify() {
     let mut failures = Vec::new();
     for file in files() {
         let scheme = file.scheme_id().expect("scheme");
-        if !matches!(scheme, SchemeId::Smartasset | SchemeId::Cometh) {
+        if !matches!(scheme.as_str(), "smartasset" | "cometh") {
             continue;
         }
         for (_, t) in file.tests().filter(|(_, t)| t.result == Expected::Valid) {
@@ -272,14 +272,14 @@ fn openssl_recomputes_every_valid_hmac() {
                 };
                 let body = t.request.body_bytes().expect("body");
                 // (message, the hex the sender put in the request)
-                let (message, claimed) = match scheme {
-                    SchemeId::Blockmark => (Vec::new(), header("X-Token")),
-                    SchemeId::Certifylize => (
+                let (message, claimed) = match scheme.as_str() {
+                    "blockmark" => (Vec::new(), header("X-Token")),
+                    "certifylize" => (
                         body,
                         header("X-Certifylize-Signature")
                             .and_then(|v| v.strip_prefix("sha256=").map(str::to_owned)),
                     ),
-                    SchemeId::BlinkSignature => {
+                    "blink-signature" => {
                         let h = header("X-BLINK-SIGNATURE").expect("blink header");
                         let param = |k: &str| {
                             h.split(';').find_map(|p| {

@@ -8,17 +8,16 @@
 mod receiver;
 
 use hookspec::testing::{self, Suite};
-use hookspec::SchemeId;
 
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
-    let mut trials = Suite::linked(SchemeId::Certifylize, |env| receiver::router(env.secret()))
+    let mut trials = Suite::linked("certifylize", |env| receiver::router(env.secret()))
         .secret("example-secret")
         .path("/webhooks/certifylize")
         .effects_path("/_effects")
         .strict(true)
         .trials();
-    trials.extend(testing::vector_trials(SchemeId::Certifylize, |ctx, req| {
+    trials.extend(testing::vector_trials("certifylize", |ctx, req| {
         let secret = ctx.group.secret.as_deref().unwrap_or_default().as_bytes();
         receiver::verify_signature(secret, req.headers(), req.body()).is_ok()
     }));

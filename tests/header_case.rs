@@ -108,8 +108,11 @@ async fn serve(lookup: Lookup) -> String {
 }
 
 fn config() -> RunConfig {
-    let mut config =
-        RunConfig::new(SchemeId::Blockmark, Some(TEST_SECRET.as_bytes().to_vec())).unwrap();
+    let mut config = RunConfig::new(
+        "blockmark".parse::<SchemeId>().unwrap(),
+        Some(TEST_SECRET.as_bytes().to_vec()),
+    )
+    .unwrap();
     config.timeout = Duration::from_secs(5);
     config.selection = Selection {
         include: vec![
@@ -166,7 +169,11 @@ async fn the_title_case_delivery_is_skipped_in_process() {
     use hookspec::keys::Trust;
     use hookspec::receiver::{self, ReceiverConfig, TrustSource};
     let trust = TrustSource::Static(Trust::Secret(TEST_SECRET.as_bytes().to_vec()));
-    let service = receiver::router(ReceiverConfig::new(SchemeId::Blockmark, trust)).unwrap();
+    let service = receiver::router(ReceiverConfig::new(
+        "blockmark".parse::<SchemeId>().unwrap(),
+        trust,
+    ))
+    .unwrap();
     let target =
         ServiceTarget::new(service, "http://receiver.test/hook", Duration::from_secs(5)).unwrap();
     let report = Runner::new(&config(), &target).run().await;

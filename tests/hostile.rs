@@ -205,7 +205,7 @@ const PASSWORD: &str = "pw-DISTINCT-41b2";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn closing_connections_changes_no_verdict_in_20_runs() {
-    let scheme = SchemeId::Certifylize;
+    let scheme = "certifylize".parse::<SchemeId>().unwrap();
     let c = config(scheme, 3000, &[]);
     let local = reference(scheme, &c).await;
     let direct = run_with(&c, &local.webhook_url, Some(&local.effects_url), None).await;
@@ -238,7 +238,7 @@ async fn closing_connections_changes_no_verdict_in_20_runs() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn timing_through_a_closing_receiver_loses_no_pair() {
-    let scheme = SchemeId::Certifylize;
+    let scheme = "certifylize".parse::<SchemeId>().unwrap();
     let mut c = config(scheme, 3000, &["timing"]);
     c.timing = Some(hookspec::runner::TimingRun {
         config: hookspec::timing::TimingConfig::with_samples(300),
@@ -275,7 +275,11 @@ async fn assert_refused_by_oracle(effects: &str, why: &str) {
             .await;
     })
     .await;
-    let c = config(SchemeId::Certifylize, 500, &["accept.plain"]);
+    let c = config(
+        "certifylize".parse::<SchemeId>().unwrap(),
+        500,
+        &["accept.plain"],
+    );
     let r = run_with(
         &c,
         &format!("http://{}/hook", receiver.addr),
@@ -322,7 +326,7 @@ async fn an_oracle_answering_invalid_json_refuses_the_run() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oracle_answer_of_several_mebibytes_is_read() {
     // A long-lived receiver's list: the real ids plus 3 MiB of earlier runs'.
-    let scheme = SchemeId::Certifylize;
+    let scheme = "certifylize".parse::<SchemeId>().unwrap();
     let c = config(scheme, 3000, &["accept.", "idempotency."]);
     let local = reference(scheme, &c).await;
     let real = local.effects_url.clone();
@@ -361,7 +365,7 @@ async fn an_oracle_answer_of_several_mebibytes_is_read() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oracle_that_dies_during_the_run_fails_it() {
-    let scheme = SchemeId::Certifylize;
+    let scheme = "certifylize".parse::<SchemeId>().unwrap();
     let c = config(scheme, 1000, &["accept.plain"]);
     let local = reference(scheme, &c).await;
     // Answers the first read (before the run), then 500.
@@ -415,7 +419,7 @@ async fn an_oracle_that_dies_during_the_run_fails_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_valid_delivery_refused_is_diagnosed_once() {
-    let scheme = SchemeId::Certifylize;
+    let scheme = "certifylize".parse::<SchemeId>().unwrap();
     let c = config(scheme, 2000, &["accept."]);
     // The receiver trusts another secret (or cached keys of an earlier run).
     let local = start_reference(scheme, b"the-receivers-other-secret", &[])
@@ -440,7 +444,11 @@ async fn a_wrong_path_is_diagnosed_as_such() {
         .respond_with(wiremock::ResponseTemplate::new(404))
         .mount(&server)
         .await;
-    let c = config(SchemeId::Certifylize, 2000, &["accept."]);
+    let c = config(
+        "certifylize".parse::<SchemeId>().unwrap(),
+        2000,
+        &["accept."],
+    );
     let r = run_with(&c, &format!("{}/wrong", server.uri()), None, None).await;
     let d = r.diagnosis.as_deref().unwrap();
     assert!(
@@ -452,7 +460,7 @@ async fn a_wrong_path_is_diagnosed_as_such() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_refusing_one_body_kind_gets_no_diagnosis() {
     // Only the case's own hint: one refusal is the case's, not the setup's.
-    let scheme = SchemeId::Certifylize;
+    let scheme = "certifylize".parse::<SchemeId>().unwrap();
     let c = config(scheme, 2000, &[]);
     let local = reference(scheme, &c).await;
     let r = run_with(&c, &local.webhook_url, Some(&local.effects_url), None).await;
@@ -475,7 +483,7 @@ async fn a_receiver_refusing_one_body_kind_gets_no_diagnosis() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_suite_stops_after_a_few_deliveries_without_an_answer() {
     let receiver = raw(never_answers).await;
-    let c = config(SchemeId::Certifylize, 200, &[]);
+    let c = config("certifylize".parse::<SchemeId>().unwrap(), 200, &[]);
     let r = run_with(&c, &format!("http://{}/hook", receiver.addr), None, None).await;
     let sent = receiver.accepted.load(Ordering::SeqCst);
     assert!(
@@ -500,7 +508,7 @@ async fn the_suite_stops_after_a_few_deliveries_without_an_answer() {
 #[tokio::test(flavor = "multi_thread")]
 async fn timing_stops_after_a_few_pairs_without_an_answer() {
     let receiver = raw(never_answers).await;
-    let mut c = config(SchemeId::Certifylize, 100, &["timing"]);
+    let mut c = config("certifylize".parse::<SchemeId>().unwrap(), 100, &["timing"]);
     c.timing = Some(hookspec::runner::TimingRun {
         config: hookspec::timing::TimingConfig::with_samples(200),
         gate: false,
@@ -546,7 +554,7 @@ fn syn_dropping_port() -> (socket2::Socket, Vec<std::net::TcpStream>, SocketAddr
 #[tokio::test(flavor = "multi_thread")]
 async fn a_port_dropping_connection_attempts_is_unreachable() {
     let (_sock, _held, addr) = syn_dropping_port();
-    let c = config(SchemeId::Certifylize, 500, &[]);
+    let c = config("certifylize".parse::<SchemeId>().unwrap(), 500, &[]);
     let r = run_with(&c, &format!("http://{addr}/hook"), None, None).await;
     let why = r
         .unreachable
@@ -638,7 +646,7 @@ async fn no_secret_or_password_in_any_report_of_any_scheme_or_failure() {
     let echo = raw(echo_and_redirect).await;
     let reset = raw(resets).await;
     let closed = closed_port();
-    for scheme in SchemeId::ALL {
+    for scheme in SchemeId::builtins() {
         let c = config(scheme, 1000, &[]);
         let local = reference(scheme, &c).await;
         let keys = local
@@ -734,7 +742,7 @@ fn the_command_line_prints_no_secret_on_any_stream() {
 async fn keys_cached_from_an_earlier_rotation_are_diagnosed() {
     // The key server (and so the receiver) still publishes the key an
     // earlier run rotated to: every valid delivery is refused.
-    let scheme = SchemeId::Smartasset;
+    let scheme = "smartasset".parse::<SchemeId>().unwrap();
     let c = config(scheme, 2000, &["accept."]);
     let rotated = c.rotation_key.clone().unwrap();
     let local = start_reference(scheme, b"", &[rotated]).await.unwrap();
@@ -816,7 +824,7 @@ async fn a_library_configuration_out_of_bounds_is_refused_not_a_panic() {
     // refuses the same out-of-range settings before sending anything.
     let receiver = raw(never_answers).await;
     let url = format!("http://{}/hook", receiver.addr);
-    let mut c = config(SchemeId::BlinkSignature, 500, &[]);
+    let mut c = config("blink-signature".parse::<SchemeId>().unwrap(), 500, &[]);
     c.tolerance_s = u64::MAX;
     let r = run_with(&c, &url, None, None).await;
     assert!(
@@ -824,7 +832,7 @@ async fn a_library_configuration_out_of_bounds_is_refused_not_a_panic() {
         "{:?}",
         r.refused
     );
-    let mut c = config(SchemeId::Smartasset, 500, &[]);
+    let mut c = config("smartasset".parse::<SchemeId>().unwrap(), 500, &[]);
     c.rotation_window = Duration::MAX;
     let r = run_with(&c, &url, None, None).await;
     assert!(
@@ -863,7 +871,11 @@ async fn slower_on_first_byte(mut s: TcpStream) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_timing_gate_that_cannot_decide_fails_the_run() {
     let receiver = raw(slower_on_first_byte).await;
-    let mut c = config(SchemeId::Certifylize, 2000, &["timing"]);
+    let mut c = config(
+        "certifylize".parse::<SchemeId>().unwrap(),
+        2000,
+        &["timing"],
+    );
     let timing = |gate| hookspec::runner::TimingRun {
         config: hookspec::timing::TimingConfig {
             samples: 120,

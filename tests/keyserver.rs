@@ -6,10 +6,10 @@
 
 use std::time::Duration;
 
-use hookspec::keys::test_keys::TestKey;
+use hookspec::keys::test_keys;
 use hookspec::keys::{self, SigningKey};
 use hookspec::keyserver::{self, PublishedKeys};
-use hookspec::scheme::SMARTASSET;
+use hookspec::scheme::TestKeyPair as TestKey;
 use hookspec::sign;
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -40,7 +40,7 @@ async fn key_routes_publish_and_rotate() {
     tokio::time::timeout(LIMIT, async {
         let ks = keyserver::start(
             "127.0.0.1:0".parse().unwrap(),
-            keys(&[TestKey::Smartasset1, TestKey::Cometh1]),
+            keys(&[test_keys::pair("smartasset", test_keys::Role::Signing).unwrap(), test_keys::pair("cometh", test_keys::Role::Signing).unwrap()]),
         )
         .await
         .unwrap();
@@ -58,7 +58,7 @@ async fn key_routes_publish_and_rotate() {
         let v: serde_json::Value = json(ed).await;
         assert_eq!(
             v,
-            serde_json::json!({"publicKeys": [ed_hex(TestKey::Smartasset1)]})
+            serde_json::json!({"publicKeys": [ed_hex(test_keys::pair("smartasset", test_keys::Role::Signing).unwrap())]})
         );
 
         let pem = c
@@ -70,11 +70,11 @@ async fn key_routes_publish_and_rotate() {
         let pem = pem.text().await.unwrap();
         assert_eq!(
             keys::rsa_from_spki_pem(&pem).unwrap(),
-            keys::rsa_from_spki_pem(TestKey::Cometh1.public_pem()).unwrap()
+            keys::rsa_from_spki_pem(test_keys::pair("cometh", test_keys::Role::Signing).unwrap().public_pem).unwrap()
         );
         assert_eq!(ks.fetch_count(), 2);
 
-        ks.publish(keys(&[TestKey::Smartasset1, TestKey::Smartasset2]))
+        ks.publish(keys(&[test_keys::pair("smartasset", test_keys::Role::Signing).unwrap(), test_keys::pair("smartasset", test_keys::Role::Rotation).unwrap()]))
             .unwrap();
         let v: serde_json::Value = c
             .get(format!("{base}{}", keyserver::ED25519_ROUTE))
@@ -87,7 +87,7 @@ async fn key_routes_publish_and_rotate() {
             .unwrap();
         assert_eq!(
             v["publicKeys"],
-            serde_json::json!([ed_hex(TestKey::Smartasset1), ed_hex(TestKey::Smartasset2)])
+            serde_json::json!([ed_hex(test_keys::pair("smartasset", test_keys::Role::Signing).unwrap()), ed_hex(test_keys::pair("smartasset", test_keys::Role::Rotation).unwrap())])
         );
         // No RSA key published any more.
         let none = c
@@ -121,7 +121,7 @@ async fn check_event_signature() {
     tokio::time::timeout(LIMIT, async {
         let ks = keyserver::start(
             "127.0.0.1:0".parse().unwrap(),
-            keys(&[TestKey::Smartasset1, TestKey::Smartasset2]),
+            keys(&[test_keys::pair("smartasset", test_keys::Role::Signing).unwrap(), test_keys::pair("smartasset", test_keys::Role::Rotation).unwrap()]),
         )
         .await
         .unwrap();
@@ -131,26 +131,26 @@ async fn check_event_signature() {
         let envelope = |k: TestKey, event: &str| {
             let key = k.signing_key().unwrap();
             let p = sign::Payload::new("http://h/", event.as_bytes(), 0);
-            sign::sign(&SMARTASSET, &key, &p).unwrap().body
+            sign::sign(hookspec::describe::registry::scheme("smartasset").unwrap(), &key, &p).unwrap().body
         };
         let post = |body: Vec<u8>| c.post(&url).body(body).send();
 
-        let r = post(envelope(TestKey::Smartasset2, event)).await.unwrap();
+        let r = post(envelope(test_keys::pair("smartasset", test_keys::Role::Rotation).unwrap(), event)).await.unwrap();
         assert_eq!(r.status(), 200);
         let v: serde_json::Value = json(r).await;
         assert_eq!(
             v,
-            serde_json::json!({"valid": true, "publicKey": ed_hex(TestKey::Smartasset2)})
+            serde_json::json!({"valid": true, "publicKey": ed_hex(test_keys::pair("smartasset", test_keys::Role::Rotation).unwrap())})
         );
 
-        let r = post(envelope(TestKey::SmartassetUnpublished, event))
+        let r = post(envelope(test_keys::pair("smartasset", test_keys::Role::Unknown).unwrap(), event))
             .await
             .unwrap();
         let v: serde_json::Value = json(r).await;
         assert_eq!(v, serde_json::json!({"valid": false, "publicKey": null}));
 
         // Tampered event: not valid.
-        let mut tampered = envelope(TestKey::Smartasset1, event);
+        let mut tampered = envelope(test_keys::pair("smartasset", test_keys::Role::Signing).unwrap(), event);
         let at = tampered.iter().position(|b| *b == b'T').unwrap();
         tampered[at] = b't';
         let v: serde_json::Value = json(post(tampered).await.unwrap()).await;

@@ -16,7 +16,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::Router;
-use hookspec::keys::test_keys::{TestKey, TEST_SECRET};
+use hookspec::keys::test_keys::{self, TEST_SECRET};
 use hookspec::keys::{SigningKey, Trust};
 use hookspec::keyserver::{self, PublishedKeys};
 use hookspec::receiver::{self, Clock, Receiver, ReceiverConfig, TrustSource};
@@ -36,9 +36,15 @@ async fn bounded<T>(fut: impl Future<Output = T>) -> T {
 }
 
 fn key(id: SchemeId) -> SigningKey {
-    match id {
-        SchemeId::Smartasset => TestKey::Smartasset1.signing_key().unwrap(),
-        SchemeId::Cometh => TestKey::Cometh1.signing_key().unwrap(),
+    match id.as_str() {
+        "smartasset" => test_keys::pair("smartasset", test_keys::Role::Signing)
+            .unwrap()
+            .signing_key()
+            .unwrap(),
+        "cometh" => test_keys::pair("cometh", test_keys::Role::Signing)
+            .unwrap()
+            .signing_key()
+            .unwrap(),
         _ => SigningKey::Secret(TEST_SECRET.as_bytes().to_vec()),
     }
 }
@@ -56,12 +62,12 @@ fn receiver(id: SchemeId) -> Router {
 /// The event JSON for `scheme`, carrying `event_id` where the scheme's rule
 /// looks for it (the `event` member for `smartasset`).
 fn event(id: SchemeId, event_id: &str) -> Vec<u8> {
-    match id {
-        SchemeId::Blockmark => format!(
+    match id.as_str() {
+        "blockmark" => format!(
             r#"{{"event":"issued_certificate.created","data":{{"slug":"{event_id}","name_on_certificate":"Zoë Ünal","custom_fields":{{}}}}}}"#
         ),
-        SchemeId::Certifylize => r#"{"type":"edu.credential.issued","createdAt":"2026-01-15T12:34:56.000Z","data":{"credentialId":"markerxyz","status":"ACTIVE"}}"#.to_owned(),
-        SchemeId::Smartasset => smartasset_event(event_id, "756328716", 28_644_254),
+        "certifylize" => r#"{"type":"edu.credential.issued","createdAt":"2026-01-15T12:34:56.000Z","data":{"credentialId":"markerxyz","status":"ACTIVE"}}"#.to_owned(),
+        "smartasset" => smartasset_event(event_id, "756328716", 28_644_254),
         _ => format!(
             r#"{{"id":"{event_id}","type":"ORDER_LISTED","note":"markerxyz","amount":12345678901234567890}}"#
         ),
@@ -77,7 +83,7 @@ fn smartasset_event(event_id: &str, token: &str, block: u64) -> String {
 
 fn signed_with(id: SchemeId, key: &SigningKey, event: &[u8], event_id: &str, ts: i64) -> Delivery {
     let mut p = Payload::new(URL, event, ts);
-    if id == SchemeId::Certifylize {
+    if id == "certifylize".parse::<SchemeId>().unwrap() {
         p.event_id = Some(event_id.to_owned());
         p.event_type = Some("edu.credential.issued".to_owned());
     }
@@ -137,40 +143,40 @@ async fn effects(app: &Router) -> Vec<String> {
 
 /// The header carrying the proof, for schemes that use one.
 fn proof_header(id: SchemeId) -> Option<&'static str> {
-    match id {
-        SchemeId::Blockmark => Some("X-Token"),
-        SchemeId::Certifylize => Some("X-Certifylize-Signature"),
-        SchemeId::BlinkApiKey => Some("BLINK-API-KEY"),
-        SchemeId::BlinkSignature => Some("X-BLINK-SIGNATURE"),
-        SchemeId::Cometh => Some("x-cometh-indexer-signature"),
+    match id.as_str() {
+        "blockmark" => Some("X-Token"),
+        "certifylize" => Some("X-Certifylize-Signature"),
+        "blink-apikey" => Some("BLINK-API-KEY"),
+        "blink-signature" => Some("X-BLINK-SIGNATURE"),
+        "cometh" => Some("x-cometh-indexer-signature"),
         _ => None,
     }
 }
 
 fn invalid_status(id: SchemeId) -> StatusCode {
-    match id {
-        SchemeId::Blockmark => StatusCode::BAD_REQUEST,
+    match id.as_str() {
+        "blockmark" => StatusCode::BAD_REQUEST,
         _ => StatusCode::UNAUTHORIZED,
     }
 }
 
 #[tokio::test]
 async fn valid_deliveries_are_processed_for_every_scheme() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let d = signed(id, "evt-1");
         assert_eq!(send(&app, &d).await, StatusCode::OK, "{id}");
         assert_eq!(effects(&app).await, ["evt-1"], "{id}");
     }
-    let r = Receiver::new(config(SchemeId::Cometh)).unwrap();
-    let d = signed(SchemeId::Cometh, "in-process");
+    let r = Receiver::new(config("cometh".parse::<SchemeId>().unwrap())).unwrap();
+    let d = signed("cometh".parse::<SchemeId>().unwrap(), "in-process");
     assert_eq!(send(&r.router(), &d).await, StatusCode::OK);
     assert_eq!(r.processed(), ["in-process"]);
 }
 
 #[tokio::test]
 async fn api_key_in_the_query_is_accepted() {
-    let id = SchemeId::BlinkApiKey;
+    let id = "blink-apikey".parse::<SchemeId>().unwrap();
     let app = receiver(id);
     let mut p = Payload::new(URL, event(id, "q-1"), NOW);
     p.key_placement = KeyPlacement::Query;
@@ -182,7 +188,7 @@ async fn api_key_in_the_query_is_accepted() {
 
 #[tokio::test]
 async fn a_64_kib_body_is_accepted() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let mut ev = String::from_utf8(event(id, "big-1")).unwrap();
         ev.insert_str(1, &format!(r#""padding":"{}","#, "x".repeat(64 * 1024)));
@@ -198,8 +204,8 @@ async fn a_64_kib_body_is_accepted() {
 /// which is all those schemes authenticate.
 fn tamper(id: SchemeId, d: &Delivery) -> Delivery {
     let mut bad = d.clone();
-    match id {
-        SchemeId::Blockmark | SchemeId::BlinkApiKey => {
+    match id.as_str() {
+        "blockmark" | "blink-apikey" => {
             let name = proof_header(id).unwrap();
             let mut v = d.header_values(name).next().unwrap().to_vec();
             v[0] = if v[0] == b'a' { b'b' } else { b'a' };
@@ -215,7 +221,7 @@ fn tamper(id: SchemeId, d: &Delivery) -> Delivery {
 
 #[tokio::test]
 async fn a_flipped_byte_is_rejected_without_effect() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let bad = tamper(id, &signed(id, "evt-x"));
         assert_eq!(send(&app, &bad).await, invalid_status(id), "{id}");
@@ -225,13 +231,13 @@ async fn a_flipped_byte_is_rejected_without_effect() {
 
 #[tokio::test]
 async fn a_missing_proof_is_rejected_with_the_documented_status() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let mut d = signed(id, "evt-m");
-        let expected = match id {
-            SchemeId::Blockmark | SchemeId::Certifylize => StatusCode::BAD_REQUEST,
+        let expected = match id.as_str() {
+            "blockmark" | "certifylize" => StatusCode::BAD_REQUEST,
             // The body is not the documented envelope.
-            SchemeId::Smartasset => StatusCode::BAD_REQUEST,
+            "smartasset" => StatusCode::BAD_REQUEST,
             _ => StatusCode::UNAUTHORIZED,
         };
         match proof_header(id) {
@@ -250,8 +256,14 @@ async fn a_missing_proof_is_rejected_with_the_documented_status() {
 #[tokio::test]
 async fn an_unpublished_key_is_rejected() {
     for (id, k) in [
-        (SchemeId::Smartasset, TestKey::SmartassetUnpublished),
-        (SchemeId::Cometh, TestKey::Cometh2),
+        (
+            "smartasset".parse::<SchemeId>().unwrap(),
+            test_keys::pair("smartasset", test_keys::Role::Unknown).unwrap(),
+        ),
+        (
+            "cometh".parse::<SchemeId>().unwrap(),
+            test_keys::pair("cometh", test_keys::Role::Unknown).unwrap(),
+        ),
     ] {
         let app = receiver(id);
         let d = signed_with(id, &k.signing_key().unwrap(), &event(id, "e"), "e", NOW);
@@ -262,7 +274,7 @@ async fn an_unpublished_key_is_rejected() {
 
 #[tokio::test]
 async fn duplicates_are_acknowledged_and_processed_once() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let d = signed(id, "dup-1");
         for _ in 0..3 {
@@ -276,7 +288,7 @@ async fn duplicates_are_acknowledged_and_processed_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_concurrent_duplicates_have_one_effect() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let d = signed(id, "conc-1");
         let mut set = tokio::task::JoinSet::new();
@@ -296,7 +308,7 @@ async fn eight_concurrent_duplicates_have_one_effect() {
 
 #[tokio::test]
 async fn blockmark_echoes_the_nonce_only_after_a_valid_token() {
-    let id = SchemeId::Blockmark;
+    let id = "blockmark".parse::<SchemeId>().unwrap();
     let app = receiver(id);
     let nonce = format!("n0nce-{}<b>&\"", rand::random::<u64>());
     let body =
@@ -325,7 +337,7 @@ async fn blockmark_echoes_the_nonce_only_after_a_valid_token() {
 
 #[tokio::test]
 async fn smartasset_ignores_a_lower_block_number_for_the_same_token() {
-    let id = SchemeId::Smartasset;
+    let id = "smartasset".parse::<SchemeId>().unwrap();
     let app = receiver(id);
     let k = key(id);
     let cases = [
@@ -347,7 +359,7 @@ async fn smartasset_ignores_a_lower_block_number_for_the_same_token() {
 
 #[tokio::test]
 async fn blink_signature_refuses_timestamps_outside_the_window() {
-    let id = SchemeId::BlinkSignature;
+    let id = "blink-signature".parse::<SchemeId>().unwrap();
     let app = receiver(id);
     let k = key(id);
     for (n, (ts, ok)) in [
@@ -373,7 +385,7 @@ async fn blink_signature_refuses_timestamps_outside_the_window() {
 
 #[tokio::test]
 async fn blink_signature_checks_the_signed_url() {
-    let id = SchemeId::BlinkSignature;
+    let id = "blink-signature".parse::<SchemeId>().unwrap();
     // Behind a proxy: the sender signs the public URL.
     let mut c = config(id);
     c.public_base_url = Some("https://hooks.example.com/".to_owned());
@@ -402,12 +414,12 @@ async fn blink_signature_checks_the_signed_url() {
 
 #[tokio::test]
 async fn a_valid_signature_over_a_non_json_body_is_400_without_effect() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
-        let d = match id {
+        let d = match id.as_str() {
             // The envelope itself must be JSON; a non-JSON event member makes
             // the body non-JSON.
-            SchemeId::Smartasset => {
+            "smartasset" => {
                 let mut d = signed(id, "nj");
                 d.body = br#"{"event":not json,"signature":"00"}"#.to_vec();
                 d
@@ -421,15 +433,15 @@ async fn a_valid_signature_over_a_non_json_body_is_400_without_effect() {
 
 #[tokio::test]
 async fn a_delivery_without_an_event_id_is_400() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
-        let ev: &[u8] = match id {
-            SchemeId::Smartasset => br#"{"name":"x","tokenId":"1","blocknumber":1,"raw":{}}"#,
-            SchemeId::Blockmark => br#"{"event":"issued_certificate.created","data":{}}"#,
+        let ev: &[u8] = match id.as_str() {
+            "smartasset" => br#"{"name":"x","tokenId":"1","blocknumber":1,"raw":{}}"#,
+            "blockmark" => br#"{"event":"issued_certificate.created","data":{}}"#,
             _ => br#"{"type":"x"}"#,
         };
         let mut d = signed_with(id, &key(id), ev, "", NOW);
-        if id == SchemeId::Certifylize {
+        if id == "certifylize".parse::<SchemeId>().unwrap() {
             d.remove_header("X-Certifylize-Delivery-Id");
         }
         assert_eq!(send(&app, &d).await, StatusCode::BAD_REQUEST, "{id}");
@@ -439,7 +451,7 @@ async fn a_delivery_without_an_event_id_is_400() {
 
 #[tokio::test]
 async fn other_methods_are_405() {
-    let app = receiver(SchemeId::Certifylize);
+    let app = receiver("certifylize".parse::<SchemeId>().unwrap());
     for method in ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"] {
         let req = Request::builder()
             .method(method)
@@ -461,7 +473,7 @@ async fn other_methods_are_405() {
 
 #[tokio::test]
 async fn a_1_mib_body_is_413() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let mut ev = String::from_utf8(event(id, "huge")).unwrap();
         ev.insert_str(1, &format!(r#""padding":"{}","#, "x".repeat(1 << 20)));
@@ -485,7 +497,7 @@ async fn a_1_mib_body_is_413() {
 
 #[tokio::test]
 async fn compressed_bodies_are_415() {
-    let id = SchemeId::Certifylize;
+    let id = "certifylize".parse::<SchemeId>().unwrap();
     let app = receiver(id);
     let mut d = signed(id, "gz");
     d.push_header("Content-Encoding", "gzip");
@@ -495,7 +507,7 @@ async fn compressed_bodies_are_415() {
 
 #[tokio::test]
 async fn garbage_headers_are_4xx_never_5xx() {
-    for id in SchemeId::ALL {
+    for id in SchemeId::builtins() {
         let app = receiver(id);
         let valid = signed(id, "g");
         let name = proof_header(id).unwrap_or("X-Anything");
@@ -525,7 +537,7 @@ async fn garbage_headers_are_4xx_never_5xx() {
                 d.push_header(h, v);
             }
             let status = send(&app, &d).await;
-            if id == SchemeId::BlinkApiKey && n == 3 {
+            if id == "blink-apikey".parse::<SchemeId>().unwrap() && n == 3 {
                 // The same key twice is not ambiguous: the verifier only
                 // refuses *conflicting* API keys.
                 assert_eq!(status, StatusCode::OK, "{id} variant {n}");
@@ -533,7 +545,7 @@ async fn garbage_headers_are_4xx_never_5xx() {
                 assert!(status.is_client_error(), "{id} variant {n}: {status}");
             }
         }
-        let expected: &[&str] = if id == SchemeId::BlinkApiKey {
+        let expected: &[&str] = if id == "blink-apikey".parse::<SchemeId>().unwrap() {
             &["g"]
         } else {
             &[]
@@ -589,7 +601,7 @@ impl Served {
 
 #[tokio::test]
 async fn garbage_on_the_wire_is_4xx_never_5xx() {
-    let server = serve(config(SchemeId::Certifylize)).await;
+    let server = serve(config("certifylize".parse::<SchemeId>().unwrap())).await;
     let body = r#"{"type":"x"}"#;
     let head = |headers: &[u8]| {
         let mut r = format!(
@@ -633,7 +645,7 @@ async fn garbage_on_the_wire_is_4xx_never_5xx() {
 
 #[tokio::test]
 async fn a_slow_upload_is_408_not_a_hang() {
-    let mut c = config(SchemeId::Certifylize);
+    let mut c = config("certifylize".parse::<SchemeId>().unwrap());
     c.body_timeout = Duration::from_millis(200);
     let server = serve(c).await;
     // Announces 20 bytes, sends 2, then stalls.
@@ -644,7 +656,7 @@ async fn a_slow_upload_is_408_not_a_hang() {
 
 #[tokio::test]
 async fn serve_over_tcp_verifies_the_url_from_the_host_header() {
-    let id = SchemeId::BlinkSignature;
+    let id = "blink-signature".parse::<SchemeId>().unwrap();
     let mut c = config(id);
     c.clock = Clock::System;
     let server = serve(c).await;
@@ -702,11 +714,15 @@ fn key_server_config(
 async fn key_rotation_through_the_key_server() {
     for (id, k1, k2) in [
         (
-            SchemeId::Smartasset,
-            TestKey::Smartasset1,
-            TestKey::Smartasset2,
+            "smartasset".parse::<SchemeId>().unwrap(),
+            test_keys::pair("smartasset", test_keys::Role::Signing).unwrap(),
+            test_keys::pair("smartasset", test_keys::Role::Rotation).unwrap(),
         ),
-        (SchemeId::Cometh, TestKey::Cometh1, TestKey::Cometh2),
+        (
+            "cometh".parse::<SchemeId>().unwrap(),
+            test_keys::pair("cometh", test_keys::Role::Signing).unwrap(),
+            test_keys::pair("cometh", test_keys::Role::Unknown).unwrap(),
+        ),
     ] {
         let (k1, k2) = (k1.signing_key().unwrap(), k2.signing_key().unwrap());
         let ks = keyserver::start(
@@ -730,8 +746,8 @@ async fn key_rotation_through_the_key_server() {
 
         // The new key published beside the old one (cometh's route carries
         // one key: the rotation replaces it).
-        let next = match id {
-            SchemeId::Smartasset => vec![k1.clone(), k2.clone()],
+        let next = match id.as_str() {
+            "smartasset" => vec![k1.clone(), k2.clone()],
             _ => vec![k2.clone()],
         };
         ks.publish(PublishedKeys::from_signing_keys(&next)).unwrap();
@@ -764,9 +780,15 @@ async fn key_rotation_through_the_key_server() {
 
 #[tokio::test]
 async fn refetching_on_a_bad_signature_is_rate_limited() {
-    let id = SchemeId::Smartasset;
-    let k1 = TestKey::Smartasset1.signing_key().unwrap();
-    let stranger = TestKey::SmartassetUnpublished.signing_key().unwrap();
+    let id = "smartasset".parse::<SchemeId>().unwrap();
+    let k1 = test_keys::pair("smartasset", test_keys::Role::Signing)
+        .unwrap()
+        .signing_key()
+        .unwrap();
+    let stranger = test_keys::pair("smartasset", test_keys::Role::Unknown)
+        .unwrap()
+        .signing_key()
+        .unwrap();
     let ks = keyserver::start(
         "127.0.0.1:0".parse().unwrap(),
         PublishedKeys::from_signing_keys(std::slice::from_ref(&k1)),
@@ -806,7 +828,10 @@ async fn an_unreachable_key_server_is_503_not_a_verdict() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap()
     };
-    for id in [SchemeId::Smartasset, SchemeId::Cometh] {
+    for id in [
+        "smartasset".parse::<SchemeId>().unwrap(),
+        "cometh".parse::<SchemeId>().unwrap(),
+    ] {
         let app = Receiver::new(key_server_config(
             id,
             format!("http://{addr}"),
@@ -831,13 +856,25 @@ async fn an_unreachable_key_server_is_503_not_a_verdict() {
 #[test]
 fn misconfigurations_are_refused() {
     for (id, trust) in [
-        (SchemeId::Certifylize, Trust::Secret(Vec::new())),
-        (SchemeId::Smartasset, Trust::Ed25519(Vec::new())),
-        (SchemeId::Cometh, Trust::Secret(b"x".to_vec())),
+        (
+            "certifylize".parse::<SchemeId>().unwrap(),
+            Trust::Secret(Vec::new()),
+        ),
+        (
+            "smartasset".parse::<SchemeId>().unwrap(),
+            Trust::Ed25519(Vec::new()),
+        ),
+        (
+            "cometh".parse::<SchemeId>().unwrap(),
+            Trust::Secret(b"x".to_vec()),
+        ),
     ] {
         let c = ReceiverConfig::new(id, TrustSource::Static(trust));
         assert!(receiver::router(c).is_err(), "{id}");
     }
-    let c = ReceiverConfig::new(SchemeId::Cometh, TrustSource::key_server("not a url"));
+    let c = ReceiverConfig::new(
+        "cometh".parse::<SchemeId>().unwrap(),
+        TrustSource::key_server("not a url"),
+    );
     assert!(receiver::router(c).is_err());
 }

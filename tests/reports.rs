@@ -19,7 +19,7 @@ use hookspec::SchemeId;
 async fn certifylize_run() -> RunReport {
     tokio::time::timeout(
         Duration::from_secs(60),
-        run_demo(SchemeId::Certifylize, |_| {}),
+        run_demo("certifylize".parse::<SchemeId>().unwrap(), |_| {}),
     )
     .await
     .expect("run took too long")

@@ -10,61 +10,67 @@
     missing_docs
 )]
 
+use hookspec::describe::registry::builtins as schemes;
 use hookspec::describe::{self, DescribeError};
-use hookspec::scheme::{SchemeId, SCHEMES};
+use hookspec::scheme::SchemeId;
 
-fn builtin_equals_static(id: SchemeId) {
-    let text = describe::builtin(id.as_str()).expect("a built-in file");
+fn builtin_loads(id: &str) {
+    let text = describe::builtin(id).expect("a built-in file");
     let origin = format!("schemes/{id}.toml");
     let file = describe::load(text, &origin).unwrap_or_else(|e| panic!("{e}"));
-    let scheme = describe::to_scheme(&file, &origin, text).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        &scheme,
-        id.scheme(),
-        "{origin} does not describe the static"
-    );
+    let scheme = describe::to_scheme(&file, &origin, text, &describe::Files::Builtin)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let registered: SchemeId = id.parse().unwrap();
+    assert_eq!(&scheme, registered.scheme(), "{origin}");
 }
 
 #[test]
-fn blockmark_file_equals_static() {
-    builtin_equals_static(SchemeId::Blockmark);
+fn blockmark_file_loads() {
+    builtin_loads("blockmark");
 }
 
 #[test]
-fn certifylize_file_equals_static() {
-    builtin_equals_static(SchemeId::Certifylize);
+fn certifylize_file_loads() {
+    builtin_loads("certifylize");
 }
 
 #[test]
-fn blink_apikey_file_equals_static() {
-    builtin_equals_static(SchemeId::BlinkApiKey);
+fn blink_apikey_file_loads() {
+    builtin_loads("blink-apikey");
 }
 
 #[test]
-fn blink_signature_file_equals_static() {
-    builtin_equals_static(SchemeId::BlinkSignature);
+fn blink_signature_file_loads() {
+    builtin_loads("blink-signature");
 }
 
 #[test]
-fn smartasset_file_equals_static() {
-    builtin_equals_static(SchemeId::Smartasset);
+fn smartasset_file_loads() {
+    builtin_loads("smartasset");
 }
 
 #[test]
-fn cometh_file_equals_static() {
-    builtin_equals_static(SchemeId::Cometh);
+fn cometh_file_loads() {
+    builtin_loads("cometh");
 }
 
 #[test]
 fn builtins_are_the_files_under_schemes_in_order() {
-    let files = describe::builtin_files();
-    let ids: Vec<&str> = files.iter().map(|(id, _)| *id).collect();
-    let statics: Vec<&str> = SCHEMES.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, statics);
+    let files = describe::registry::builtin_files();
+    let ids: Vec<String> = files
+        .iter()
+        .map(|(p, _)| {
+            p.trim_start_matches("schemes/")
+                .trim_end_matches(".toml")
+                .to_owned()
+        })
+        .collect();
+    let registered: Vec<&str> = schemes().iter().map(|s| s.id).collect();
+    assert_eq!(ids, registered);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (id, text) in files {
+    for ((_, text), id) in files.iter().zip(&ids) {
         let path = root.join("schemes").join(format!("{id}.toml"));
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), *text);
         let file = describe::load(text, &path.display().to_string()).unwrap();
         assert_eq!(file.id.get_ref(), id);
         // Test key files exist, relative to the scheme file.
@@ -77,6 +83,7 @@ fn builtins_are_the_files_under_schemes_in_order() {
     let mut all: Vec<_> = std::fs::read_dir(root.join("schemes"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".toml"))
         .collect();
     all.sort();
     assert_eq!(
@@ -102,7 +109,8 @@ fn custom_example_from_the_docs_loads() {
     let file = describe::load(&text, "acme.toml").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(file.id.get_ref(), "acme");
     // A valid description the engine cannot run yet: refused, located.
-    let err = describe::to_scheme(&file, "acme.toml", &text).unwrap_err();
+    let err =
+        describe::to_scheme(&file, "acme.toml", &text, &describe::Files::Builtin).unwrap_err();
     assert!(
         matches!(err, DescribeError::NotYetSupported { .. }),
         "{err}"
@@ -310,13 +318,16 @@ fn bytes_that_are_not_utf8_are_an_error() {
 #[test]
 fn schemes_show_prints_the_builtin_file_verbatim() {
     let bin = env!("CARGO_BIN_EXE_hookspec");
-    for (id, text) in describe::builtin_files() {
+    for (path, text) in describe::registry::builtin_files() {
+        let id = path
+            .trim_start_matches("schemes/")
+            .trim_end_matches(".toml");
         let out = std::process::Command::new(bin)
             .args(["schemes", "--show", id])
             .output()
             .unwrap();
         assert!(out.status.success(), "{id}");
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), text, "{id}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), *text, "{id}");
     }
     let out = std::process::Command::new(bin)
         .args(["schemes", "--show", "acme"])
@@ -331,7 +342,7 @@ fn schemes_show_prints_the_builtin_file_verbatim() {
 /// (no panic; a located error with a fix).
 #[test]
 fn truncated_and_edited_builtins_never_panic() {
-    for (_, text) in describe::builtin_files() {
+    for (_, text) in describe::registry::builtin_files() {
         let bytes = text.as_bytes();
         for end in 0..=bytes.len() {
             hookspec::fuzzing::scheme_file(&bytes[..end]);

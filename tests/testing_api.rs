@@ -54,7 +54,7 @@ fn the_external_suite_runs_against_a_url_and_names_each_case() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let local = rt
         .block_on(start_reference(
-            SchemeId::BlinkSignature,
+            "blink-signature".parse::<SchemeId>().unwrap(),
             TEST_SECRET.as_bytes(),
             &[],
         ))
@@ -83,9 +83,11 @@ fn the_external_suite_runs_against_a_url_and_names_each_case() {
 
 #[test]
 fn cases_that_need_an_oracle_are_ignored_without_one() {
-    let trials = Suite::linked(SchemeId::Certifylize, |_| axum::Router::new())
-        .secret("s3cret")
-        .trials();
+    let trials = Suite::linked("certifylize".parse::<SchemeId>().unwrap(), |_| {
+        axum::Router::new()
+    })
+    .secret("s3cret")
+    .trials();
     let dup = trials
         .iter()
         .find(|t| t.name() == "certifylize.idempotency.duplicate-processed-once")
@@ -106,11 +108,16 @@ fn cases_that_need_an_oracle_are_ignored_without_one() {
 fn the_vector_adapter_fails_a_verifier_that_accepts_or_rejects_everything() {
     use hookspec::testing::check_vector;
     use hookspec::vectors::{self, Expected};
-    let file = vectors::generate(SchemeId::Certifylize).unwrap();
+    let file = vectors::generate("certifylize".parse::<SchemeId>().unwrap()).unwrap();
     let count = |want: Expected| file.tests().filter(|(_, t)| t.result == want).count();
     let failures = |answer: bool| {
         file.tests()
-            .filter(|(g, t)| check_vector(SchemeId::Certifylize, g, t, &|_, _| answer).is_err())
+            .filter(|(g, t)| {
+                check_vector("certifylize".parse::<SchemeId>().unwrap(), g, t, &|_, _| {
+                    answer
+                })
+                .is_err()
+            })
             .count()
     };
     assert_eq!(failures(true), count(Expected::Invalid));
@@ -120,13 +127,17 @@ fn the_vector_adapter_fails_a_verifier_that_accepts_or_rejects_everything() {
         .tests()
         .find(|(_, t)| t.result == Expected::Invalid)
         .unwrap();
-    let msg = check_vector(SchemeId::Certifylize, g, t, &|_, _| true).unwrap_err();
+    let msg = check_vector("certifylize".parse::<SchemeId>().unwrap(), g, t, &|_, _| {
+        true
+    })
+    .unwrap_err();
     assert!(
         msg.contains("\"tcId\"") && msg.contains("accepted"),
         "{msg}"
     );
     assert_eq!(
-        hookspec::testing::vector_trials(SchemeId::Certifylize, |_, _| true).len(),
+        hookspec::testing::vector_trials("certifylize".parse::<SchemeId>().unwrap(), |_, _| true)
+            .len(),
         file.tests().count()
     );
 }

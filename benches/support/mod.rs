@@ -12,10 +12,9 @@ use std::hint::black_box;
 
 use hmac::{Hmac, Mac};
 use hookspec::delivery::Delivery;
-use hookspec::keys::test_keys::{TestKey, TEST_SECRET};
 use hookspec::keys::{SigningKey, Trust};
-use hookspec::scheme::Scheme;
 use hookspec::scheme::SchemeId;
+use hookspec::scheme::{Algorithm, Scheme};
 use hookspec::sign::{self, Payload};
 use hookspec::verify::{self, Policy};
 use rsa::Pkcs1v15Sign;
@@ -37,32 +36,30 @@ fn event(size: usize) -> Vec<u8> {
 }
 
 fn key(id: SchemeId) -> SigningKey {
-    match id {
-        SchemeId::Smartasset => TestKey::Smartasset1.signing_key().unwrap(),
-        SchemeId::Cometh => TestKey::Cometh1.signing_key().unwrap(),
-        _ => SigningKey::Secret(TEST_SECRET.as_bytes().to_vec()),
-    }
+    hookspec::keys::RoleKeys::of(id.scheme()).unwrap().signing
 }
 
 /// The bare primitive over pre-assembled message bytes and a decoded proof.
 fn bare(id: SchemeId, trust: &Trust, message: &[u8], proof: &[u8]) -> bool {
-    match (id, trust) {
-        (
-            SchemeId::Blockmark | SchemeId::Certifylize | SchemeId::BlinkSignature,
-            Trust::Secret(s),
-        ) => {
+    match (id.scheme().algorithm, trust) {
+        (Algorithm::HmacSha256, Trust::Secret(s)) => {
             let mut mac = Hmac::<Sha256>::new_from_slice(s).unwrap();
             mac.update(message);
             mac.verify_slice(proof).is_ok()
         }
-        (SchemeId::BlinkApiKey, Trust::Secret(s)) => {
+        (Algorithm::HmacSha512, Trust::Secret(s)) => {
+            let mut mac = Hmac::<sha2::Sha512>::new_from_slice(s).unwrap();
+            mac.update(message);
+            mac.verify_slice(proof).is_ok()
+        }
+        (Algorithm::SharedKey, Trust::Secret(s)) => {
             bool::from(Sha256::digest(s).ct_eq(&Sha256::digest(proof)))
         }
-        (SchemeId::Smartasset, Trust::Ed25519(keys)) => {
+        (Algorithm::Ed25519, Trust::Ed25519(keys)) => {
             let sig = ed25519_dalek::Signature::from_slice(proof).unwrap();
             keys[0].verify_strict(message, &sig).is_ok()
         }
-        (SchemeId::Cometh, Trust::Rsa(keys)) => keys[0]
+        (Algorithm::RsaPkcs1v15Sha256, Trust::Rsa(keys)) => keys[0]
             .verify(
                 Pkcs1v15Sign::new::<Sha256>(),
                 &Sha256::digest(message),
@@ -131,8 +128,8 @@ impl Fixture {
         let Trust::Secret(s) = &self.trust else {
             return None;
         };
-        let (expected, received): ([u8; 32], [u8; 32]) = match self.id {
-            SchemeId::Blockmark | SchemeId::Certifylize | SchemeId::BlinkSignature => {
+        let (expected, received): ([u8; 32], [u8; 32]) = match self.id.scheme().algorithm {
+            Algorithm::HmacSha256 => {
                 let mut mac = Hmac::<Sha256>::new_from_slice(s).unwrap();
                 mac.update(black_box(&self.message));
                 (
@@ -140,7 +137,7 @@ impl Fixture {
                     black_box(&self.proof[..]).try_into().ok()?,
                 )
             }
-            SchemeId::BlinkApiKey => (
+            Algorithm::SharedKey => (
                 Sha256::digest(s).into(),
                 Sha256::digest(black_box(&self.proof)).into(),
             ),

@@ -141,6 +141,24 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Decodes URL-safe base64 (RFC 4648 §5), with or without padding.
+pub fn decode_base64url(s: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    check_len(s)?;
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    engine
+        .decode(s)
+        .map_err(|e| DecodeError::Base64(e.to_string()))
+}
+
+/// URL-safe base64 without padding.
+pub fn encode_base64url(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +189,13 @@ mod tests {
         assert!(decode_base64(b"A_E=").is_err());
         assert!(decode_base64(b"AA E=").is_err());
         assert_eq!(decode_base64(b""), Err(DecodeError::Empty));
+    }
+
+    #[test]
+    fn base64url_takes_either_padding() {
+        assert_eq!(decode_base64url(b"A_8").as_deref(), Ok(&[3u8, 255][..]));
+        assert_eq!(decode_base64url(b"A_8=").as_deref(), Ok(&[3u8, 255][..]));
+        assert!(decode_base64url(b"A/8=").is_err());
+        assert_eq!(encode_base64url(&[3, 255]), "A_8");
     }
 }

@@ -11,9 +11,30 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A scheme id that hookspec does not know.
-    #[error("unknown scheme `{0}` (known: blockmark, certifylize, blink-apikey, blink-signature, smartasset, cometh)")]
-    UnknownScheme(String),
+    /// A scheme id that hookspec does not know (neither built in nor
+    /// loaded from a scheme file).
+    #[error("unknown scheme `{id}` (known: {}); a scheme of your own is a file: --scheme-file PATH (docs/scheme-format.md)", .known.join(", "))]
+    UnknownScheme {
+        /// The id asked for.
+        id: String,
+        /// The ids that are known.
+        known: Vec<String>,
+    },
+
+    /// A scheme file is invalid; the error says where (`path:line:column`)
+    /// and how to fix it.
+    #[error(transparent)]
+    SchemeFile(#[from] crate::describe::DescribeError),
+
+    /// A shared secret does not decode the way its scheme says secrets are
+    /// written.
+    #[error("the secret for scheme `{scheme}` must be {expected}")]
+    SecretDecoding {
+        /// The scheme.
+        scheme: String,
+        /// The form its secrets take.
+        expected: String,
+    },
 
     /// The key material given does not fit the scheme (e.g. an HMAC secret
     /// for an Ed25519 scheme), or could not be parsed.

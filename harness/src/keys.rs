@@ -4,7 +4,7 @@
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use rsa::pkcs8::LineEnding;
 
-use crate::scheme::{CredentialKind, Scheme};
+use crate::scheme::{CredentialKind, Scheme, TestKeyPair};
 use crate::Error;
 
 /// What the sender signs with.
@@ -62,14 +62,18 @@ impl SigningKey {
         }
     }
 
+    /// The credential kind this key is.
+    pub fn kind(&self) -> CredentialKind {
+        match self {
+            SigningKey::Secret(_) => CredentialKind::SharedSecret,
+            SigningKey::Ed25519(_) => CredentialKind::Ed25519PublicKeys,
+            SigningKey::Rsa(_) => CredentialKind::RsaPublicKey,
+        }
+    }
+
     /// Whether this key fits the scheme's credential kind.
     pub fn fits(&self, scheme: &Scheme) -> bool {
-        matches!(
-            (self, scheme.credential),
-            (SigningKey::Secret(_), CredentialKind::SharedSecret)
-                | (SigningKey::Ed25519(_), CredentialKind::Ed25519PublicKeys)
-                | (SigningKey::Rsa(_), CredentialKind::RsaPublicKey)
-        )
+        self.kind() == scheme.credential
     }
 
     /// Parses a PKCS#8 PEM private key (Ed25519 or RSA).
@@ -113,74 +117,101 @@ pub fn ed25519_to_spki_pem(key: &ed25519_dalek::VerifyingKey) -> Result<String, 
         .map_err(|e| Error::Key(e.to_string()))
 }
 
-/// The checked-in keys. **Test-only**: their private halves are public.
+impl TestKeyPair {
+    /// The parsed private key.
+    pub fn signing_key(&self) -> Result<SigningKey, Error> {
+        SigningKey::from_pkcs8_pem(self.private_pem)
+    }
+}
+
+/// The key bytes a receiver and the harness use for a configured shared
+/// secret (decoded as the scheme says; see [`Scheme::shared_key`]).
+pub fn shared_secret(scheme: &Scheme, secret: &[u8]) -> Result<SigningKey, Error> {
+    scheme.shared_key(secret).map(SigningKey::Secret)
+}
+
+/// The test keys a scheme names, by role. **Test-only**: their private
+/// halves are public. For a shared-secret scheme every role is a secret:
+/// the scheme's test secret signs, a different one forges, and no rotation.
+#[derive(Debug, Clone)]
+pub struct RoleKeys {
+    /// Valid deliveries are signed with it.
+    pub signing: SigningKey,
+    /// Forged deliveries are signed with it (never published at the start).
+    pub unknown: SigningKey,
+    /// Published by a key rotation, if the scheme rotates keys.
+    pub rotation: Option<SigningKey>,
+}
+
+impl RoleKeys {
+    /// The role keys of `scheme`, or an error naming the missing role.
+    pub fn of(scheme: &Scheme) -> Result<Self, Error> {
+        if scheme.credential == CredentialKind::SharedSecret {
+            let key = |s: &[u8]| shared_secret(scheme, s);
+            let signing = key(scheme.test_secret.as_bytes())?;
+            let unknown = match &signing {
+                SigningKey::Secret(k) => {
+                    SigningKey::Secret(k.iter().map(|b| b ^ 0x5a).chain([0x5a]).collect())
+                }
+                other => other.clone(),
+            };
+            return Ok(RoleKeys {
+                signing,
+                unknown,
+                rotation: None,
+            });
+        }
+        let k = &scheme.test_keys;
+        let need = |p: Option<TestKeyPair>, role: &str| {
+            p.ok_or_else(|| {
+                Error::Key(format!(
+                    "scheme `{}` names no test key with the role `{role}` (credential.test_keys)",
+                    scheme.id
+                ))
+            })
+            .and_then(|p| p.signing_key())
+        };
+        Ok(RoleKeys {
+            signing: need(k.signing, "signing")?,
+            unknown: need(k.unknown, "unknown")?,
+            rotation: k.rotation.map(|p| p.signing_key()).transpose()?,
+        })
+    }
+}
+
+/// The checked-in secret. **Test-only**.
 pub mod test_keys {
     use super::*;
-
-    /// Which of the checked-in keys.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum TestKey {
-        /// Ed25519 key published before rotation.
-        Smartasset1,
-        /// Ed25519 key published by a rotation.
-        Smartasset2,
-        /// Ed25519 key that is never published.
-        SmartassetUnpublished,
-        /// RSA-2048 key published before rotation.
-        Cometh1,
-        /// RSA-2048 key published by a rotation (or: a different key).
-        Cometh2,
-    }
-
-    impl TestKey {
-        /// The PKCS#8 PEM of the private key.
-        pub fn private_pem(self) -> &'static str {
-            match self {
-                TestKey::Smartasset1 => include_str!("../../vectors/keys/smartasset-1.pem"),
-                TestKey::Smartasset2 => include_str!("../../vectors/keys/smartasset-2.pem"),
-                TestKey::SmartassetUnpublished => {
-                    include_str!("../../vectors/keys/smartasset-unpublished.pem")
-                }
-                TestKey::Cometh1 => include_str!("../../vectors/keys/cometh-1.pem"),
-                TestKey::Cometh2 => include_str!("../../vectors/keys/cometh-2.pem"),
-            }
-        }
-
-        /// The SPKI PEM of the public key.
-        pub fn public_pem(self) -> &'static str {
-            match self {
-                TestKey::Smartasset1 => include_str!("../../vectors/keys/smartasset-1.pub.pem"),
-                TestKey::Smartasset2 => include_str!("../../vectors/keys/smartasset-2.pub.pem"),
-                TestKey::SmartassetUnpublished => {
-                    include_str!("../../vectors/keys/smartasset-unpublished.pub.pem")
-                }
-                TestKey::Cometh1 => include_str!("../../vectors/keys/cometh-1.pub.pem"),
-                TestKey::Cometh2 => include_str!("../../vectors/keys/cometh-2.pub.pem"),
-            }
-        }
-
-        /// The file name under `vectors/keys/` (without `.pem`).
-        pub fn name(self) -> &'static str {
-            match self {
-                TestKey::Smartasset1 => "smartasset-1",
-                TestKey::Smartasset2 => "smartasset-2",
-                TestKey::SmartassetUnpublished => "smartasset-unpublished",
-                TestKey::Cometh1 => "cometh-1",
-                TestKey::Cometh2 => "cometh-2",
-            }
-        }
-
-        /// The parsed private key.
-        pub fn signing_key(self) -> Result<SigningKey, Error> {
-            SigningKey::from_pkcs8_pem(self.private_pem())
-        }
-    }
 
     /// The shared secret hookspec uses for the HMAC and API-key schemes when
     /// none is given (demo, vectors). Test-only.
     pub const TEST_SECRET: &str = "hookspec-test-secret-not-for-production";
 
-    /// Hex of an Ed25519 public key, as the `smartasset` key route publishes it.
+    /// What a test key is for (`credential.test_keys.roles`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Role {
+        /// Valid deliveries are signed with it.
+        Signing,
+        /// Published by a key rotation.
+        Rotation,
+        /// Never published at the start.
+        Unknown,
+    }
+
+    /// The test key pair a registered scheme names for `role`, if any.
+    pub fn pair(scheme: &str, role: Role) -> Option<crate::scheme::TestKeyPair> {
+        let k = crate::describe::registry::lookup(scheme)?
+            .scheme()
+            .test_keys;
+        match role {
+            Role::Signing => k.signing,
+            Role::Rotation => k.rotation,
+            Role::Unknown => k.unknown,
+        }
+    }
+
+    /// Hex of an Ed25519 public key, as a `hex-key-list-json` key route
+    /// publishes it.
     pub fn ed25519_hex(key: &SigningKey) -> Option<String> {
         match key {
             SigningKey::Ed25519(k) => Some(hex::encode(k.verifying_key().as_bytes())),
@@ -191,30 +222,36 @@ pub mod test_keys {
 
 #[cfg(test)]
 mod tests {
-    use super::test_keys::TestKey;
     use super::*;
 
     #[test]
     fn checked_in_keys_parse_and_match_their_public_halves() {
-        for k in [
-            TestKey::Smartasset1,
-            TestKey::Smartasset2,
-            TestKey::SmartassetUnpublished,
-        ] {
-            let Ok(SigningKey::Ed25519(sk)) = k.signing_key() else {
-                panic!("{k:?} is not Ed25519")
-            };
-            let pk = ed25519_dalek::VerifyingKey::from_public_key_pem(k.public_pem()).ok();
-            assert_eq!(pk, Some(sk.verifying_key()));
+        for s in crate::describe::registry::builtins() {
+            let k = s.test_keys;
+            for pair in [k.signing, k.rotation, k.unknown].into_iter().flatten() {
+                match pair.signing_key() {
+                    Ok(SigningKey::Ed25519(sk)) => {
+                        let pk =
+                            ed25519_dalek::VerifyingKey::from_public_key_pem(pair.public_pem).ok();
+                        assert_eq!(pk, Some(sk.verifying_key()), "{}", pair.name);
+                    }
+                    Ok(SigningKey::Rsa(sk)) => assert_eq!(
+                        rsa_from_spki_pem(pair.public_pem).ok(),
+                        Some(sk.to_public_key()),
+                        "{}",
+                        pair.name
+                    ),
+                    other => panic!("{}: {other:?}", pair.name),
+                }
+            }
         }
-        for k in [TestKey::Cometh1, TestKey::Cometh2] {
-            let Ok(SigningKey::Rsa(sk)) = k.signing_key() else {
-                panic!("{k:?} is not RSA")
-            };
-            assert_eq!(
-                rsa_from_spki_pem(k.public_pem()).ok(),
-                Some(sk.to_public_key())
-            );
+    }
+
+    #[test]
+    fn every_scheme_has_its_role_keys() {
+        for s in crate::describe::registry::builtins() {
+            let k = RoleKeys::of(s).unwrap();
+            assert!(k.signing.fits(s) && k.unknown.fits(s), "{}", s.id);
         }
     }
 

@@ -232,10 +232,10 @@ async fn check_signature(State(state): State<Arc<KeyServerState>>, req: Request)
         .ok()
         .and_then(|sig| {
             state.current().keys.ed25519.iter().copied().find(|k| {
-                crate::verify::check_proof(
-                    &crate::scheme::SMARTASSET,
+                crate::verify::check_with(
+                    crate::scheme::Algorithm::Ed25519,
                     &Trust::Ed25519(vec![*k]),
-                    message,
+                    &[message],
                     &sig,
                 )
                 .is_ok()

@@ -4,8 +4,6 @@
 //! or an attacker, put on the wire), returns a typed error on malformed
 //! input and never panics. Sizes are bounded by [`MAX_HEADER_LEN`].
 
-use std::fmt;
-
 use crate::encoding::{self, DecodeError};
 
 /// The longest header value a parser looks at.
@@ -98,6 +96,33 @@ pub(crate) fn prefixed_hex32(value: &[u8], prefix: &'static str) -> Option<[u8; 
     encoding::decode_hex_32(rest.try_into().ok()?)
 }
 
+/// The syntax of a key/value list that carries a timestamp and a proof
+/// (`ts=<ts>;sig1=<proof>`, `t=<ts>,v1=<proof>`): its keys and its
+/// one-byte separators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KvList {
+    /// Key of the timestamp.
+    pub ts_key: &'static str,
+    /// Key of the proof.
+    pub sig_key: &'static str,
+    /// Between pairs (`;`, `,`).
+    pub pair: u8,
+    /// Between a key and its value (`=`).
+    pub kv: u8,
+}
+
+impl KvList {
+    /// `k1=v1;k2=v2…` in this list's separators.
+    pub fn join(&self, pairs: &[(&str, &str)]) -> String {
+        let (p, k) = (char::from(self.pair), char::from(self.kv));
+        pairs
+            .iter()
+            .map(|(key, v)| format!("{key}{k}{v}"))
+            .collect::<Vec<_>>()
+            .join(&p.to_string())
+    }
+}
+
 /// A parsed `ts=<unix seconds>;sig1=<hex>` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampedSignature {
@@ -109,18 +134,11 @@ pub struct TimestampedSignature {
 
 impl TimestampedSignature {
     /// The canonical header value (`ts=<ts>;sig1=<lowercase hex>`).
-    pub fn to_header(&self, ts_key: &str, sig_key: &str) -> String {
-        format!(
-            "{ts_key}={};{sig_key}={}",
-            self.timestamp,
-            encoding::encode_hex(&self.signature)
-        )
-    }
-}
-
-impl fmt::Display for TimestampedSignature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_header("ts", "sig1"))
+    pub fn to_header(&self, list: &KvList) -> String {
+        list.join(&[
+            (list.ts_key, &self.timestamp.to_string()),
+            (list.sig_key, &encoding::encode_hex(&self.signature)),
+        ])
     }
 }
 
@@ -143,12 +161,8 @@ pub fn canonical_timestamp(s: &str) -> Result<i64, ParseError> {
 /// Parses `ts=<ts>;sig1=<hex>` (keys as given). Items may come in any order
 /// and carry optional whitespace around `;` and `=`; unknown keys are
 /// ignored; a repeated known key is an error (never guessed at).
-pub fn timestamped(
-    value: &[u8],
-    ts_key: &'static str,
-    sig_key: &'static str,
-) -> Result<TimestampedSignature, ParseError> {
-    let parts = timestamped_parts(value, ts_key, sig_key)?;
+pub fn timestamped(value: &[u8], list: &KvList) -> Result<TimestampedSignature, ParseError> {
+    let parts = timestamped_parts(value, list)?;
     Ok(TimestampedSignature {
         timestamp: parts.timestamp,
         signature: encoding::decode_hex(parts.signature)?,
@@ -172,9 +186,9 @@ pub struct TimestampedParts<'a> {
 /// except those of the hex decoding, which is left to the caller.
 pub fn timestamped_parts<'a>(
     value: &'a [u8],
-    ts_key: &'static str,
-    sig_key: &'static str,
+    list: &KvList,
 ) -> Result<TimestampedParts<'a>, ParseError> {
+    let (ts_key, sig_key) = (list.ts_key, list.sig_key);
     let text = visible_ascii(value)?.as_bytes();
     // Byte-wise (the text is ASCII): cheaper than `str` patterns, and this
     // runs on every delivery.
@@ -189,12 +203,12 @@ pub fn timestamped_parts<'a>(
     let as_text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut ts: Option<&[u8]> = None;
     let mut sig: Option<&[u8]> = None;
-    for item in text.split(|c| *c == b';') {
+    for item in text.split(|c| *c == list.pair) {
         let item = trim(item);
         if item.is_empty() {
             continue;
         }
-        let Some(eq) = item.iter().position(|c| *c == b'=') else {
+        let Some(eq) = item.iter().position(|c| *c == list.kv) else {
             return Err(ParseError::NotKeyValue(as_text(
                 item.get(..40).unwrap_or(item),
             )));
@@ -239,9 +253,9 @@ pub fn timestamped_parts<'a>(
 /// alphanumeric tokens, as every scheme's are (a test checks).
 pub(crate) fn timestamped_hex32<'a>(
     value: &'a [u8],
-    ts_key: &'static str,
-    sig_key: &'static str,
+    list: &KvList,
 ) -> Option<(TimestampedParts<'a>, [u8; 32])> {
+    let (ts_key, sig_key, pair, kv) = (list.ts_key, list.sig_key, list.pair, list.kv);
     debug_assert!(fast_path_keys(ts_key, sig_key));
     if value.len() > MAX_HEADER_LEN {
         return None;
@@ -253,8 +267,8 @@ pub(crate) fn timestamped_hex32<'a>(
     let digits_end = head.len().checked_sub(sig_key.len() + 2)?;
     let (item, separator) = head.split_at_checked(digits_end)?;
     let (key, timestamp_text) = item.split_at_checked(ts_key.len() + 1)?;
-    let framed = matches!(key.split_last(), Some((b'=', k)) if bytes_eq(k, ts_key))
-        && matches!(separator, [b';', rest @ .., b'='] if bytes_eq(rest, sig_key));
+    let framed = matches!(key.split_last(), Some((e, k)) if *e == kv && bytes_eq(k, ts_key))
+        && matches!(separator, [p, rest @ .., e] if *p == pair && *e == kv && bytes_eq(rest, sig_key));
     if !framed || timestamp_text.len() > 18 || matches!(timestamp_text, [] | [b'0', _, ..]) {
         return None;
     }
@@ -298,6 +312,13 @@ fn after<'a>(value: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
 mod tests {
     use super::*;
 
+    const KV: KvList = KvList {
+        ts_key: "ts",
+        sig_key: "sig1",
+        pair: b';',
+        kv: b'=',
+    };
+
     #[test]
     fn prefixed_values() {
         assert_eq!(prefixed(b"sha256=ab", "sha256="), Ok("ab"));
@@ -336,7 +357,7 @@ mod tests {
     #[test]
     fn every_scheme_meets_the_fast_paths_assumptions() {
         use crate::scheme::{Carrier, SchemeId};
-        for id in SchemeId::ALL {
+        for id in SchemeId::builtins() {
             match id.scheme().carrier {
                 Carrier::Header { prefix, .. } => {
                     assert!(prefix.bytes().all(|b| b.is_ascii_graphic()), "{id}");
@@ -381,8 +402,8 @@ mod tests {
         ];
         let mut fast = 0;
         for v in &ts_inputs {
-            let general = timestamped_parts(v.as_bytes(), "ts", "sig1");
-            if let Some((parts, tag)) = timestamped_hex32(v.as_bytes(), "ts", "sig1") {
+            let general = timestamped_parts(v.as_bytes(), &KV);
+            if let Some((parts, tag)) = timestamped_hex32(v.as_bytes(), &KV) {
                 fast += 1;
                 assert_eq!(general, Ok(parts), "{v}");
                 assert_eq!(encoding::decode_hex(parts.signature), Ok(tag.to_vec()));
@@ -415,7 +436,7 @@ mod tests {
 
     #[test]
     fn timestamped_header() {
-        let ok = timestamped(b"ts=10;sig1=abcd", "ts", "sig1");
+        let ok = timestamped(b"ts=10;sig1=abcd", &KV);
         assert_eq!(
             ok,
             Ok(TimestampedSignature {
@@ -423,24 +444,21 @@ mod tests {
                 signature: vec![0xab, 0xcd]
             })
         );
+        assert_eq!(timestamped(b" sig1 = abcd ; ts = 10 ; v=2", &KV), ok);
         assert_eq!(
-            timestamped(b" sig1 = abcd ; ts = 10 ; v=2", "ts", "sig1"),
-            ok
-        );
-        assert_eq!(
-            timestamped(b"ts=10", "ts", "sig1"),
+            timestamped(b"ts=10", &KV),
             Err(ParseError::MissingParameter("sig1"))
         );
         assert_eq!(
-            timestamped(b"ts=10;ts=11;sig1=ab", "ts", "sig1"),
+            timestamped(b"ts=10;ts=11;sig1=ab", &KV),
             Err(ParseError::RepeatedParameter("ts".into()))
         );
         assert!(matches!(
-            timestamped(b"ts10;sig1=ab", "ts", "sig1"),
+            timestamped(b"ts10;sig1=ab", &KV),
             Err(ParseError::NotKeyValue(_))
         ));
         assert_eq!(
-            ok.map(|t| t.to_string()).ok().as_deref(),
+            ok.map(|t| t.to_header(&KV)).ok().as_deref(),
             Some("ts=10;sig1=abcd")
         );
     }

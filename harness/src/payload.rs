@@ -215,12 +215,12 @@ impl EventFactory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheme::SCHEMES;
+    use crate::describe::registry::builtins as schemes;
 
     #[test]
     fn every_kind_is_valid_json_and_carries_the_id() {
         let f = EventFactory::new("t");
-        for scheme in SCHEMES {
+        for scheme in schemes() {
             for kind in BodyKind::ALL {
                 let e = f.event(scheme, kind);
                 let v: serde_json::Value = serde_json::from_slice(&e.json)

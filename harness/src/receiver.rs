@@ -795,17 +795,17 @@ mod tests {
     fn config_is_checked() {
         use crate::scheme::SchemeId;
         let empty = ReceiverConfig::new(
-            SchemeId::Certifylize,
+            "certifylize".parse::<SchemeId>().unwrap(),
             TrustSource::Static(Trust::Secret(Vec::new())),
         );
         assert!(Receiver::new(empty).is_err());
         let wrong = ReceiverConfig::new(
-            SchemeId::Cometh,
+            "cometh".parse::<SchemeId>().unwrap(),
             TrustSource::Static(Trust::Secret(b"s".to_vec())),
         );
         assert!(Receiver::new(wrong).is_err());
         let no_server = ReceiverConfig::new(
-            SchemeId::Blockmark,
+            "blockmark".parse::<SchemeId>().unwrap(),
             TrustSource::key_server("http://127.0.0.1:1"),
         );
         assert!(Receiver::new(no_server).is_err());

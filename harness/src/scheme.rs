@@ -8,78 +8,73 @@
 //! descriptions; adding a scheme is adding a value to [`SCHEMES`].
 
 use std::fmt;
-use std::str::FromStr;
 
 use crate::Error;
 
-/// The stable identifier of a scheme, as used on the command line, in case
-/// ids and in vector files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SchemeId {
-    /// BlockMark Registry: static `X-Token` (seed 000).
-    Blockmark,
-    /// Certifylize: `X-Certifylize-Signature: sha256=<hex>` over the raw body (seed 001).
-    Certifylize,
-    /// Blink: API key in the query or in `BLINK-API-KEY` (seed 002).
-    BlinkApiKey,
-    /// Blink: `X-BLINK-SIGNATURE: ts=…;sig1=…` over `ts.url.body` (seed 002).
-    BlinkSignature,
-    /// SmartAsset: Ed25519 over `JSON.stringify(event)` in a body envelope (seed 003).
-    Smartasset,
-    /// Cometh: RSA PKCS#1 v1.5 SHA-256 over the body, base64 in a header (seed 004).
-    Cometh,
-}
+/// A handle on a known scheme: Copy, compared and hashed by the scheme's
+/// string id (`blockmark`, `acme-v1`…), as used on the command line, in
+/// case ids and in vector files.
+///
+/// Handles come from the registry ([`crate::describe::registry`], which
+/// also implements `FromStr` and `SchemeId::builtins`): the built-in scheme
+/// files and every scheme file loaded with
+/// [`crate::describe::registry::register_file`]. A handle always points at
+/// its description, so [`SchemeId::scheme`] cannot fail.
+#[derive(Clone, Copy)]
+pub struct SchemeId(&'static Scheme);
 
 impl SchemeId {
-    /// All scheme ids, in documentation order.
-    pub const ALL: [SchemeId; 6] = [
-        SchemeId::Blockmark,
-        SchemeId::Certifylize,
-        SchemeId::BlinkApiKey,
-        SchemeId::BlinkSignature,
-        SchemeId::Smartasset,
-        SchemeId::Cometh,
-    ];
+    /// The handle of a registered description (the registry's job).
+    pub(crate) fn of(scheme: &'static Scheme) -> Self {
+        SchemeId(scheme)
+    }
 
     /// The id as written on the command line and in case ids.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SchemeId::Blockmark => "blockmark",
-            SchemeId::Certifylize => "certifylize",
-            SchemeId::BlinkApiKey => "blink-apikey",
-            SchemeId::BlinkSignature => "blink-signature",
-            SchemeId::Smartasset => "smartasset",
-            SchemeId::Cometh => "cometh",
-        }
+        self.0.id
     }
 
     /// The scheme's description.
     pub fn scheme(self) -> &'static Scheme {
-        match self {
-            SchemeId::Blockmark => &BLOCKMARK,
-            SchemeId::Certifylize => &CERTIFYLIZE,
-            SchemeId::BlinkApiKey => &BLINK_APIKEY,
-            SchemeId::BlinkSignature => &BLINK_SIGNATURE,
-            SchemeId::Smartasset => &SMARTASSET,
-            SchemeId::Cometh => &COMETH,
-        }
+        self.0
+    }
+}
+
+impl PartialEq for SchemeId {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for SchemeId {}
+
+impl std::hash::Hash for SchemeId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.id.hash(state);
+    }
+}
+
+impl PartialOrd for SchemeId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SchemeId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.id.cmp(other.0.id)
+    }
+}
+
+impl fmt::Debug for SchemeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SchemeId({:?})", self.0.id)
     }
 }
 
 impl fmt::Display for SchemeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for SchemeId {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SchemeId::ALL
-            .into_iter()
-            .find(|id| id.as_str() == s)
-            .ok_or_else(|| Error::UnknownScheme(s.to_owned()))
     }
 }
 
@@ -111,7 +106,8 @@ pub enum Carrier {
         /// Header name.
         header: &'static str,
     },
-    /// A header holding `ts=<unix seconds>;sig1=<proof>`.
+    /// A header holding a key/value list with the timestamp and the proof,
+    /// e.g. `ts=<unix seconds>;sig1=<proof>` or `t=<ts>,v1=<proof>`.
     TimestampedHeader {
         /// Header name.
         name: &'static str,
@@ -119,6 +115,10 @@ pub enum Carrier {
         ts_key: &'static str,
         /// Key of the signature parameter.
         sig_key: &'static str,
+        /// Between pairs (`;`, `,`).
+        pair_separator: &'static str,
+        /// Between a key and its value (`=`).
+        key_separator: &'static str,
     },
     /// The JSON body is `{"<event>": {...}, "<signature>": "<proof>"}`.
     BodyEnvelope {
@@ -139,28 +139,107 @@ impl Carrier {
             Carrier::BodyEnvelope { .. } => None,
         }
     }
+
+    /// The key/value list syntax of a timestamped header.
+    pub fn kv_list(&self) -> Option<crate::parse::KvList> {
+        match *self {
+            Carrier::TimestampedHeader {
+                ts_key,
+                sig_key,
+                pair_separator,
+                key_separator,
+                ..
+            } => {
+                let byte = |s: &str| s.bytes().next();
+                Some(crate::parse::KvList {
+                    ts_key,
+                    sig_key,
+                    pair: byte(pair_separator)?,
+                    kv: byte(key_separator)?,
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
-/// Which bytes the proof covers.
+/// One piece of the signed message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Message {
-    /// Nothing: the proof is a static token (HMAC of the empty message).
-    Empty,
+pub enum MessagePart {
+    /// Literal text.
+    Literal(&'static str),
+    /// The delivery timestamp, as written in the request.
+    Timestamp,
+    /// The target URL as configured at the sender, query included.
+    Url,
     /// The raw request body, byte for byte.
-    RawBody,
-    /// `<ts>.<full url including query>.<raw body>`.
-    TimestampUrlBody,
-    /// The compact serialization of the envelope's event member, exactly as sent.
-    EnvelopeEvent,
-    /// The key itself is the proof (nothing is signed).
-    None,
+    Body,
+    /// The body envelope's event member, exactly as sent.
+    Event,
+}
+
+/// Which bytes the proof covers: the concatenation of its parts (a
+/// template such as `{ts}.{url}.{body}`). No part: the empty message (a
+/// static token, or nothing when the key itself is the proof).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message {
+    /// The pieces, in order (at most [`Message::MAX_PARTS`]).
+    pub parts: &'static [MessagePart],
+}
+
+impl Message {
+    /// The most pieces a message may have.
+    pub const MAX_PARTS: usize = 8;
+
+    fn has(&self, p: MessagePart) -> bool {
+        self.parts.contains(&p)
+    }
+
+    /// Whether nothing is signed.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Whether the proof covers the raw body.
+    pub fn signs_body(&self) -> bool {
+        self.has(MessagePart::Body)
+    }
+
+    /// Whether the proof covers the envelope's event member.
+    pub fn signs_event(&self) -> bool {
+        self.has(MessagePart::Event)
+    }
+
+    /// Whether the proof covers the bytes that were sent (body or event).
+    pub fn signs_content(&self) -> bool {
+        self.signs_body() || self.signs_event()
+    }
+
+    /// Whether the proof covers the target URL.
+    pub fn signs_url(&self) -> bool {
+        self.has(MessagePart::Url)
+    }
+
+    /// Whether the proof covers the timestamp.
+    pub fn signs_timestamp(&self) -> bool {
+        self.has(MessagePart::Timestamp)
+    }
+
+    /// Whether the message is exactly the raw body.
+    pub fn is_raw_body(&self) -> bool {
+        self.parts == [MessagePart::Body]
+    }
 }
 
 /// How the proof is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Algorithm {
+    /// HMAC-SHA1 keyed with the shared secret.
+    HmacSha1,
     /// HMAC-SHA256 keyed with the shared secret.
     HmacSha256,
+    /// HMAC-SHA512 keyed with the shared secret.
+    HmacSha512,
     /// Ed25519 (RFC 8032, pure).
     Ed25519,
     /// RSASSA-PKCS1-v1_5 with SHA-256.
@@ -177,8 +256,34 @@ pub enum Encoding {
     Hex,
     /// Standard base64 with padding.
     Base64,
+    /// URL-safe base64 (RFC 4648 §5), sent without padding; padding is
+    /// accepted on receipt.
+    Base64Url,
     /// The secret as text.
     Text,
+}
+
+impl Encoding {
+    /// Writes proof bytes in this encoding (text: the bytes as UTF-8,
+    /// lossily).
+    pub fn encode(self, bytes: &[u8]) -> String {
+        match self {
+            Encoding::Hex => crate::encoding::encode_hex(bytes),
+            Encoding::Base64 => crate::encoding::encode_base64(bytes),
+            Encoding::Base64Url => crate::encoding::encode_base64url(bytes),
+            Encoding::Text => String::from_utf8_lossy(bytes).into_owned(),
+        }
+    }
+
+    /// Reads proof bytes written in this encoding (text: as is).
+    pub fn decode(self, text: &[u8]) -> Result<Vec<u8>, crate::encoding::DecodeError> {
+        match self {
+            Encoding::Hex => crate::encoding::decode_hex(text),
+            Encoding::Base64 => crate::encoding::decode_base64(text),
+            Encoding::Base64Url => crate::encoding::decode_base64url(text),
+            Encoding::Text => Ok(text.to_vec()),
+        }
+    }
 }
 
 /// How the vendor's documented verification code reads the encoded proof.
@@ -226,6 +331,40 @@ impl ProofReading {
     }
 }
 
+/// How the configured secret text becomes the key bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretDecoding {
+    /// The text's UTF-8 bytes, as is.
+    Utf8,
+    /// `whsec_` followed by standard base64; the key is the decoded bytes.
+    WhsecBase64,
+    /// Hexadecimal; the key is the decoded bytes.
+    Hex,
+}
+
+/// A checked-in test key pair a scheme file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TestKeyPair {
+    /// The key's name (its file name without `.pem`).
+    pub name: &'static str,
+    /// PKCS#8 PEM of the private key.
+    pub private_pem: &'static str,
+    /// SPKI PEM of the public key.
+    pub public_pem: &'static str,
+}
+
+/// The test keys of an asymmetric scheme, by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TestKeys {
+    /// Published at the start of a run; valid deliveries are signed with it.
+    pub signing: Option<TestKeyPair>,
+    /// Published by a key rotation during the run, then signs.
+    pub rotation: Option<TestKeyPair>,
+    /// Never published at the start: forged deliveries are signed with it.
+    pub unknown: Option<TestKeyPair>,
+}
+
 /// Status codes a vendor documents for rejections. `None` means "any 4xx".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Statuses {
@@ -256,14 +395,21 @@ pub enum ExtraHeader {
 /// A webhook authentication scheme, described as data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scheme {
-    /// Stable id.
-    pub id: SchemeId,
+    /// Stable id: lowercase letters, digits and `-`.
+    pub id: &'static str,
     /// One line for `hookspec schemes`.
     pub summary: &'static str,
     /// The vendor document this scheme comes from.
     pub reference: &'static str,
     /// What the receiver must be configured with.
     pub credential: CredentialKind,
+    /// How a configured shared secret becomes key bytes.
+    pub secret_decoding: SecretDecoding,
+    /// The shared secret the harness tests with when none is given, in the
+    /// form the vendor hands secrets out.
+    pub test_secret: &'static str,
+    /// Checked-in key pairs (asymmetric schemes).
+    pub test_keys: TestKeys,
     /// Where the proof travels.
     pub carrier: Carrier,
     /// Which bytes are signed.
@@ -358,217 +504,27 @@ pub struct BlockOrdering {
 /// A sender timeout for schemes whose vendor documents none.
 pub const DEFAULT_SENDER_TIMEOUT_MS: u64 = 10_000;
 
-/// Static token, `X-Token` = hex HMAC-SHA256(secret, "").
-pub static BLOCKMARK: Scheme = Scheme {
-    id: SchemeId::Blockmark,
-    summary: "X-Token: hex HMAC-SHA256(secret, empty message); echo handshake endpoint.verify",
-    reference: "seed 000 (BlockMark Registry webhooks guide)",
-    credential: CredentialKind::SharedSecret,
-    carrier: Carrier::Header {
-        name: "X-Token",
-        prefix: "",
-    },
-    message: Message::Empty,
-    algorithm: Algorithm::HmacSha256,
-    encoding: Encoding::Hex,
-    statuses: Statuses {
-        missing: Some(400),
-        invalid: Some(400),
-    },
-    event_id: EventId::BodyPointer("/data/slug"),
-    extra_headers: &[],
-    event_types: &["issued_certificate.created", "issued_certificate.updated"],
-    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
-    block_ordering: None,
-    echo: Some(EchoHandshake {
-        event_pointer: "/event",
-        event_value: "endpoint.verify",
-        nonce_pointer: "/secret",
-    }),
-    idempotency: None,
-    canonical_json: false,
-    // `timingSafeEqual(Buffer.from(generatedHex, "hex"), Buffer.from(xToken, "hex"))`.
-    proof_reading: ProofReading::NodeHex,
-    sample_event: r#"{"event":"@TYPE@","data":{"slug":"@ID@","name_on_certificate":"William Mcfarland","has_name_mismatch":true,"is_issued_to_thing":false,"start_time":"1985-10-14T18:17:46.183395+01:00","status":"Expired","hidden":false,"is_test":true,"bespoke_id":null,"template":{"slug":"344f6969-4eed-4632-84aa-d890ef19064f","name":"embrace 24/365 partnerships"},"custom_fields":{},"custom_notes":{}}}"#,
-};
-
-/// `X-Certifylize-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`.
-pub static CERTIFYLIZE: Scheme = Scheme {
-    id: SchemeId::Certifylize,
-    summary: "X-Certifylize-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>; Delivery-Id idempotency",
-    reference: "seed 001 (Certifylize: Webhook-Signaturen verifizieren)",
-    credential: CredentialKind::SharedSecret,
-    carrier: Carrier::Header {
-        name: "X-Certifylize-Signature",
-        prefix: "sha256=",
-    },
-    message: Message::RawBody,
-    algorithm: Algorithm::HmacSha256,
-    encoding: Encoding::Hex,
-    statuses: Statuses {
-        missing: Some(400),
-        invalid: Some(401),
-    },
-    event_id: EventId::Header("X-Certifylize-Delivery-Id"),
-    extra_headers: &[
-        ExtraHeader::EventId("X-Certifylize-Delivery-Id"),
-        ExtraHeader::EventType("X-Certifylize-Event-Type"),
-    ],
-    event_types: &[
-        "edu.credential.issued",
-        "edu.credential.updated",
-        "edu.credential.revoked",
-        "edu.api_key.created",
-        "edu.api_key.revoked",
-    ],
-    sender_timeout_ms: 8_000,
-    block_ordering: None,
-    echo: None,
-    idempotency: Some(Level::Should),
-    canonical_json: false,
-    // `timingSafeEqualHex`: both sides through `Buffer.from(x, "hex")`.
-    proof_reading: ProofReading::NodeHex,
-    sample_event: r#"{"type":"@TYPE@","createdAt":"2026-01-15T12:34:56.000Z","data":{"credentialId":"@ID@","verifyId":"009f0e320cd9ea5f1173b42e8c2c4dd6db6632e70bbb65b8","status":"ACTIVE","recipientEmail":"max@example.com"}}"#,
-};
-
-/// Blink forwards whatever the provider posts; both Blink schemes test with
-/// this event (top-level `id`, the event-id rule of docs/spec.md §2.2).
-const BLINK_SAMPLE_EVENT: &str = r#"{"id":"@ID@","type":"alert.raised","severity":"high","source":{"name":"scanner","region":"eu-west-1"},"count":3}"#;
-
-/// API key in `?apikey=` or `BLINK-API-KEY`.
-pub static BLINK_APIKEY: Scheme = Scheme {
-    id: SchemeId::BlinkApiKey,
-    summary: "API key in ?apikey=<key> or header BLINK-API-KEY: <key>",
-    reference: "seed 002 (Blink webhooks: API Key)",
-    credential: CredentialKind::SharedSecret,
-    carrier: Carrier::QueryOrHeader {
-        query: "apikey",
-        header: "BLINK-API-KEY",
-    },
-    message: Message::None,
-    algorithm: Algorithm::SharedKey,
-    encoding: Encoding::Text,
-    statuses: Statuses {
-        missing: None,
-        invalid: None,
-    },
-    event_id: EventId::BodyPointer("/id"),
-    extra_headers: &[],
-    event_types: &[],
-    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
-    block_ordering: None,
-    echo: None,
-    idempotency: None,
-    canonical_json: false,
-    // The document shows only the sender (curl).
-    proof_reading: ProofReading::Exact,
-    sample_event: BLINK_SAMPLE_EVENT,
-};
-
-/// `X-BLINK-SIGNATURE: ts=<ts>;sig1=<hex HMAC-SHA256(key, ts.url.body)>`.
-pub static BLINK_SIGNATURE: Scheme = Scheme {
-    id: SchemeId::BlinkSignature,
-    summary: "X-BLINK-SIGNATURE: ts=<unix s>;sig1=<hex HMAC-SHA256(key, ts.url.body)>",
-    reference: "seed 002 (Blink webhooks: Signature)",
-    credential: CredentialKind::SharedSecret,
-    carrier: Carrier::TimestampedHeader {
-        name: "X-BLINK-SIGNATURE",
-        ts_key: "ts",
-        sig_key: "sig1",
-    },
-    message: Message::TimestampUrlBody,
-    algorithm: Algorithm::HmacSha256,
-    encoding: Encoding::Hex,
-    statuses: Statuses {
-        missing: None,
-        invalid: None,
-    },
-    event_id: EventId::BodyPointer("/id"),
-    extra_headers: &[],
-    event_types: &[],
-    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
-    block_ordering: None,
-    echo: None,
-    idempotency: None,
-    canonical_json: false,
-    // The document shows only the sender (`openssl dgst -hmac`).
-    proof_reading: ProofReading::Exact,
-    sample_event: BLINK_SAMPLE_EVENT,
-};
-
-/// Ed25519 over `JSON.stringify(event)`, in a `{"event","signature"}` envelope.
-pub static SMARTASSET: Scheme = Scheme {
-    id: SchemeId::Smartasset,
-    summary: "body {\"event\":…,\"signature\":<hex Ed25519>} over JSON.stringify(event); rotating published keys",
-    reference: "seed 003 (SmartAsset: check the webhook origin)",
-    credential: CredentialKind::Ed25519PublicKeys,
-    carrier: Carrier::BodyEnvelope {
-        event_field: "event",
-        signature_field: "signature",
-    },
-    message: Message::EnvelopeEvent,
-    algorithm: Algorithm::Ed25519,
-    encoding: Encoding::Hex,
-    statuses: Statuses {
-        missing: None,
-        invalid: None,
-    },
-    event_id: EventId::BodyPointer("/event/raw/id"),
-    extra_headers: &[],
-    event_types: &["smartAssetContract.Hydrated"],
-    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
-    block_ordering: Some(BlockOrdering {
-        level: Level::Should,
-        token: "/event/tokenId",
-        block: "/event/blocknumber",
-    }),
-    echo: None,
-    idempotency: Some(Level::Must),
-    canonical_json: true,
-    // `ec.keyFromPublic(publicKey, "hex")` / `key.verify(msg, signature)` with `elliptic`.
-    proof_reading: ProofReading::EllipticHex,
-    sample_event: r#"{"name":"@TYPE@","tokenId":"@TOKEN@","chainId":77,"network":"testnet","blocknumber":@BLOCK@,"raw":{"address":"0x512C1FCF401133680f373a386F3f752b98070BC5","blockNumber":@BLOCK@,"logIndex":0,"removed":false,"transactionHash":"0x198431af98024ec958bd4561541720ad64026263d7e66abcdf416d09f36be12c","id":"@ID@","returnValues":{"_from":"0x3257d9f2D793Bd437E34C2312F888D8ce11c1Ea0","_to":"0x08E3625273a9eAA4F466ecb701899BF11F7E3E90","_tokenId":"@TOKEN@"},"event":"Transfer"},"owner":"0x08E3625273a9eAA4F466ecb701899BF11F7E3E90"}"#,
-};
-
-/// RSA PKCS#1 v1.5 SHA-256 over the body, base64 in `x-cometh-indexer-signature`.
-pub static COMETH: Scheme = Scheme {
-    id: SchemeId::Cometh,
-    summary: "x-cometh-indexer-signature: base64 RSA PKCS#1 v1.5 SHA-256 over the body (= JSON.stringify(event))",
-    reference: "seed 004 (Cometh marketplace webhooks)",
-    credential: CredentialKind::RsaPublicKey,
-    carrier: Carrier::Header {
-        name: "x-cometh-indexer-signature",
-        prefix: "",
-    },
-    message: Message::RawBody,
-    algorithm: Algorithm::RsaPkcs1v15Sha256,
-    encoding: Encoding::Base64,
-    statuses: Statuses {
-        missing: None,
-        invalid: None,
-    },
-    event_id: EventId::BodyPointer("/id"),
-    extra_headers: &[],
-    event_types: &["ORDER_LISTED", "ORDER_CANCELLED", "ORDER_FILLED"],
-    sender_timeout_ms: DEFAULT_SENDER_TIMEOUT_MS,
-    block_ordering: None,
-    echo: None,
-    idempotency: None,
-    canonical_json: true,
-    // `verifier.verify(webhookPublicKey, signature, "base64")`.
-    proof_reading: ProofReading::NodeBase64,
-    sample_event: r#"{"id":"@ID@","type":"@TYPE@","order":{"id":"ord_7Hq2","tokenAddress":"0xF0C1e5B8a6d1d2B9e9C0b0A8F7c6D5e4B3a2C1d0","tokenId":"4821","price":"1500000000000000000","currency":"ETH","maker":"0x3257d9f2D793Bd437E34C2312F888D8ce11c1Ea0"},"createdAt":"2026-03-01T09:30:00.000Z"}"#,
-};
-
-/// Every scheme hookspec knows, in documentation order.
-pub static SCHEMES: [&Scheme; 6] = [
-    &BLOCKMARK,
-    &CERTIFYLIZE,
-    &BLINK_APIKEY,
-    &BLINK_SIGNATURE,
-    &SMARTASSET,
-    &COMETH,
-];
+impl Scheme {
+    /// The key bytes of a configured shared secret, decoded as the scheme
+    /// says (`whsec_` + base64, hex, or the text's bytes as is).
+    pub fn shared_key(&self, secret: &[u8]) -> Result<Vec<u8>, Error> {
+        let what = |how: &str| Error::SecretDecoding {
+            scheme: self.id.to_owned(),
+            expected: how.to_owned(),
+        };
+        match self.secret_decoding {
+            SecretDecoding::Utf8 => Ok(secret.to_vec()),
+            SecretDecoding::Hex => {
+                crate::encoding::decode_hex(secret).map_err(|_| what("hexadecimal digits"))
+            }
+            SecretDecoding::WhsecBase64 => secret
+                .strip_prefix(b"whsec_")
+                .and_then(|b64| crate::encoding::decode_base64(b64).ok())
+                .filter(|k| !k.is_empty())
+                .ok_or_else(|| what("`whsec_` followed by standard base64")),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -576,11 +532,12 @@ mod tests {
 
     #[test]
     fn ids_round_trip_and_descriptions_match() {
-        for id in SchemeId::ALL {
+        let all = SchemeId::builtins();
+        assert_eq!(all.len(), 6);
+        for id in all {
             assert_eq!(id.as_str().parse::<SchemeId>().ok(), Some(id));
-            assert_eq!(id.scheme().id, id);
+            assert_eq!(id.scheme().id, id.as_str());
         }
         assert!("nope".parse::<SchemeId>().is_err());
-        assert_eq!(SCHEMES.len(), SchemeId::ALL.len());
     }
 }

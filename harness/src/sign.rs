@@ -7,21 +7,21 @@
 
 use hmac::{Hmac, Mac};
 use rsa::Pkcs1v15Sign;
-use sha2::{Digest, Sha256};
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
 
 use crate::delivery::Delivery;
-use crate::encoding;
 use crate::keys::SigningKey;
-use crate::scheme::{Algorithm, Carrier, Encoding, ExtraHeader, Message, Scheme};
+use crate::scheme::{Algorithm, Carrier, ExtraHeader, Message, MessagePart, Scheme};
 use crate::Error;
 
-/// Where `blink-apikey` puts the key.
+/// Where a `query-or-header` scheme puts the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KeyPlacement {
-    /// In the `BLINK-API-KEY` header.
+    /// In the scheme's header.
     #[default]
     Header,
-    /// In the `?apikey=` query parameter.
+    /// In the scheme's query parameter.
     Query,
 }
 
@@ -30,8 +30,8 @@ pub enum KeyPlacement {
 pub struct Payload {
     /// The URL the delivery is posted to.
     pub url: String,
-    /// The event JSON. For envelope schemes (`smartasset`) this is the
-    /// `event` member; for every other scheme it is the whole body.
+    /// The event JSON. For body-envelope schemes this is the event
+    /// member; for every other scheme it is the whole body.
     pub event: Vec<u8>,
     /// The event id, for schemes that carry it in a header.
     pub event_id: Option<String>,
@@ -59,7 +59,23 @@ impl Payload {
 
 /// The bytes the scheme's proof covers.
 pub fn signed_message(scheme: &Scheme, timestamp: &str, url: &str, event: &[u8]) -> Vec<u8> {
-    message_parts(scheme, timestamp.as_bytes(), url.as_bytes(), event).concat()
+    message_parts(scheme, timestamp.as_bytes(), url.as_bytes(), event)
+        .as_slice()
+        .concat()
+}
+
+/// The pieces of a signed message, borrowed ([`message_parts`]).
+#[derive(Debug, Clone, Copy)]
+pub struct MessageParts<'a> {
+    parts: [&'a [u8]; Message::MAX_PARTS],
+    len: usize,
+}
+
+impl<'a> MessageParts<'a> {
+    /// The pieces, in order.
+    pub fn as_slice(&self) -> &[&'a [u8]] {
+        self.parts.get(..self.len).unwrap_or(&self.parts)
+    }
 }
 
 /// The bytes the scheme's proof covers, as the pieces they are made of
@@ -71,12 +87,21 @@ pub fn message_parts<'a>(
     timestamp: &'a [u8],
     url: &'a [u8],
     event: &'a [u8],
-) -> [&'a [u8]; 5] {
-    match scheme.message {
-        Message::Empty | Message::None => [b""; 5],
-        Message::RawBody | Message::EnvelopeEvent => [event, b"", b"", b"", b""],
-        Message::TimestampUrlBody => [timestamp, b".", url, b".", event],
+) -> MessageParts<'a> {
+    let mut out = MessageParts {
+        parts: [b""; Message::MAX_PARTS],
+        len: 0,
+    };
+    for (slot, part) in out.parts.iter_mut().zip(scheme.message.parts) {
+        *slot = match part {
+            MessagePart::Literal(l) => l.as_bytes(),
+            MessagePart::Timestamp => timestamp,
+            MessagePart::Url => url,
+            MessagePart::Body | MessagePart::Event => event,
+        };
+        out.len += 1;
     }
+    out
 }
 
 /// HMAC-SHA256 of `message` under `key`.
@@ -97,10 +122,35 @@ pub fn hmac_sha256_parts(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The HMAC of the concatenation of `parts` under `key` with the
+/// algorithm's hash; `None` for an algorithm that is no HMAC.
+pub fn hmac_parts(algorithm: Algorithm, key: &[u8], parts: &[&[u8]]) -> Option<Vec<u8>> {
+    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        // HMAC takes keys of every length (RFC 2104 section 2): the error
+        // branch is never taken.
+        let Ok(mut mac) = <M as hmac::digest::KeyInit>::new_from_slice(key) else {
+            return Vec::new();
+        };
+        for part in parts {
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().to_vec()
+    }
+    match algorithm {
+        Algorithm::HmacSha1 => Some(run::<Hmac<Sha1>>(key, parts)),
+        Algorithm::HmacSha256 => Some(hmac_sha256_parts(key, parts).to_vec()),
+        Algorithm::HmacSha512 => Some(run::<Hmac<Sha512>>(key, parts)),
+        _ => None,
+    }
+}
+
 /// Computes the raw proof bytes over `message` with `key`.
 pub fn proof(scheme: &Scheme, key: &SigningKey, message: &[u8]) -> Result<Vec<u8>, Error> {
     match (scheme.algorithm, key) {
-        (Algorithm::HmacSha256, SigningKey::Secret(s)) => Ok(hmac_sha256(s, message).to_vec()),
+        (
+            alg @ (Algorithm::HmacSha1 | Algorithm::HmacSha256 | Algorithm::HmacSha512),
+            SigningKey::Secret(s),
+        ) => hmac_parts(alg, s, &[message]).ok_or_else(|| Error::Key("not an HMAC".into())),
         (Algorithm::SharedKey, SigningKey::Secret(s)) => Ok(s.clone()),
         (Algorithm::Ed25519, SigningKey::Ed25519(k)) => {
             use ed25519_dalek::Signer;
@@ -118,11 +168,7 @@ pub fn proof(scheme: &Scheme, key: &SigningKey, message: &[u8]) -> Result<Vec<u8
 
 /// Writes proof bytes in the scheme's encoding.
 pub fn encode_proof(scheme: &Scheme, proof: &[u8]) -> String {
-    match scheme.encoding {
-        Encoding::Hex => encoding::encode_hex(proof),
-        Encoding::Base64 => encoding::encode_base64(proof),
-        Encoding::Text => String::from_utf8_lossy(proof).into_owned(),
-    }
+    scheme.encoding.encode(proof)
 }
 
 /// The envelope body `{"<event>":<event>,"<signature>":"<proof>"}`, compact,
@@ -165,14 +211,13 @@ pub fn place_proof(scheme: &Scheme, payload: &Payload, encoded: &str) -> Result<
                 url = u.to_string();
             }
         },
-        Carrier::TimestampedHeader {
-            name,
-            ts_key,
-            sig_key,
-        } => headers.push((
-            name.to_owned(),
-            format!("{ts_key}={};{sig_key}={encoded}", payload.timestamp).into_bytes(),
-        )),
+        Carrier::TimestampedHeader { name, .. } => {
+            if let Some(list) = scheme.carrier.kv_list() {
+                let ts = payload.timestamp.to_string();
+                let value = list.join(&[(list.ts_key, &ts), (list.sig_key, encoded)]);
+                headers.push((name.to_owned(), value.into_bytes()));
+            }
+        }
         Carrier::BodyEnvelope { .. } => {}
     }
     for extra in scheme.extra_headers {
@@ -217,7 +262,6 @@ pub fn sign(scheme: &Scheme, key: &SigningKey, payload: &Payload) -> Result<Deli
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheme::{BLINK_SIGNATURE, BLOCKMARK, CERTIFYLIZE};
 
     #[test]
     fn hmac_matches_rfc4231_case_2() {
@@ -230,17 +274,46 @@ mod tests {
 
     #[test]
     fn blink_message_is_ts_url_body() {
-        let m = signed_message(&BLINK_SIGNATURE, "10", "http://h/p?q=1", b"{}");
+        let m = signed_message(
+            crate::describe::registry::scheme("blink-signature").unwrap(),
+            "10",
+            "http://h/p?q=1",
+            b"{}",
+        );
         assert_eq!(m, b"10.http://h/p?q=1.{}");
-        assert!(signed_message(&BLOCKMARK, "10", "u", b"body").is_empty());
-        assert_eq!(signed_message(&CERTIFYLIZE, "10", "u", b"body"), b"body");
+        assert!(signed_message(
+            crate::describe::registry::scheme("blockmark").unwrap(),
+            "10",
+            "u",
+            b"body"
+        )
+        .is_empty());
+        assert_eq!(
+            signed_message(
+                crate::describe::registry::scheme("certifylize").unwrap(),
+                "10",
+                "u",
+                b"body"
+            ),
+            b"body"
+        );
     }
 
     #[test]
     fn key_kind_is_checked() {
         let key = SigningKey::Secret(b"s".to_vec());
         let p = Payload::new("http://h/", "{}", 0);
-        assert!(sign(&crate::scheme::COMETH, &key, &p).is_err());
-        assert!(sign(&CERTIFYLIZE, &key, &p).is_ok());
+        assert!(sign(
+            crate::describe::registry::scheme("cometh").unwrap(),
+            &key,
+            &p
+        )
+        .is_err());
+        assert!(sign(
+            crate::describe::registry::scheme("certifylize").unwrap(),
+            &key,
+            &p
+        )
+        .is_ok());
     }
 }

@@ -22,11 +22,10 @@
 //!
 //! ```no_run
 //! use hookspec::testing::Suite;
-//! use hookspec::SchemeId;
 //!
 //! # fn my_router(_secret: &[u8]) -> axum::Router { axum::Router::new() }
 //! fn main() {
-//!     let linked = Suite::linked(SchemeId::Certifylize, |env| my_router(env.secret()))
+//!     let linked = Suite::linked("certifylize", |env| my_router(env.secret()))
 //!         .secret("test-secret")
 //!         .effects_path("/_effects")
 //!         .strict(true);
@@ -115,13 +114,63 @@ impl std::fmt::Debug for Suite {
     }
 }
 
+/// A scheme to test: a [`SchemeId`], a known scheme id as text
+/// (`"certifylize"`), or the path of a scheme file (docs/scheme-format.md),
+/// which is loaded. A scheme that cannot be had makes the suite one failing
+/// test that says why.
+pub trait IntoScheme {
+    /// The scheme, or why not.
+    fn into_scheme(self) -> Result<SchemeId, Error>;
+}
+
+impl IntoScheme for SchemeId {
+    fn into_scheme(self) -> Result<SchemeId, Error> {
+        Ok(self)
+    }
+}
+
+impl IntoScheme for &str {
+    fn into_scheme(self) -> Result<SchemeId, Error> {
+        self.parse()
+    }
+}
+
+impl IntoScheme for &std::path::Path {
+    fn into_scheme(self) -> Result<SchemeId, Error> {
+        crate::describe::register_file(self)
+    }
+}
+
+impl IntoScheme for &std::path::PathBuf {
+    fn into_scheme(self) -> Result<SchemeId, Error> {
+        crate::describe::register_file(self)
+    }
+}
+
 impl Suite {
+    /// A suite that cannot run: one failing test saying `why`.
+    fn invalid(why: String) -> Self {
+        Suite {
+            label: "",
+            scheme: None,
+            secret: None,
+            strict: false,
+            path: String::new(),
+            transport: Transport::Invalid(why),
+            configure: Vec::new(),
+        }
+    }
+
     /// A receiver linked in-process: `make` builds it (e.g. an
     /// `axum::Router`) from the secret and key-server URL it must use.
     pub fn linked<S: LinkedService>(
-        scheme: SchemeId,
+        scheme: impl IntoScheme,
         make: impl FnOnce(&LinkedEnv) -> S + Send + 'static,
     ) -> Self {
+        let scheme = match scheme.into_scheme() {
+            Ok(s) => s,
+            Err(e) => return Suite::invalid(e.to_string()),
+        };
         let path = format!("/webhooks/{scheme}");
         let build: Builder = Box::new(move |env: &LinkedEnv| {
             let service = make(env);
@@ -142,8 +191,22 @@ impl Suite {
         }
     }
 
+    /// A receiver linked in-process, for the scheme described in the file
+    /// at `path` (docs/scheme-format.md): [`Suite::linked`] with a scheme
+    /// file.
+    pub fn linked_with_scheme<S: LinkedService>(
+        path: impl AsRef<std::path::Path>,
+        make: impl FnOnce(&LinkedEnv) -> S + Send + 'static,
+    ) -> Self {
+        Suite::linked(path.as_ref(), make)
+    }
+
     /// A receiver at `url`.
-    pub fn url(scheme: SchemeId, url: impl Into<String>) -> Self {
+    pub fn url(scheme: impl IntoScheme, url: impl Into<String>) -> Self {
+        let scheme = match scheme.into_scheme() {
+            Ok(s) => s,
+            Err(e) => return Suite::invalid(e.to_string()),
+        };
         Suite {
             label: "",
             scheme: Some(scheme),
@@ -187,11 +250,27 @@ impl Suite {
             transport: Transport::Invalid(why),
             ..ignored(String::new())
         };
-        let scheme = match var("HOOKSPEC_SCHEME").map(|s| s.parse::<SchemeId>()) {
-            Some(Ok(s)) => s,
-            Some(Err(e)) => return invalid(format!("HOOKSPEC_SCHEME: {e}")),
-            None => return invalid("HOOKSPEC_URL is set but HOOKSPEC_SCHEME is not".into()),
+        let file = match var("HOOKSPEC_SCHEME_FILE") {
+            Some(p) => match crate::describe::register_file(std::path::Path::new(&p)) {
+                Ok(id) => Some(id),
+                Err(e) => return invalid(format!("HOOKSPEC_SCHEME_FILE: {e}")),
+            },
+            None => None,
         };
+        let scheme =
+            match (var("HOOKSPEC_SCHEME").map(|s| s.parse::<SchemeId>()), file) {
+                (Some(Ok(s)), Some(f)) if s != f => {
+                    return invalid(format!(
+                        "HOOKSPEC_SCHEME is `{s}` but the scheme of HOOKSPEC_SCHEME_FILE is `{f}`"
+                    ))
+                }
+                (Some(Ok(s)), _) | (None, Some(s)) => s,
+                (Some(Err(e)), _) => return invalid(format!("HOOKSPEC_SCHEME: {e}")),
+                (None, None) => return invalid(
+                    "HOOKSPEC_URL is set but neither HOOKSPEC_SCHEME nor HOOKSPEC_SCHEME_FILE is"
+                        .into(),
+                ),
+            };
         let key_server_addr = match var("HOOKSPEC_KEY_SERVER_ADDR").map(|a| a.parse()) {
             Some(Ok(a)) => Some(a),
             Some(Err(e)) => return invalid(format!("HOOKSPEC_KEY_SERVER_ADDR: {e}")),
@@ -658,7 +737,14 @@ pub fn check_vector(
 /// function (`true` = accept): `valid` vectors must be accepted, `invalid`
 /// ones rejected, `acceptable` ones may go either way. One test per vector,
 /// named `<scheme>::tc<N>_<comment>`; a failure prints the whole vector.
-pub fn vector_trials(scheme: SchemeId, verify: impl VerifyFn) -> Vec<Trial> {
+pub fn vector_trials(scheme: impl IntoScheme, verify: impl VerifyFn) -> Vec<Trial> {
+    let scheme = match scheme.into_scheme() {
+        Ok(s) => s,
+        Err(e) => {
+            let msg = e.to_string();
+            return vec![Trial::test("vectors", move || Err(msg.clone().into()))];
+        }
+    };
     let file = match crate::vectors::generate(scheme) {
         Ok(f) => f,
         Err(e) => {

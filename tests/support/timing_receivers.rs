@@ -27,7 +27,7 @@ use hookspec::cases::BuildContext;
 use hookspec::keys::test_keys::TEST_SECRET;
 use hookspec::keys::{SigningKey, Trust};
 use hookspec::payload::EventFactory;
-use hookspec::scheme::{SchemeId, BLOCKMARK};
+use hookspec::scheme::SchemeId;
 use hookspec::target::Target;
 use hookspec::timing::{self, ForgedPair, TimingConfig, TimingReport};
 use hookspec::verify;
@@ -124,7 +124,7 @@ pub fn check_token(compare: Compare, token: &str) -> bool {
         }
         Compare::HmacVerify => mac().verify_slice(&provided).is_ok(),
         Compare::Library => verify::check_proof(
-            &BLOCKMARK,
+            hookspec::describe::registry::scheme("blockmark").unwrap(),
             &Trust::Secret(TEST_SECRET.as_bytes().to_vec()),
             b"",
             &provided,

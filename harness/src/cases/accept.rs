@@ -4,7 +4,7 @@
 
 use super::{valid, Build, Catalogue, Expect, Family, UrlEdit};
 use crate::payload::BodyKind;
-use crate::scheme::{Carrier, Level, Message};
+use crate::scheme::{Carrier, Level};
 use crate::sign::KeyPlacement;
 
 /// Adds the `accept` cases.
@@ -41,7 +41,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
             Expect::Accept,
         );
     }
-    if scheme.message == Message::TimestampUrlBody {
+    if scheme.message.signs_url() {
         c.single(
             Family::Accept,
             "url-with-query",

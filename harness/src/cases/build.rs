@@ -194,8 +194,14 @@ impl BuildContext<'_> {
             }
             Build::MissingSigParameter => {
                 let mut d = place(&p, "")?;
-                if let Carrier::TimestampedHeader { name, ts_key, .. } = s.carrier {
-                    d.set_header(name, format!("{ts_key}={}", p.timestamp));
+                if let Carrier::TimestampedHeader {
+                    name,
+                    ts_key,
+                    key_separator,
+                    ..
+                } = s.carrier
+                {
+                    d.set_header(name, format!("{ts_key}{key_separator}{}", p.timestamp));
                 }
                 d
             }
@@ -203,16 +209,16 @@ impl BuildContext<'_> {
                 let ts = form.text(p.timestamp);
                 let enc = self.encoded_at(self.key, &p, &ts)?;
                 let mut d = place(&p, &enc)?;
-                set_timestamped(s, &mut d, |k| {
-                    format!("{}={ts};{}={enc}", k.ts_key, k.sig_key)
-                });
+                set_timestamped(s, &mut d, |k| k.list(&[(k.ts_key, &ts), (k.sig_key, &enc)]));
                 d
             }
             Build::HeaderShape(shape) => {
                 let enc = self.encoded(self.key, &p)?;
                 let mut d = place(&p, &enc)?;
                 let ts = p.timestamp.to_string();
-                set_timestamped(s, &mut d, |k| shape.value(k.ts_key, &ts, k.sig_key, &enc));
+                set_timestamped(s, &mut d, |k| {
+                    shape.value(k.ts_key, &ts, k.sig_key, &enc, [k.pair, k.kv])
+                });
                 d
             }
             Build::FreshTimestampAppended(offset) => {
@@ -220,11 +226,9 @@ impl BuildContext<'_> {
                 stale.timestamp = p.timestamp.saturating_add(*offset);
                 let enc = self.encoded(self.key, &stale)?;
                 let mut d = place(&stale, &enc)?;
+                let (old, now) = (stale.timestamp.to_string(), p.timestamp.to_string());
                 set_timestamped(s, &mut d, |k| {
-                    format!(
-                        "{}={};{}={enc};{}={}",
-                        k.ts_key, stale.timestamp, k.sig_key, k.ts_key, p.timestamp
-                    )
+                    k.list(&[(k.ts_key, &old), (k.sig_key, &enc), (k.ts_key, &now)])
                 });
                 d
             }
@@ -293,6 +297,21 @@ struct TimestampedKeys {
     ts_key: &'static str,
     /// The signature parameter's key (`sig1`).
     sig_key: &'static str,
+    /// Between pairs (`;`).
+    pair: &'static str,
+    /// Between a key and its value (`=`).
+    kv: &'static str,
+}
+
+impl TimestampedKeys {
+    /// `k1=v1;k2=v2…` in the scheme's separators.
+    fn list(&self, pairs: &[(&str, &str)]) -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}{}{v}", self.kv))
+            .collect::<Vec<_>>()
+            .join(self.pair)
+    }
 }
 
 /// Replaces a timestamped scheme's header with `value(keys)`; other
@@ -303,9 +322,17 @@ fn set_timestamped(s: &Scheme, d: &mut Delivery, value: impl FnOnce(&Timestamped
         name,
         ts_key,
         sig_key,
+        pair_separator,
+        key_separator,
     } = s.carrier
     {
-        d.set_header(name, value(&TimestampedKeys { ts_key, sig_key }));
+        let keys = TimestampedKeys {
+            ts_key,
+            sig_key,
+            pair: pair_separator,
+            kv: key_separator,
+        };
+        d.set_header(name, value(&keys));
     }
 }
 
@@ -328,27 +355,27 @@ fn edit_proof(encoding: Encoding, enc: &str, edit: ProofEdit) -> EditedProof {
         ProofEdit::OneByteShort => {
             let n = match encoding {
                 Encoding::Hex => 2,
-                Encoding::Base64 => 4,
+                Encoding::Base64 | Encoding::Base64Url => 4,
                 Encoding::Text => 1,
             };
             chars.truncate(chars.len().saturating_sub(n));
-            if encoding == Encoding::Base64 {
+            if matches!(encoding, Encoding::Base64 | Encoding::Base64Url) {
                 // Re-encode a shorter signature so the value stays valid base64.
-                let raw = crate::encoding::decode_base64(enc.as_bytes()).unwrap_or_default();
+                let raw = encoding.decode(enc.as_bytes()).unwrap_or_default();
                 let short = raw.get(..raw.len().saturating_sub(1)).unwrap_or_default();
-                return EditedProof::Text(crate::encoding::encode_base64(short));
+                return EditedProof::Text(encoding.encode(short));
             }
         }
         ProofEdit::OneCharLong => chars.push(match encoding {
             Encoding::Hex => '0',
-            Encoding::Base64 => 'A',
+            Encoding::Base64 | Encoding::Base64Url => 'A',
             Encoding::Text => 'x',
         }),
         ProofEdit::BadAlphabet => {
             if let Some(c) = chars.first_mut() {
                 *c = match encoding {
                     Encoding::Hex => 'g',
-                    Encoding::Base64 => '*',
+                    Encoding::Base64 | Encoding::Base64Url => '*',
                     Encoding::Text => ' ',
                 };
             }

@@ -3,13 +3,13 @@
 //! and a replayed request is refused or processed once.
 
 use super::{Action, Build, Catalogue, Expect, Family};
-use crate::scheme::{Carrier, Level, Message};
+use crate::scheme::{Carrier, Level};
 
 /// Adds the `freshness` cases for a window of `tolerance_s` seconds.
 pub(super) fn add(c: &mut Catalogue<'_>, tolerance_s: u64) {
     use Build as B;
     let scheme = c.scheme;
-    if scheme.message == Message::TimestampUrlBody {
+    if scheme.message.signs_timestamp() {
         let tol = i64::try_from(tolerance_s).unwrap_or(i64::MAX / 2);
         // Two seconds of margin absorb clock rounding and transit time.
         for (name, offset, expect, t) in [

@@ -260,11 +260,21 @@ impl HeaderShape {
     }
 
     /// The header value, from its keys, timestamp text and encoded proof.
-    pub fn value(self, ts_key: &str, ts: &str, sig_key: &str, sig: &str) -> String {
+    ///
+    /// `list` is `[pair separator, key separator]` of the scheme's list.
+    pub fn value(
+        self,
+        ts_key: &str,
+        ts: &str,
+        sig_key: &str,
+        sig: &str,
+        list: [&str; 2],
+    ) -> String {
+        let [p, k] = list;
         match self {
-            HeaderShape::Reordered => format!("{sig_key}={sig};{ts_key}={ts}"),
-            HeaderShape::Whitespace => format!("{ts_key} = {ts} ; {sig_key} = {sig}"),
-            HeaderShape::ExtraParameter => format!("{ts_key}={ts};{sig_key}={sig};ext=1"),
+            HeaderShape::Reordered => format!("{sig_key}{k}{sig}{p}{ts_key}{k}{ts}"),
+            HeaderShape::Whitespace => format!("{ts_key} {k} {ts} {p} {sig_key} {k} {sig}"),
+            HeaderShape::ExtraParameter => format!("{ts_key}{k}{ts}{p}{sig_key}{k}{sig}{p}ext{k}1"),
         }
     }
 }

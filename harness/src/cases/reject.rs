@@ -3,16 +3,13 @@
 //! vendor's own documented verification accepts it and it is no forgery.
 
 use super::{BodyEdit, Build, Catalogue, Expect, Family, ProofEdit, UrlEdit};
-use crate::scheme::{Algorithm, Carrier, CredentialKind, Encoding, Level, Message, ProofReading};
+use crate::scheme::{Algorithm, Carrier, CredentialKind, Encoding, Level, ProofReading};
 
 /// Adds the `reject` cases.
 pub(super) fn add(c: &mut Catalogue<'_>) {
     use Build as B;
     let scheme = c.scheme;
-    let covers_body = matches!(
-        scheme.message,
-        Message::RawBody | Message::TimestampUrlBody | Message::EnvelopeEvent
-    );
+    let covers_body = scheme.message.signs_content();
     let what = c.proof_noun();
     c.reject(
         "missing-proof",
@@ -66,7 +63,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
         ProofEdit::OneCharLong,
     );
     match scheme.encoding {
-        Encoding::Hex | Encoding::Base64 => {
+        Encoding::Hex | Encoding::Base64 | Encoding::Base64Url => {
             c.reject(
                 "proof-one-byte-short",
                 "the valid signature minus its last byte is rejected",
@@ -106,7 +103,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
             "one byte of the signed body changed after signing is rejected",
             B::Body(BodyEdit::FlipByte),
         );
-        if scheme.canonical_json && scheme.message == Message::RawBody {
+        if scheme.canonical_json && scheme.message.is_raw_body() {
             // The vendor verifies `JSON.stringify` of the parsed body: a
             // trailing newline changes the bytes sent, not the bytes signed.
             c.single(
@@ -117,7 +114,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
                 B::Body(BodyEdit::AppendByte),
                 Expect::NoServerError,
             );
-        } else if scheme.message != Message::EnvelopeEvent {
+        } else if !scheme.message.signs_event() {
             c.reject(
                 "body-byte-appended",
                 "a byte appended to the body after signing is rejected",
@@ -148,7 +145,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
         );
         c.reject("signature-over-reserialized-json", "a signature over re-serialized JSON (sorted keys) is rejected: the raw body is what is signed", B::Reserialized);
     }
-    if scheme.message == Message::TimestampUrlBody {
+    if scheme.message.signs_url() {
         for (e, name, t) in [
             (UrlEdit::Path, "url-other-path", "another path"),
             (UrlEdit::Query, "url-other-query", "another query"),
@@ -161,6 +158,8 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
                 B::OtherUrl(e),
             );
         }
+    }
+    if let Carrier::TimestampedHeader { ts_key, .. } = scheme.carrier {
         c.reject(
             "timestamp-edited",
             "the timestamp changed after signing is rejected",
@@ -168,7 +167,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
         );
         c.reject(
             "signature-parameter-missing",
-            "a header with `ts` but no signature parameter is rejected",
+            &format!("a header with `{ts_key}` but no signature parameter is rejected"),
             B::MissingSigParameter,
         );
     }

@@ -2,32 +2,24 @@
 
 use super::*;
 use crate::delivery::Delivery;
-use crate::keys::test_keys::{TestKey, TEST_SECRET};
-use crate::keys::SigningKey;
+use crate::describe::registry::builtins as schemes;
+use crate::keys::test_keys::TEST_SECRET;
+use crate::keys::{RoleKeys, SigningKey};
 use crate::payload::EventFactory;
-use crate::scheme::{SchemeId, SCHEMES};
+use crate::scheme::CredentialKind;
 use crate::verify::{verify, Policy};
 
-fn keys(id: SchemeId) -> (SigningKey, SigningKey) {
-    match id {
-        SchemeId::Smartasset => (
-            TestKey::Smartasset1.signing_key().unwrap(),
-            TestKey::SmartassetUnpublished.signing_key().unwrap(),
-        ),
-        SchemeId::Cometh => (
-            TestKey::Cometh1.signing_key().unwrap(),
-            TestKey::Cometh2.signing_key().unwrap(),
-        ),
-        _ => (
-            SigningKey::Secret(TEST_SECRET.into()),
-            SigningKey::Secret(b"another-secret".to_vec()),
-        ),
+fn keys(scheme: &Scheme) -> (SigningKey, SigningKey) {
+    let k = RoleKeys::of(scheme).unwrap();
+    match scheme.credential {
+        CredentialKind::SharedSecret => (k.signing, SigningKey::Secret(b"another-secret".to_vec())),
+        _ => (k.signing, k.unknown),
     }
 }
 
 #[test]
 fn ids_are_unique_and_well_formed() {
-    for s in SCHEMES {
+    for s in schemes() {
         let cases = catalogue(s, &CatalogueOptions::default());
         let mut ids: Vec<_> = cases.iter().map(|c| c.id.as_str()).collect();
         let n = ids.len();
@@ -47,7 +39,7 @@ fn ids_are_unique_and_well_formed() {
 
 fn blink_context<'a>(key: &'a SigningKey, events: &'a EventFactory, now: i64) -> BuildContext<'a> {
     BuildContext {
-        scheme: &crate::scheme::BLINK_SIGNATURE,
+        scheme: crate::describe::registry::scheme("blink-signature").unwrap(),
         key,
         wrong_key: key,
         url: "http://127.0.0.1:8080/hook",
@@ -164,13 +156,28 @@ fn header_shapes_and_the_appended_timestamp_carry_valid_signatures() {
 #[test]
 fn reject_cases_the_vendors_own_code_accepts_are_information() {
     for (s, want) in [
-        (&crate::scheme::BLOCKMARK, &["proof-one-char-long"][..]),
-        (&crate::scheme::CERTIFYLIZE, &["proof-one-char-long"][..]),
-        (&crate::scheme::BLINK_APIKEY, &[][..]),
-        (&crate::scheme::BLINK_SIGNATURE, &[][..]),
-        (&crate::scheme::SMARTASSET, &["non-ascii-proof"][..]),
         (
-            &crate::scheme::COMETH,
+            crate::describe::registry::scheme("blockmark").unwrap(),
+            &["proof-one-char-long"][..],
+        ),
+        (
+            crate::describe::registry::scheme("certifylize").unwrap(),
+            &["proof-one-char-long"][..],
+        ),
+        (
+            crate::describe::registry::scheme("blink-apikey").unwrap(),
+            &[][..],
+        ),
+        (
+            crate::describe::registry::scheme("blink-signature").unwrap(),
+            &[][..],
+        ),
+        (
+            crate::describe::registry::scheme("smartasset").unwrap(),
+            &["non-ascii-proof"][..],
+        ),
+        (
+            crate::describe::registry::scheme("cometh").unwrap(),
             &[
                 "non-ascii-proof",
                 "proof-one-char-short",
@@ -204,8 +211,8 @@ fn reject_cases_the_vendors_own_code_accepts_are_information() {
 /// expects: the catalogue's deliveries are what they claim to be.
 #[test]
 fn built_deliveries_verify_as_the_case_expects() {
-    for s in SCHEMES {
-        let (key, wrong) = keys(s.id);
+    for s in schemes() {
+        let (key, wrong) = keys(s);
         let events = EventFactory::new("t");
         let now = 1_700_000_000;
         let ctx = BuildContext {

@@ -60,9 +60,8 @@ pub(crate) enum Command {
     /// Print the test public key a receiver must trust while it is tested
     /// (asymmetric schemes). TEST-ONLY key: never trust it in production.
     Keys {
-        /// Scheme id.
-        #[arg(long)]
-        scheme: SchemeId,
+        #[command(flatten)]
+        scheme: SchemeArgs,
         /// Output form.
         #[arg(long, value_enum, default_value = "pem")]
         format: KeyFormat,
@@ -78,22 +77,33 @@ pub(crate) enum Command {
         /// Where to write `<scheme>.json` (created if missing).
         #[arg(long, default_value = "vectors")]
         dir: PathBuf,
+        /// Only the vectors of the scheme in this file (default: every
+        /// built-in scheme).
+        #[arg(long, value_name = "PATH")]
+        scheme_file: Option<PathBuf>,
     },
     /// Print the case catalogue: every case id with its level, requirement
     /// and reference (docs/cases.md is the Markdown of every scheme).
     Cases {
-        /// Only this scheme's cases (default: every scheme).
+        /// Only this scheme's cases (default: every built-in scheme).
         #[arg(long)]
         scheme: Option<SchemeId>,
+        /// Only the cases of the scheme in this file (docs/scheme-format.md).
+        #[arg(long, value_name = "PATH", conflicts_with = "scheme")]
+        scheme_file: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "markdown")]
         format: CasesFormat,
     },
     /// Run the suite against an in-process reference receiver: no setup.
     Demo {
-        /// Scheme id, or `all`.
+        /// Scheme id, or `all` (every built-in scheme).
         #[arg(long, default_value = "all")]
         scheme: String,
+        /// The scheme in this file (docs/scheme-format.md), instead of
+        /// --scheme.
+        #[arg(long, value_name = "PATH")]
+        scheme_file: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -184,11 +194,42 @@ impl SecretArgs {
     }
 }
 
+/// `--scheme ID` or `--scheme-file PATH`: the scheme a command works with.
+#[derive(Debug, Args)]
+pub(crate) struct SchemeArgs {
+    /// Scheme id: a built-in one (`hookspec schemes`), or the id of the
+    /// --scheme-file.
+    #[arg(long, required_unless_present = "scheme_file")]
+    pub(crate) scheme: Option<SchemeId>,
+    /// A scheme description file (TOML, docs/scheme-format.md): test a
+    /// scheme hookspec does not ship. Test key paths in it are relative to
+    /// the file.
+    #[arg(long, value_name = "PATH", env = "HOOKSPEC_SCHEME_FILE")]
+    pub(crate) scheme_file: Option<PathBuf>,
+}
+
+impl SchemeArgs {
+    /// The scheme: the file's (loaded before the arguments were parsed, see
+    /// `cli::main`), or the id given; both given must agree.
+    pub(crate) fn id(&self) -> Result<SchemeId> {
+        let loaded = match &self.scheme_file {
+            Some(p) => Some(hookspec::describe::register_file(p)?),
+            None => None,
+        };
+        match (self.scheme, loaded) {
+            (Some(a), Some(b)) if a != b => bail!(
+                "--scheme {a} names another scheme than --scheme-file, whose id is `{b}`; give one of them"
+            ),
+            (Some(id), _) | (None, Some(id)) => Ok(id),
+            (None, None) => bail!("give --scheme ID or --scheme-file PATH"),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct SignArgs {
-    /// Scheme id.
-    #[arg(long)]
-    pub(crate) scheme: SchemeId,
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
     /// The receiver's webhook URL.
     #[arg(long)]
     pub(crate) url: String,
@@ -222,9 +263,8 @@ pub(crate) struct SignArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
-    /// Scheme id.
-    #[arg(long)]
-    pub(crate) scheme: SchemeId,
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) addr: SocketAddr,
@@ -246,9 +286,8 @@ pub(crate) struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// Scheme id.
-    #[arg(long)]
-    pub(crate) scheme: SchemeId,
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
     /// The receiver's webhook URL.
     #[arg(long, required_unless_present = "list")]
     pub(crate) url: Option<String>,

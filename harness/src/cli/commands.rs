@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 use hookspec::input::{self, MAX_BODY, MAX_KEY_FILE};
-use hookspec::keys::test_keys::TestKey;
 use hookspec::keys::{SigningKey, Trust};
 use hookspec::report::{self};
 use hookspec::scheme::{CredentialKind, SchemeId};
@@ -20,7 +19,7 @@ use super::runtime;
 pub(crate) fn cases(scheme: Option<SchemeId>, format: CasesFormat) -> Result<u8> {
     let schemes: Vec<&hookspec::Scheme> = match scheme {
         Some(id) => vec![id.scheme()],
-        None => hookspec::scheme::SCHEMES.to_vec(),
+        None => hookspec::describe::registry::builtins().to_vec(),
     };
     let text = match format {
         CasesFormat::Markdown => hookspec::catalogue_doc::markdown(&schemes),
@@ -30,20 +29,23 @@ pub(crate) fn cases(scheme: Option<SchemeId>, format: CasesFormat) -> Result<u8>
     Ok(0)
 }
 
-pub(crate) fn test_key(scheme: SchemeId) -> Option<TestKey> {
+/// The scheme's signing test key (asymmetric schemes).
+pub(crate) fn test_key(scheme: SchemeId) -> Option<hookspec::scheme::TestKeyPair> {
     match scheme.scheme().credential {
-        CredentialKind::Ed25519PublicKeys => Some(TestKey::Smartasset1),
-        CredentialKind::RsaPublicKey => Some(TestKey::Cometh1),
         CredentialKind::SharedSecret => None,
+        _ => scheme.scheme().test_keys.signing,
     }
 }
 
 pub(crate) fn keys(scheme: SchemeId, format: KeyFormat) -> Result<u8> {
     let Some(k) = test_key(scheme) else {
-        bail!("scheme `{scheme}` uses a shared secret: there is no public key to trust");
+        if scheme.scheme().credential == CredentialKind::SharedSecret {
+            bail!("scheme `{scheme}` uses a shared secret: there is no public key to trust");
+        }
+        bail!("scheme `{scheme}` names no signing test key (credential.test_keys)");
     };
     match format {
-        KeyFormat::Pem => out(k.public_pem().as_bytes())?,
+        KeyFormat::Pem => out(k.public_pem.as_bytes())?,
         KeyFormat::Hex => {
             let key = k.signing_key()?;
             let hex = hookspec::keys::test_keys::ed25519_hex(&key)
@@ -51,10 +53,7 @@ pub(crate) fn keys(scheme: SchemeId, format: KeyFormat) -> Result<u8> {
             outln!("{hex}")?;
         }
     }
-    errln!(
-        "# TEST-ONLY key ({}): trust it only while testing",
-        k.name()
-    );
+    errln!("# TEST-ONLY key ({}): trust it only while testing", k.name);
     Ok(0)
 }
 
@@ -68,7 +67,7 @@ pub(crate) fn signing_key(
             let s = secret.ok_or_else(|| {
                 anyhow!("scheme `{scheme}` needs the shared secret: --secret, --secret-env NAME or --secret-file PATH")
             })?;
-            Ok(SigningKey::Secret(s))
+            Ok(hookspec::keys::shared_secret(scheme.scheme(), &s)?)
         }
         _ => {
             let key = match key_file {
@@ -94,7 +93,8 @@ pub(crate) fn signing_key(
 }
 
 pub(crate) fn sign(args: SignArgs) -> Result<u8> {
-    let key = signing_key(args.scheme, args.secret.read()?, args.key_file.as_ref())?;
+    let scheme = args.scheme.id()?;
+    let key = signing_key(scheme, args.secret.read()?, args.key_file.as_ref())?;
     let what = "a body to sign";
     let body = if args.body == "-" {
         input::read_bounded(std::io::stdin().lock(), Path::new("-"), MAX_BODY, what)
@@ -116,20 +116,14 @@ pub(crate) fn sign(args: SignArgs) -> Result<u8> {
     payload.event_type = Some(
         args.event_type
             .clone()
-            .or_else(|| {
-                args.scheme
-                    .scheme()
-                    .event_types
-                    .first()
-                    .map(|s| (*s).to_owned())
-            })
+            .or_else(|| scheme.scheme().event_types.first().map(|s| (*s).to_owned()))
             .unwrap_or_else(|| "test.event".into()),
     );
     payload.key_placement = match args.key_in {
         KeyIn::Header => KeyPlacement::Header,
         KeyIn::Query => KeyPlacement::Query,
     };
-    let d = hookspec::sign::sign(args.scheme.scheme(), &key, &payload)?;
+    let d = hookspec::sign::sign(scheme.scheme(), &key, &payload)?;
     let out = match args.format {
         SignFormat::Curl => hookspec::render::curl(&d)?,
         SignFormat::Http => hookspec::render::http(&d)?,
@@ -140,27 +134,27 @@ pub(crate) fn sign(args: SignArgs) -> Result<u8> {
 
 pub(crate) fn serve(args: ServeArgs) -> Result<u8> {
     use hookspec::receiver::{ReceiverConfig, TrustSource};
-    let trust = match (args.scheme.scheme().credential, &args.key_server) {
+    let scheme = args.scheme.id()?;
+    let trust = match (scheme.scheme().credential, &args.key_server) {
         (CredentialKind::SharedSecret, Some(_)) => {
             bail!(
-                "--key-server is for smartasset and cometh; `{}` uses a shared secret",
-                args.scheme
+                "--key-server is for schemes with published keys; `{scheme}` uses a shared secret"
             )
         }
         (CredentialKind::SharedSecret, None) => {
             let s = args.secret.read()?.ok_or_else(|| {
-                anyhow!("scheme `{}` needs the shared secret: --secret, --secret-env NAME or --secret-file PATH", args.scheme)
+                anyhow!("scheme `{scheme}` needs the shared secret: --secret, --secret-env NAME or --secret-file PATH")
             })?;
-            TrustSource::Static(Trust::Secret(s))
+            TrustSource::Static(Trust::Secret(scheme.scheme().shared_key(&s)?))
         }
         (_, Some(url)) => TrustSource::key_server(url.clone()),
         (_, None) => {
-            let k = signing_key(args.scheme, None, None)?;
+            let k = signing_key(scheme, None, None)?;
             errln!("hookspec serve: trusting the TEST-ONLY key (no --key-server given)");
             TrustSource::Static(k.trust())
         }
     };
-    let mut config = ReceiverConfig::new(args.scheme, trust);
+    let mut config = ReceiverConfig::new(scheme, trust);
     config.tolerance_s = args.tolerance;
     config.public_base_url = args.public_url.clone();
     let rt = runtime()?;
@@ -170,8 +164,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<u8> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr()?;
         errln!(
-            "hookspec serve: {} receiver on http://{addr}/ (effects: http://{addr}{}); Ctrl-C stops",
-            args.scheme,
+            "hookspec serve: {scheme} receiver on http://{addr}/ (effects: http://{addr}{}); Ctrl-C stops",
             hookspec::receiver::EFFECTS_PATH
         );
         hookspec::receiver::serve(listener, config, async {
@@ -182,11 +175,15 @@ pub(crate) fn serve(args: ServeArgs) -> Result<u8> {
     })
 }
 
-pub(crate) fn vectors(dir: &Path) -> Result<u8> {
+pub(crate) fn vectors(dir: &Path, only: Option<SchemeId>) -> Result<u8> {
     if dir.exists() && !dir.is_dir() {
         bail!("--dir {}: exists and is not a directory", dir.display());
     }
-    for p in hookspec::vectors::write_all(dir).context("--dir")? {
+    let written = match only {
+        Some(id) => vec![hookspec::vectors::write_one(dir, id).context("--dir")?],
+        None => hookspec::vectors::write_all(dir).context("--dir")?,
+    };
+    for p in written {
         outln!("{}", p.display())?;
     }
     Ok(0)
@@ -194,7 +191,7 @@ pub(crate) fn vectors(dir: &Path) -> Result<u8> {
 
 pub(crate) fn demo(scheme: &str, format: Format) -> Result<u8> {
     let schemes: Vec<SchemeId> = if scheme == "all" {
-        SchemeId::ALL.to_vec()
+        SchemeId::builtins().to_vec()
     } else {
         vec![scheme.parse()?]
     };

@@ -32,6 +32,15 @@ use run::run;
 pub(crate) fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     learn_from_args(&args);
+    // A `--scheme ID` may name the scheme of a `--scheme-file`: load the
+    // files before the arguments are parsed. A bad file is exit 2 with its
+    // `path:line:column` message.
+    for path in scheme_files(&args) {
+        if let Err(e) = hookspec::describe::register_file(&path) {
+            errln!("hookspec: error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
@@ -43,6 +52,31 @@ pub(crate) fn main() -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// The `--scheme-file` values among `args` (both `--scheme-file P` and
+/// `--scheme-file=P`), and `HOOKSPEC_SCHEME_FILE`.
+fn scheme_files(args: &[std::ffi::OsString]) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--scheme-file" {
+            if let Some(p) = it.next() {
+                files.push(p.into());
+            }
+        } else if let Some(p) = a.to_str().and_then(|s| s.strip_prefix("--scheme-file=")) {
+            files.push(p.into());
+        }
+    }
+    if files.is_empty() {
+        if let Some(p) = std::env::var_os("HOOKSPEC_SCHEME_FILE").filter(|p| !p.is_empty()) {
+            files.push(p.into());
+        }
+    }
+    files
 }
 
 /// Prints a clap error, or `--help`/`--version`, without panicking: help
@@ -82,29 +116,53 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8> {
                 out(text.as_bytes())?;
                 Ok(0)
             }
-            None => {
-                let known: Vec<&str> = hookspec::describe::builtin_files()
+            None => Err(anyhow::anyhow!(
+                "no built-in scheme `{id}`; use one of {}",
+                hookspec::describe::registry::builtins()
                     .iter()
-                    .map(|(id, _)| *id)
-                    .collect();
-                Err(anyhow::anyhow!(
-                    "no built-in scheme `{id}`; use one of {}",
-                    known.join(", ")
-                ))
-            }
+                    .map(|s| s.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         },
         Command::Schemes { show: None } => {
-            for s in hookspec::scheme::SCHEMES {
+            for s in hookspec::describe::registry::all() {
                 outln!("{:<16} {}", s.id, s.summary)?;
             }
             Ok(0)
         }
-        Command::Keys { scheme, format } => keys(scheme, format),
+        Command::Keys { scheme, format } => keys(scheme.id()?, format),
         Command::Sign(args) => sign(args),
         Command::Serve(args) => serve(args),
         Command::Run(args) => run(args),
-        Command::Cases { scheme, format } => cases(scheme, format),
-        Command::Demo { scheme, format } => demo(&scheme, format),
-        Command::Vectors { dir } => vectors(&dir),
+        Command::Cases {
+            scheme,
+            scheme_file,
+            format,
+        } => {
+            let scheme = match scheme_file {
+                Some(p) => Some(hookspec::describe::register_file(&p)?),
+                None => scheme,
+            };
+            cases(scheme, format)
+        }
+        Command::Demo {
+            scheme,
+            scheme_file,
+            format,
+        } => match scheme_file {
+            Some(p) => {
+                let id = hookspec::describe::register_file(&p)?;
+                demo(id.as_str(), format)
+            }
+            None => demo(&scheme, format),
+        },
+        Command::Vectors { dir, scheme_file } => {
+            let only = match scheme_file {
+                Some(p) => Some(hookspec::describe::register_file(&p)?),
+                None => None,
+            };
+            vectors(&dir, only)
+        }
     }
 }

@@ -82,11 +82,12 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         r = r.url(u);
     }
     learn(|known| known.merge(r));
-    let needs_secret = args.scheme.scheme().credential == CredentialKind::SharedSecret;
+    let scheme = args.scheme.id()?;
+    let needs_secret = scheme.scheme().credential == CredentialKind::SharedSecret;
     let mut config = if needs_secret && secret.is_none() && args.list {
-        RunConfig::new(args.scheme, Some(b"listing-only".to_vec()))?
+        RunConfig::new(scheme, Some(b"listing-only".to_vec()))?
     } else {
-        RunConfig::new(args.scheme, secret)?
+        RunConfig::new(scheme, secret)?
     };
     // The numbers were range-checked when the arguments were parsed.
     if let Some(ms) = args.timeout_ms {

@@ -1,15 +1,10 @@
-//! [`to_scheme`]: a loaded description as today's engine [`Scheme`].
+//! [`to_scheme`]: a loaded, valid description as the engine's [`Scheme`].
 //!
-//! This is the bridge of the first step of issue 12: it proves that the
-//! format expresses everything the engine uses (`tests/scheme_files.rs`
-//! checks that each built-in file converts to a value *equal* to its
-//! static), and it refuses, with a location, what the engine cannot run yet
-//! (HMAC-SHA512, base64url, a `whsec_` secret, a versioned list…). The
-//! engine switch replaces [`Scheme`] with an owned type built from the
-//! description, and this module with it.
+//! The engine runs every description the format can express except the
+//! shapes listed in `docs/scheme-format.md` ("Not run yet"): those are
+//! refused here, with a location, instead of being run wrongly.
 
 use std::ops::Range;
-use std::str::FromStr;
 
 use toml::Spanned;
 
@@ -17,25 +12,27 @@ use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
     AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName, HandshakeKind,
-    HexAccept, HexCase, LevelName, ProofReadingName, SchemeFile, SecretDecoding, Syntax,
-    TimestampFormat, TimestampFrom,
+    HexAccept, HexCase, KeyRole, LevelName, ProofReadingName, SchemeFile,
+    SecretDecoding as SecretDecodingName, Syntax, TimestampFormat, TimestampFrom,
 };
+use super::registry::Files;
 use super::template::{self, Part, Placeholder};
+use crate::keys::test_keys::TEST_SECRET;
+use crate::keys::SigningKey;
 use crate::scheme::{
     Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
-    ExtraHeader, Level, Message, ProofReading, Scheme, SchemeId, Statuses,
-    DEFAULT_SENDER_TIMEOUT_MS,
+    ExtraHeader, Level, Message, MessagePart, ProofReading, Scheme, SecretDecoding, Statuses,
+    TestKeyPair, TestKeys, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
 /// `'static` copies of a description's strings, for [`Scheme`]'s
 /// `&'static str` fields.
 ///
-/// **This leaks**: every call allocates memory that is never freed. It is
-/// meant for a handful of descriptions loaded once per process (the
-/// built-ins, a user's scheme file), and it exists only until the engine
-/// switch replaces [`Scheme`] with an owned type; do not call
-/// [`to_scheme`] in a loop (the fuzz target does not).
+/// **This leaks** on purpose: a description is interned for the life of
+/// the process, once per scheme file ([`super::registry`] registers each
+/// text once). Do not call [`to_scheme`] in a loop (the fuzz target checks
+/// files with [`super::load`], which keeps nothing).
 fn leak(s: &str) -> &'static str {
     Box::leak(s.to_owned().into_boxed_str())
 }
@@ -48,6 +45,16 @@ fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
 struct Cx<'a> {
     origin: &'a str,
     text: &'a str,
+}
+
+impl Cx<'_> {
+    fn bad<T>(&self, span: Range<usize>, what: String, fix: &str) -> Result<T, DescribeError> {
+        Err(DescribeError::BadValue {
+            at: Location::at(self.origin, self.text, span.start),
+            what,
+            fix: fix.to_owned(),
+        })
+    }
 }
 
 impl Cx<'_> {
@@ -72,41 +79,48 @@ fn s(v: &Spanned<String>) -> &'static str {
 }
 
 /// The [`Scheme`] a loaded, valid `file` describes (`origin` and `text`
-/// are the file's name and text, for error locations). Leaks its strings:
-/// see the note on this module and on `leak`.
-pub fn to_scheme(file: &SchemeFile, origin: &str, text: &str) -> Result<Scheme, DescribeError> {
+/// are the file's name and text, for error locations; test key paths are
+/// read from `files`). Leaks its strings: see [`leak`].
+pub fn to_scheme(
+    file: &SchemeFile,
+    origin: &str,
+    text: &str,
+    files: &Files<'_>,
+) -> Result<Scheme, DescribeError> {
     let cx = Cx { origin, text };
-    let id = match SchemeId::from_str(file.id.get_ref()) {
-        Ok(id) => id,
-        Err(_) => {
-            return cx.no(
-                file.id.span(),
-                "the engine knows only the six built-in scheme ids (blockmark, certifylize, blink-apikey, blink-signature, smartasset, cometh)",
-            )
-        }
-    };
     let c = &file.credential;
     let credential = match c.kind.get_ref() {
         CredentialName::SharedSecret => CredentialKind::SharedSecret,
         CredentialName::Ed25519PublicKeys => CredentialKind::Ed25519PublicKeys,
         CredentialName::RsaPublicKey => CredentialKind::RsaPublicKey,
     };
-    if let Some(d) = &c.secret_decoding {
-        if *d.get_ref() != SecretDecoding::Utf8 {
-            return cx.no(d.span(), "secret decodings other than \"utf8\"");
-        }
-    }
+    let secret_decoding = match c.secret_decoding.as_ref().map(|d| *d.get_ref()) {
+        None | Some(SecretDecodingName::Utf8) => SecretDecoding::Utf8,
+        Some(SecretDecodingName::Hex) => SecretDecoding::Hex,
+        Some(SecretDecodingName::WhsecBase64) => SecretDecoding::WhsecBase64,
+    };
+    // Without a test secret of its own, a scheme tests with hookspec's, in
+    // the form the scheme's secrets take (the key bytes stay the same).
+    let test_secret = match (&c.test_secret, secret_decoding) {
+        (Some(t), _) => s(t),
+        (None, SecretDecoding::Utf8) => TEST_SECRET,
+        (None, SecretDecoding::Hex) => leak(&crate::encoding::encode_hex(TEST_SECRET.as_bytes())),
+        (None, SecretDecoding::WhsecBase64) => leak(&format!(
+            "whsec_{}",
+            crate::encoding::encode_base64(TEST_SECRET.as_bytes())
+        )),
+    };
+    let test_keys = test_keys(&cx, file, files, credential)?;
     let carrier = carrier(&cx, file)?;
     let message = message(&cx, file, &carrier)?;
     let sig = &file.signature;
     let algorithm = match sig.algorithm.get_ref() {
+        AlgorithmName::HmacSha1 => Algorithm::HmacSha1,
         AlgorithmName::HmacSha256 => Algorithm::HmacSha256,
+        AlgorithmName::HmacSha512 => Algorithm::HmacSha512,
         AlgorithmName::Ed25519 => Algorithm::Ed25519,
         AlgorithmName::RsaPkcs1v15Sha256 => Algorithm::RsaPkcs1v15Sha256,
         AlgorithmName::Key => Algorithm::SharedKey,
-        AlgorithmName::HmacSha1 | AlgorithmName::HmacSha512 => {
-            return cx.no(sig.algorithm.span(), "HMAC-SHA1 and HMAC-SHA512")
-        }
     };
     let encoding = match sig.encoding.get_ref() {
         EncodingName::Hex => {
@@ -128,7 +142,7 @@ pub fn to_scheme(file: &SchemeFile, origin: &str, text: &str) -> Result<Scheme, 
         }
         EncodingName::Base64 => Encoding::Base64,
         EncodingName::Text => Encoding::Text,
-        EncodingName::Base64url => return cx.no(sig.encoding.span(), "base64url"),
+        EncodingName::Base64url => Encoding::Base64Url,
     };
     let i = &file.idempotency;
     let event_id = match (&i.header, &i.pointer) {
@@ -179,10 +193,13 @@ pub fn to_scheme(file: &SchemeFile, origin: &str, text: &str) -> Result<Scheme, 
         }
     }
     Ok(Scheme {
-        id,
+        id: s(&file.id),
         summary: leak(&file.summary),
         reference: leak(&file.reference),
         credential,
+        secret_decoding,
+        test_secret,
+        test_keys,
         carrier,
         message,
         algorithm,
@@ -237,27 +254,34 @@ fn carrier(cx: &Cx<'_>, file: &SchemeFile) -> Result<Carrier, DescribeError> {
                 Some([k]) => Some(k),
                 _ => None,
             };
-            let fits = text(&p.pair_separator) == ";"
-                && text(&p.key_separator) == "="
-                && !p.repeatable.as_ref().is_some_and(|r| *r.get_ref());
+            let one_byte = |v: &Option<Spanned<String>>| {
+                v.as_ref().is_some_and(
+                    |v| matches!(v.get_ref().as_bytes(), [b] if b.is_ascii_punctuation()),
+                )
+            };
+            if !one_byte(&p.pair_separator) || !one_byte(&p.key_separator) {
+                return cx.no(
+                    p.carrier.span(),
+                    "key/value list separators other than one punctuation character each",
+                );
+            }
             match (one_key, ts) {
                 (Some(sig), Some(t))
-                    if fits
-                        && *t.from.get_ref() == TimestampFrom::Param
+                    if *t.from.get_ref() == TimestampFrom::Param
                         && t.format == TimestampFormat::UnixSeconds =>
                 {
                     Carrier::TimestampedHeader {
                         name: text(&p.header),
                         ts_key: s(&t.name),
                         sig_key: leak(sig),
+                        pair_separator: text(&p.pair_separator),
+                        key_separator: text(&p.key_separator),
                     }
                 }
-                _ => {
-                    return cx.no(
-                        p.carrier.span(),
-                        "key/value lists other than `ts=<unix s>;sig=<proof>` with one non-repeatable proof key",
-                    )
-                }
+                _ => return cx.no(
+                    p.carrier.span(),
+                    "key/value lists other than one Unix-seconds timestamp key and one proof key",
+                ),
             }
         }
         (CarrierKind::Header, Syntax::VersionedList) => {
@@ -279,7 +303,7 @@ fn carrier(cx: &Cx<'_>, file: &SchemeFile) -> Result<Carrier, DescribeError> {
         if !timestamped || window != (Some(DEFAULT_TOLERANCE_S), Some(DEFAULT_TOLERANCE_S)) {
             return cx.no(
                 ts.span(),
-                "timestamps other than a `ts` list key with the ±300 s window",
+                "timestamps other than a key of the proof's key/value list with the ±300 s window",
             );
         }
     }
@@ -288,29 +312,103 @@ fn carrier(cx: &Cx<'_>, file: &SchemeFile) -> Result<Carrier, DescribeError> {
 
 fn message(cx: &Cx<'_>, file: &SchemeFile, carrier: &Carrier) -> Result<Message, DescribeError> {
     let Some(m) = &file.signature.message else {
-        return Ok(Message::None);
+        return Ok(Message { parts: &[] });
     };
-    let parts = template::parse(m.get_ref()).unwrap_or_default();
-    let is_ts = |p: &Placeholder| match (p, carrier) {
-        (Placeholder::Timestamp, _) => true,
-        (Placeholder::Param(k), Carrier::TimestampedHeader { ts_key, .. }) => k == ts_key,
-        _ => false,
-    };
-    let dot = |l: &str| l == ".";
-    Ok(match parts.as_slice() {
-        [] => Message::Empty,
-        [Part::Placeholder(Placeholder::Body, _)] => Message::RawBody,
-        [Part::Placeholder(Placeholder::Event, _)] => Message::EnvelopeEvent,
-        [Part::Placeholder(ts, _), Part::Literal(a), Part::Placeholder(Placeholder::Url, _), Part::Literal(b), Part::Placeholder(Placeholder::Body, _)]
-            if is_ts(ts) && dot(a) && dot(b) =>
-        {
-            Message::TimestampUrlBody
-        }
-        _ => {
-            return cx.no(
-                m.span(),
-                "messages other than \"\", \"{body}\", \"{event}\" and \"{param:ts}.{url}.{body}\"",
-            )
-        }
+    let parsed = template::parse(m.get_ref()).unwrap_or_default();
+    let mut parts = Vec::with_capacity(parsed.len());
+    for part in &parsed {
+        parts.push(match part {
+            Part::Literal(l) => MessagePart::Literal(leak(l)),
+            Part::Placeholder(p, _) => match (p, carrier) {
+                (Placeholder::Body, _) => MessagePart::Body,
+                (Placeholder::Url, _) => MessagePart::Url,
+                (Placeholder::Event, _) => MessagePart::Event,
+                (Placeholder::Timestamp, _) => MessagePart::Timestamp,
+                (Placeholder::Param(k), Carrier::TimestampedHeader { ts_key, .. })
+                    if k == ts_key =>
+                {
+                    MessagePart::Timestamp
+                }
+                (other, _) => {
+                    return cx.no(
+                        m.span(),
+                        &format!("the placeholder `{other}` in a signed message (the engine signs {{body}}, {{event}}, {{url}}, {{timestamp}} and literal text)"),
+                    )
+                }
+            },
+        });
+    }
+    if parts.len() > Message::MAX_PARTS {
+        return cx.bad(
+            m.span(),
+            format!(
+                "the message has {} pieces; hookspec signs at most {}",
+                parts.len(),
+                Message::MAX_PARTS
+            ),
+            "shorten the template",
+        );
+    }
+    Ok(Message {
+        parts: leak_slice(parts),
     })
+}
+
+fn role(file: &TestKeyFileRef<'_>, r: KeyRole) -> bool {
+    file.roles.contains(&r)
+}
+
+type TestKeyFileRef<'a> = &'a super::model::TestKeyFile;
+
+fn test_keys(
+    cx: &Cx<'_>,
+    file: &SchemeFile,
+    files: &Files<'_>,
+    credential: CredentialKind,
+) -> Result<TestKeys, DescribeError> {
+    let mut keys = TestKeys::default();
+    for entry in &file.credential.test_keys {
+        let k = entry.get_ref();
+        let read = |rel: &str| match files.read(cx.origin, rel) {
+            Ok(t) => Ok(leak(&t)),
+            Err(why) => cx.bad(
+                entry.span(),
+                format!("test key `{}`: cannot read `{rel}`: {why}", k.name),
+                "give a path relative to the scheme file",
+            ),
+        };
+        let pair = TestKeyPair {
+            name: leak(&k.name),
+            private_pem: read(&k.private)?,
+            public_pem: read(&k.public)?,
+        };
+        match SigningKey::from_pkcs8_pem(pair.private_pem) {
+            Ok(key) if key.kind() == credential => {}
+            Ok(_) => {
+                return cx.bad(
+                    entry.span(),
+                    format!("test key `{}` is not a key of this scheme's kind", k.name),
+                    "give a key of the kind `credential.kind` names",
+                )
+            }
+            Err(e) => {
+                return cx.bad(
+                    entry.span(),
+                    format!("test key `{}`: {e}", k.name),
+                    "give a PKCS#8 PEM private key",
+                )
+            }
+        }
+        let k = &k;
+        for (r, slot) in [
+            (KeyRole::Signing, &mut keys.signing),
+            (KeyRole::Rotation, &mut keys.rotation),
+            (KeyRole::Unknown, &mut keys.unknown),
+        ] {
+            if role(k, r) && slot.is_none() {
+                *slot = Some(pair);
+            }
+        }
+    }
+    Ok(keys)
 }

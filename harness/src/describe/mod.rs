@@ -7,26 +7,26 @@
 //! the documented statuses, the sender's timeout, handshakes, event types
 //! and a sample event. `docs/scheme-format.md` documents every field.
 //!
-//! This module is the *foundation*: [`load`] turns a file into a
-//! [`SchemeFile`] or a [`DescribeError`] that reads
-//! `path:line:column: what is wrong; how to fix it`, and never panics.
-//! The six built-in schemes are files under `schemes/`, compiled in
-//! ([`builtin_files`]). [`to_scheme`] converts a description to today's
-//! static-shaped [`crate::scheme::Scheme`], which proves the format
-//! expresses everything the engine uses; switching the engine onto
-//! descriptions is the next step.
+//! [`load`] turns a file into a [`SchemeFile`] or a [`DescribeError`] that
+//! reads `path:line:column: what is wrong; how to fix it`, and never
+//! panics. [`to_scheme`] turns a loaded file into the engine's
+//! [`crate::scheme::Scheme`], and [`registry`] keeps the known ones: the
+//! built-in files under `schemes/` (compiled in) and the files users load
+//! ([`register_file`]). Nothing in the engine names a scheme: a scheme is
+//! its file.
 //!
 //! One job per file: [`model`] holds the serde structs (the format
 //! itself), [`template`] the message and header-value templates,
 //! [`validate`] the checks the types cannot make, [`error`] and
 //! [`location`] the errors with `path:line:column`, [`suggest`] the
 //! did-you-mean, and [`convert`] turns a description into the engine's
-//! [`crate::scheme::Scheme`].
+//! [`crate::scheme::Scheme`], [`registry`] keeps the known schemes.
 
 pub mod convert;
 pub mod error;
 pub mod location;
 pub mod model;
+pub mod registry;
 pub mod suggest;
 pub mod template;
 pub mod validate;
@@ -36,38 +36,7 @@ pub use error::DescribeError;
 pub use location::Location;
 pub use model::SchemeFile;
 
-/// The built-in scheme files, `(id, text)`, in documentation order (the
-/// order of [`crate::scheme::SchemeId::ALL`]).
-pub const BUILTIN: [(&str, &str); 6] = [
-    ("blockmark", include_str!("../../../schemes/blockmark.toml")),
-    (
-        "certifylize",
-        include_str!("../../../schemes/certifylize.toml"),
-    ),
-    (
-        "blink-apikey",
-        include_str!("../../../schemes/blink-apikey.toml"),
-    ),
-    (
-        "blink-signature",
-        include_str!("../../../schemes/blink-signature.toml"),
-    ),
-    (
-        "smartasset",
-        include_str!("../../../schemes/smartasset.toml"),
-    ),
-    ("cometh", include_str!("../../../schemes/cometh.toml")),
-];
-
-/// The built-in scheme files, `(id, text)`.
-pub fn builtin_files() -> [(&'static str, &'static str); 6] {
-    BUILTIN
-}
-
-/// The text of the built-in scheme file `id`, if there is one.
-pub fn builtin(id: &str) -> Option<&'static str> {
-    BUILTIN.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
-}
+pub use registry::{builtin_text as builtin, register, register_file, Files};
 
 /// Loads a scheme file: parses `text` (named `origin` in errors, e.g. its
 /// path) and checks it. Total: every input gives a value or an error.
@@ -101,12 +70,4 @@ pub fn load_bytes(data: &[u8], origin: &str) -> Result<SchemeFile, DescribeError
             })
         }
     }
-}
-
-/// A built-in scheme, loaded and converted to the engine's
-/// [`crate::scheme::Scheme`] (see [`to_scheme`]: leaks, call it once).
-pub fn builtin_scheme(id: &str) -> Option<Result<crate::scheme::Scheme, DescribeError>> {
-    let text = builtin(id)?;
-    let origin = format!("schemes/{id}.toml");
-    Some(load(text, &origin).and_then(|f| to_scheme(&f, &origin, text)))
 }

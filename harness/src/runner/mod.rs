@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::cases::{self, Action, Build, BuildContext, Case, CatalogueOptions, Expect};
 use crate::delivery::Delivery;
-use crate::keys::test_keys::TestKey;
+use crate::keys::RoleKeys;
 use crate::keys::SigningKey;
 use crate::payload::{BodyKind, EventFactory};
 use crate::scheme::{CredentialKind, Level, Scheme, SchemeId};
@@ -138,20 +138,15 @@ impl RunConfig {
                 if secret.is_empty() {
                     return Err(Error::Config("the secret is empty".into()));
                 }
-                let mut wrong = secret.clone();
+                let key = s.shared_key(&secret)?;
+                let mut wrong = key.clone();
                 wrong.extend_from_slice(b"-not-the-secret");
-                (SigningKey::Secret(secret), SigningKey::Secret(wrong), None)
+                (SigningKey::Secret(key), SigningKey::Secret(wrong), None)
             }
-            CredentialKind::Ed25519PublicKeys => (
-                TestKey::Smartasset1.signing_key()?,
-                TestKey::SmartassetUnpublished.signing_key()?,
-                Some(TestKey::Smartasset2.signing_key()?),
-            ),
-            CredentialKind::RsaPublicKey => (
-                TestKey::Cometh1.signing_key()?,
-                TestKey::Cometh2.signing_key()?,
-                Some(TestKey::Cometh2.signing_key()?),
-            ),
+            CredentialKind::Ed25519PublicKeys | CredentialKind::RsaPublicKey => {
+                let k = RoleKeys::of(s)?;
+                (k.signing, k.unknown, k.rotation)
+            }
         };
         Ok(RunConfig {
             scheme,

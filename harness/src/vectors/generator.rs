@@ -20,7 +20,8 @@ use super::{
 };
 use crate::delivery::Delivery;
 use crate::encoding;
-use crate::keys::test_keys::{self, TestKey, TEST_SECRET};
+use crate::keys::test_keys::{self, TEST_SECRET};
+use crate::keys::RoleKeys;
 use crate::keys::{self, SigningKey};
 use crate::scheme::{Carrier, Scheme, SchemeId};
 use crate::sign::{self, KeyPlacement, Payload};
@@ -400,8 +401,31 @@ const COMETH_TEMPLATE: &str = r#"{"id":"@ID@","type":"@TYPE@","chainId":137,"col
 // ---------------------------------------------------------------------------
 // The generator's state.
 
+/// TEMPORARY (engine switch in progress): the per-vendor tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seed {
+    Blockmark,
+    Certifylize,
+    BlinkApiKey,
+    BlinkSignature,
+    Smartasset,
+    Cometh,
+}
+
+fn seed(id: SchemeId) -> Result<Seed, Error> {
+    Ok(match id.as_str() {
+        "blockmark" => Seed::Blockmark,
+        "certifylize" => Seed::Certifylize,
+        "blink-apikey" => Seed::BlinkApiKey,
+        "blink-signature" => Seed::BlinkSignature,
+        "smartasset" => Seed::Smartasset,
+        "cometh" => Seed::Cometh,
+        other => return Err(Error::Vector(format!("no vector table for `{other}` yet"))),
+    })
+}
+
 struct Gen {
-    id: SchemeId,
+    seed: Seed,
     scheme: &'static Scheme,
     url: String,
     secret: SigningKey,
@@ -415,42 +439,48 @@ struct Gen {
 
 impl Gen {
     fn new(id: SchemeId) -> Result<Self, Error> {
+        let role = |name: &str| -> Result<RoleKeys, Error> {
+            RoleKeys::of(name.parse::<SchemeId>()?.scheme())
+        };
+        let (sa, co) = (role("smartasset")?, role("cometh")?);
         Ok(Gen {
-            id,
+            seed: seed(id)?,
             scheme: id.scheme(),
             url: format!("https://receiver.example/webhooks/{id}"),
             secret: SigningKey::Secret(TEST_SECRET.as_bytes().to_vec()),
             wrong_secret: SigningKey::Secret(WRONG_SECRET.as_bytes().to_vec()),
-            sa1: TestKey::Smartasset1.signing_key()?,
-            sa2: TestKey::Smartasset2.signing_key()?,
-            sa_unpublished: TestKey::SmartassetUnpublished.signing_key()?,
-            cometh1: TestKey::Cometh1.signing_key()?,
-            cometh2: TestKey::Cometh2.signing_key()?,
+            sa1: sa.signing,
+            sa2: sa
+                .rotation
+                .ok_or_else(|| Error::Key("no rotation key".into()))?,
+            sa_unpublished: sa.unknown,
+            cometh1: co.signing,
+            cometh2: co.unknown,
         })
     }
 
     fn primary(&self) -> &SigningKey {
-        match self.id {
-            SchemeId::Smartasset => &self.sa1,
-            SchemeId::Cometh => &self.cometh1,
+        match self.seed {
+            Seed::Smartasset => &self.sa1,
+            Seed::Cometh => &self.cometh1,
             _ => &self.secret,
         }
     }
 
     fn wrong_key(&self) -> &SigningKey {
-        match self.id {
-            SchemeId::Smartasset => &self.sa_unpublished,
-            SchemeId::Cometh => &self.cometh2,
+        match self.seed {
+            Seed::Smartasset => &self.sa_unpublished,
+            Seed::Cometh => &self.cometh2,
             _ => &self.wrong_secret,
         }
     }
 
     /// The delivery's event id (unique per test).
     fn event_id(&self, tc: u32) -> String {
-        match self.id {
-            SchemeId::Blockmark => format!("b10c4a2e-0000-4000-8000-{tc:012}"),
-            SchemeId::Certifylize => format!("dlv_hookspec_{tc:04}"),
-            SchemeId::Smartasset => format!("log_hookspec_{tc:04}"),
+        match self.seed {
+            Seed::Blockmark => format!("b10c4a2e-0000-4000-8000-{tc:012}"),
+            Seed::Certifylize => format!("dlv_hookspec_{tc:04}"),
+            Seed::Smartasset => format!("log_hookspec_{tc:04}"),
             _ => format!("evt_hookspec_{tc:04}"),
         }
     }
@@ -459,17 +489,17 @@ impl Gen {
     /// from [`crate::scheme::Scheme::event_types`], so that editing a scheme description
     /// can never silently change a published vector.
     fn type_name(&self, ty: usize) -> &'static str {
-        let pinned: &[&'static str] = match self.id {
-            SchemeId::Blockmark => &["issued_certificate.created", "issued_certificate.updated"],
-            SchemeId::Certifylize => &[
+        let pinned: &[&'static str] = match self.seed {
+            Seed::Blockmark => &["issued_certificate.created", "issued_certificate.updated"],
+            Seed::Certifylize => &[
                 "edu.credential.issued",
                 "edu.credential.updated",
                 "edu.credential.revoked",
                 "edu.api_key.created",
                 "edu.api_key.revoked",
             ],
-            SchemeId::Smartasset => &["smartAssetContract.Hydrated", "Transfer"],
-            SchemeId::Cometh => &["ORDER_LISTED", "ORDER_CANCELLED", "ORDER_FILLED"],
+            Seed::Smartasset => &["smartAssetContract.Hydrated", "Transfer"],
+            Seed::Cometh => &["ORDER_LISTED", "ORDER_CANCELLED", "ORDER_FILLED"],
             _ => &[],
         };
         pinned.get(ty).copied().unwrap_or("")
@@ -484,12 +514,12 @@ impl Gen {
         } else {
             format!(",{extra}")
         };
-        let (template, id) = match self.id {
-            SchemeId::Blockmark => (BLOCKMARK_TEMPLATE, self.event_id(tc)),
-            SchemeId::Certifylize => (CERTIFYLIZE_TEMPLATE, format!("cred_hookspec_{tc:04}")),
-            SchemeId::BlinkApiKey | SchemeId::BlinkSignature => (BLINK_TEMPLATE, self.event_id(tc)),
-            SchemeId::Smartasset => (SMARTASSET_TEMPLATE, self.event_id(tc)),
-            SchemeId::Cometh => (COMETH_TEMPLATE, self.event_id(tc)),
+        let (template, id) = match self.seed {
+            Seed::Blockmark => (BLOCKMARK_TEMPLATE, self.event_id(tc)),
+            Seed::Certifylize => (CERTIFYLIZE_TEMPLATE, format!("cred_hookspec_{tc:04}")),
+            Seed::BlinkApiKey | Seed::BlinkSignature => (BLINK_TEMPLATE, self.event_id(tc)),
+            Seed::Smartasset => (SMARTASSET_TEMPLATE, self.event_id(tc)),
+            Seed::Cometh => (COMETH_TEMPLATE, self.event_id(tc)),
         };
         let status = match ty {
             1 => "CANCELLED",
@@ -536,19 +566,19 @@ impl Gen {
     /// One byte of the body changed (inside a string value, so the JSON
     /// stays valid).
     fn tamper(&self, body: &str) -> Result<String, Error> {
-        let (from, to) = match self.id {
-            SchemeId::Blockmark => ("\"Active\"", "\"Activd\""),
-            SchemeId::Certifylize => ("\"ACTIVE\"", "\"ACTIVD\""),
-            SchemeId::BlinkApiKey | SchemeId::BlinkSignature => ("\"high\"", "\"higi\""),
-            SchemeId::Smartasset => ("\"testnet\"", "\"testneu\""),
-            SchemeId::Cometh => ("\"SELL\"", "\"SELM\""),
+        let (from, to) = match self.seed {
+            Seed::Blockmark => ("\"Active\"", "\"Activd\""),
+            Seed::Certifylize => ("\"ACTIVE\"", "\"ACTIVD\""),
+            Seed::BlinkApiKey | Seed::BlinkSignature => ("\"high\"", "\"higi\""),
+            Seed::Smartasset => ("\"testnet\"", "\"testneu\""),
+            Seed::Cometh => ("\"SELL\"", "\"SELM\""),
         };
         replace_once(body, from, to)
     }
 
     fn payload(&self, tc: u32, ty: usize, event: impl Into<Vec<u8>>) -> Payload {
         let mut p = Payload::new(self.url.clone(), event, FIXED_NOW);
-        if self.id == SchemeId::Certifylize {
+        if self.seed == Seed::Certifylize {
             p.event_id = Some(self.event_id(tc));
             p.event_type = Some(self.type_name(ty).to_owned());
         }
@@ -2599,8 +2629,8 @@ fn groups(g: &Gen) -> Result<Vec<TestGroup>, Error> {
             _ => Err(Error::Key("generator: not an RSA key".into())),
         }
     };
-    Ok(match g.id {
-        SchemeId::Smartasset => vec![
+    Ok(match g.seed {
+        Seed::Smartasset => vec![
             TestGroup {
                 public_keys: Some(ed(&[&g.sa1])?),
                 ..empty.clone()
@@ -2614,7 +2644,7 @@ fn groups(g: &Gen) -> Result<Vec<TestGroup>, Error> {
                 ..empty
             },
         ],
-        SchemeId::Cometh => vec![
+        Seed::Cometh => vec![
             TestGroup {
                 public_key_pem: Some(pem(&g.cometh1)?),
                 ..empty.clone()
@@ -2624,7 +2654,7 @@ fn groups(g: &Gen) -> Result<Vec<TestGroup>, Error> {
                 ..empty
             },
         ],
-        SchemeId::BlinkSignature => vec![
+        Seed::BlinkSignature => vec![
             TestGroup {
                 secret: Some(TEST_SECRET.to_owned()),
                 tolerance: Some(crate::verify::DEFAULT_TOLERANCE_S),
@@ -2643,9 +2673,9 @@ fn groups(g: &Gen) -> Result<Vec<TestGroup>, Error> {
     })
 }
 
-fn note(id: SchemeId, flag: &str) -> Result<Note, Error> {
+fn note(id: Seed, flag: &str) -> Result<Note, Error> {
     use BugType::*;
-    let js = matches!(id, SchemeId::Smartasset | SchemeId::Cometh);
+    let js = matches!(id, Seed::Smartasset | Seed::Cometh);
     let (bug_type, description): (BugType, String) = match flag {
         "Basic" => (Functionality, "A delivery signed exactly as the vendor documents.".into()),
         "EventType" => (Functionality, "A documented event type with a realistic payload; must be accepted.".into()),
@@ -2720,14 +2750,14 @@ fn note(id: SchemeId, flag: &str) -> Result<Note, Error> {
     })
 }
 
-fn table(id: SchemeId) -> Vec<Case> {
+fn table(id: Seed) -> Vec<Case> {
     match id {
-        SchemeId::Blockmark => blockmark(),
-        SchemeId::Certifylize => certifylize(),
-        SchemeId::BlinkApiKey => blink_apikey(),
-        SchemeId::BlinkSignature => blink_signature(),
-        SchemeId::Smartasset => smartasset(),
-        SchemeId::Cometh => cometh(),
+        Seed::Blockmark => blockmark(),
+        Seed::Certifylize => certifylize(),
+        Seed::BlinkApiKey => blink_apikey(),
+        Seed::BlinkSignature => blink_signature(),
+        Seed::Smartasset => smartasset(),
+        Seed::Cometh => cometh(),
     }
 }
 
@@ -2737,7 +2767,7 @@ pub(super) fn generate(id: SchemeId) -> Result<VectorFile, Error> {
     let mut notes = std::collections::BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut count = 0usize;
-    for c in table(id) {
+    for c in table(g.seed) {
         if !seen.insert(c.tc) {
             return Err(Error::Vector(format!(
                 "generator: {id} tcId {} used twice",
@@ -2754,7 +2784,7 @@ pub(super) fn generate(id: SchemeId) -> Result<VectorFile, Error> {
             .map_err(|e| Error::Vector(format!("generator: {id} tcId {}: {e}", c.tc)))?;
         for f in &c.flags {
             if !notes.contains_key(*f) {
-                notes.insert((*f).to_owned(), note(id, f)?);
+                notes.insert((*f).to_owned(), note(g.seed, f)?);
             }
         }
         let test = VectorTest {

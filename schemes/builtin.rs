@@ -1,0 +1,60 @@
+// The built-in scheme files, and the files they name, compiled into the
+// library (`include!`d by `harness/src/describe/registry.rs`). This list is
+// the only place outside the scheme files themselves that names a built-in
+// scheme: adding a built-in is adding its file here.
+
+/// The built-in scheme files, `(path from the repository root, text)`, in
+/// documentation order.
+pub const BUILTIN_SCHEMES: &[(&str, &str)] = &[
+    ("schemes/blockmark.toml", include_str!("blockmark.toml")),
+    ("schemes/certifylize.toml", include_str!("certifylize.toml")),
+    ("schemes/blink-apikey.toml", include_str!("blink-apikey.toml")),
+    ("schemes/blink-signature.toml", include_str!("blink-signature.toml")),
+    ("schemes/smartasset.toml", include_str!("smartasset.toml")),
+    ("schemes/cometh.toml", include_str!("cometh.toml")),
+];
+
+/// The files the built-in scheme files name (test keys), by path from
+/// the repository root.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    (
+        "vectors/keys/cometh-1.pem",
+        include_str!("../vectors/keys/cometh-1.pem"),
+    ),
+    (
+        "vectors/keys/cometh-1.pub.pem",
+        include_str!("../vectors/keys/cometh-1.pub.pem"),
+    ),
+    (
+        "vectors/keys/cometh-2.pem",
+        include_str!("../vectors/keys/cometh-2.pem"),
+    ),
+    (
+        "vectors/keys/cometh-2.pub.pem",
+        include_str!("../vectors/keys/cometh-2.pub.pem"),
+    ),
+    (
+        "vectors/keys/smartasset-1.pem",
+        include_str!("../vectors/keys/smartasset-1.pem"),
+    ),
+    (
+        "vectors/keys/smartasset-1.pub.pem",
+        include_str!("../vectors/keys/smartasset-1.pub.pem"),
+    ),
+    (
+        "vectors/keys/smartasset-2.pem",
+        include_str!("../vectors/keys/smartasset-2.pem"),
+    ),
+    (
+        "vectors/keys/smartasset-2.pub.pem",
+        include_str!("../vectors/keys/smartasset-2.pub.pem"),
+    ),
+    (
+        "vectors/keys/smartasset-unpublished.pem",
+        include_str!("../vectors/keys/smartasset-unpublished.pem"),
+    ),
+    (
+        "vectors/keys/smartasset-unpublished.pub.pem",
+        include_str!("../vectors/keys/smartasset-unpublished.pub.pem"),
+    ),
+];
