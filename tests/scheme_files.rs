@@ -104,18 +104,35 @@ fn doc_example() -> String {
 }
 
 #[test]
-fn custom_example_from_the_docs_loads() {
+fn custom_example_from_the_docs_runs() {
+    use hookspec::keys::RoleKeys;
+    use hookspec::sign::{sign, Payload};
+    use hookspec::verify::{verify, Policy};
     let text = doc_example();
     let file = describe::load(&text, "acme.toml").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(file.id.get_ref(), "acme");
-    // A valid description the engine cannot run yet: refused, located.
-    let err =
-        describe::to_scheme(&file, "acme.toml", &text, &describe::Files::Builtin).unwrap_err();
-    assert!(
-        matches!(err, DescribeError::NotYetSupported { .. }),
-        "{err}"
-    );
-    assert!(err.to_string().starts_with("acme.toml:"), "{err}");
+    let id = describe::register(&text, "acme.toml", &describe::Files::Builtin)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let scheme = id.scheme();
+    let key = RoleKeys::of(scheme).unwrap().signing;
+    let mut p = Payload::new("https://receiver.example/hooks", &br#"{"id":"evt_1"}"#[..], 1_700_000_000);
+    p.event_id = Some("evt_1".into());
+    p.event_type = Some("invoice.paid".into());
+    let d = sign(scheme, &key, &p).unwrap();
+    let header = String::from_utf8(
+        d.headers
+            .iter()
+            .find(|(n, _)| n == "X-Acme-Signature")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(header.starts_with("t=1700000000,v1="), "{header}");
+    let got = verify(scheme, &key.trust(), &d, &Policy::at(1_700_000_100));
+    assert_eq!(got.map(|v| v.event_id), Ok(Some("evt_1".to_owned())));
+    // The hex test secret is decoded: the key is 16 bytes, not 32 characters.
+    assert!(matches!(key, hookspec::keys::SigningKey::Secret(ref k) if k.len() == 16));
 }
 
 /// A minimal valid file the malformed table edits.
