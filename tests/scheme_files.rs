@@ -115,7 +115,11 @@ fn custom_example_from_the_docs_runs() {
         .unwrap_or_else(|e| panic!("{e}"));
     let scheme = id.scheme();
     let key = RoleKeys::of(scheme).unwrap().signing;
-    let mut p = Payload::new("https://receiver.example/hooks", &br#"{"id":"evt_1"}"#[..], 1_700_000_000);
+    let mut p = Payload::new(
+        "https://receiver.example/hooks",
+        &br#"{"id":"evt_1"}"#[..],
+        1_700_000_000,
+    );
     p.event_id = Some("evt_1".into());
     p.event_type = Some("invoice.paid".into());
     let d = sign(scheme, &key, &p).unwrap();
@@ -375,4 +379,19 @@ fn truncated_and_edited_builtins_never_panic() {
             hookspec::fuzzing::scheme_file(&edited);
         }
     }
+}
+
+/// The scheme file of the README's "Your own scheme" section loads and
+/// converts (the engine runs it).
+#[test]
+fn readme_example_runs() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("### Your own scheme").expect("section");
+    let rest = &readme[start..];
+    let open = rest.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let close = rest[open..].find("```").expect("end of block");
+    let text = &rest[open..open + close];
+    let file = describe::load(text, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    describe::to_scheme(&file, "README.md", text, &describe::Files::Builtin)
+        .unwrap_or_else(|e| panic!("{e}"));
 }
