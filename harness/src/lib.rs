@@ -9,10 +9,13 @@
 //! order of the flow: describe → sign → send → judge → report.
 //!
 //! **Describe**
-//! - [`scheme`]: the schemes as *descriptions* (where the proof lives,
-//!   which bytes are signed, algorithm, encoding, statuses, event-id rule).
+//! - [`scheme`]: what a scheme *is* to the engine (where the proof lives,
+//!   which bytes are signed, algorithm, encoding, statuses, event-id rule),
+//!   and [`SchemeId`], a handle on a registered description.
 //! - [`describe`]: schemes as files: the TOML scheme format, its loader
-//!   (errors with `path:line:column`) and the built-in files `schemes/*.toml`.
+//!   (errors with `path:line:column`), the conversion into a [`Scheme`] and
+//!   the registry of known schemes (the built-in files `schemes/*.toml`,
+//!   compiled in, and the files users load). Nothing else names a scheme.
 //! - [`payload`]: realistic events and bodies for a scheme.
 //! - [`cases`]: the case catalogue, derived from a description.
 //!

@@ -5,7 +5,8 @@
 //! ([`Algorithm`]) and written ([`Encoding`]), which statuses the vendor
 //! documents ([`Statuses`]) and how a delivery is identified ([`EventId`]).
 //! [`crate::sign`] and [`crate::verify`] are one engine over these
-//! descriptions; adding a scheme is adding a value to [`SCHEMES`].
+//! descriptions. A `Scheme` is built from a scheme file only
+//! ([`crate::describe`]): adding a scheme is writing its file.
 
 use std::fmt;
 

@@ -80,7 +80,7 @@ fn s(v: &Spanned<String>) -> &'static str {
 
 /// The [`Scheme`] a loaded, valid `file` describes (`origin` and `text`
 /// are the file's name and text, for error locations; test key paths are
-/// read from `files`). Leaks its strings: see [`leak`].
+/// read from `files`). Leaks its strings (interned once per registered file; see the module note).
 pub fn to_scheme(
     file: &SchemeFile,
     origin: &str,
