@@ -10,8 +10,8 @@
     missing_docs
 )]
 
+use hookspec::describe;
 use hookspec::describe::registry::builtins as schemes;
-use hookspec::describe::{self, DescribeError};
 use hookspec::scheme::SchemeId;
 
 fn builtin_loads(id: &str) {
@@ -394,4 +394,102 @@ fn readme_example_runs() {
     let file = describe::load(text, "README.md").unwrap_or_else(|e| panic!("{e}"));
     describe::to_scheme(&file, "README.md", text, &describe::Files::Builtin)
         .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A user's asymmetric scheme gives its own test keys, by paths relative to
+/// the scheme file: they sign, they verify, and `hookspec keys` prints the
+/// signing key's public half. A key of the wrong kind is a located error.
+#[test]
+fn a_user_scheme_brings_its_own_test_keys() {
+    use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey};
+    use hookspec::keys::RoleKeys;
+    use hookspec::sign::{sign, Payload};
+    use hookspec::verify::{verify, Policy};
+    let dir = std::env::temp_dir().join(format!("hookspec-own-keys-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("keys")).unwrap();
+    let mut pems = Vec::new();
+    for (name, seed) in [("signing", 7u8), ("other", 9u8)] {
+        let k = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+        let private = k.to_pkcs8_pem(Default::default()).unwrap();
+        let public = k
+            .verifying_key()
+            .to_public_key_pem(Default::default())
+            .unwrap();
+        std::fs::write(dir.join(format!("keys/{name}.pem")), private.as_bytes()).unwrap();
+        std::fs::write(dir.join(format!("keys/{name}.pub.pem")), &public).unwrap();
+        pems.push(public);
+    }
+    let text = r#"id = "own-keys"
+summary = "X-Own-Signature: hex Ed25519 over the body"
+reference = "tests/scheme_files.rs"
+
+[credential]
+kind = "ed25519-public-keys"
+
+[[credential.test_keys]]
+name = "own-signing"
+private = "keys/signing.pem"
+public = "keys/signing.pub.pem"
+roles = ["signing"]
+
+[[credential.test_keys]]
+name = "own-other"
+private = "keys/other.pem"
+public = "keys/other.pub.pem"
+roles = ["unknown", "rotation"]
+
+[proof]
+carrier = "header"
+header = "X-Own-Signature"
+
+[signature]
+algorithm = "ed25519"
+message = "{body}"
+encoding = "hex"
+
+[idempotency]
+pointer = "/id"
+
+[events]
+sample = '{"id":"@ID@","type":"@TYPE@"}'
+"#;
+    let path = dir.join("own.toml");
+    std::fs::write(&path, text).unwrap();
+    let id = describe::register_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let scheme = id.scheme();
+    let keys = RoleKeys::of(scheme).unwrap();
+    let p = Payload::new("http://127.0.0.1:9/hook", &br#"{"id":"e1"}"#[..], 0);
+    let d = sign(scheme, &keys.signing, &p).unwrap();
+    assert!(verify(scheme, &keys.signing.trust(), &d, &Policy::at(0)).is_ok());
+    assert!(verify(scheme, &keys.unknown.trust(), &d, &Policy::at(0)).is_err());
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookspec"))
+        .arg("keys")
+        .arg("--scheme-file")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), pems[0]);
+
+    // An RSA scheme naming these Ed25519 keys: refused at the key entry.
+    let rsa = text
+        .replace("id = \"own-keys\"", "id = \"own-keys-rsa\"")
+        .replace("ed25519-public-keys", "rsa-public-key")
+        .replace(
+            "algorithm = \"ed25519\"",
+            "algorithm = \"rsa-pkcs1v15-sha256\"",
+        );
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, rsa).unwrap();
+    let err = describe::register_file(&bad).unwrap_err().to_string();
+    assert!(
+        err.contains("bad.toml:") && err.contains("not a key of this scheme's kind"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
