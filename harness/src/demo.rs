@@ -5,7 +5,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::{SigningKey, Trust};
 use crate::keyserver::{self, KeyServerState, PublishedKeys};
 use crate::receiver::{self, ReceiverConfig, TrustSource};
@@ -55,7 +54,10 @@ pub async fn start_reference(
     keys: &[SigningKey],
 ) -> Result<LocalReceiver, Error> {
     let (trust, key_server) = match scheme.scheme().credential {
-        CredentialKind::SharedSecret => (TrustSource::Static(Trust::Secret(secret.to_vec())), None),
+        CredentialKind::SharedSecret => (
+            TrustSource::Static(Trust::Secret(scheme.scheme().shared_key(secret)?)),
+            None,
+        ),
         _ => {
             let ks =
                 keyserver::start(loopback_any(), PublishedKeys::from_signing_keys(keys)).await?;
@@ -97,14 +99,10 @@ pub async fn run_demo(
     scheme: SchemeId,
     configure: impl FnOnce(&mut RunConfig),
 ) -> Result<RunReport, Error> {
-    let mut config = RunConfig::new(scheme, Some(TEST_SECRET.as_bytes().to_vec()))?;
+    let secret = scheme.scheme().test_secret.as_bytes();
+    let mut config = RunConfig::new(scheme, Some(secret.to_vec()))?;
     configure(&mut config);
-    let local = start_reference(
-        scheme,
-        TEST_SECRET.as_bytes(),
-        std::slice::from_ref(&config.key),
-    )
-    .await?;
+    let local = start_reference(scheme, secret, std::slice::from_ref(&config.key)).await?;
     let target = HttpTarget::new(&local.webhook_url, config.timeout, &TlsOptions::default())?;
     let effects = HttpTarget::new(&local.effects_url, config.timeout, &TlsOptions::default())?;
     let mut runner = Runner::new(&config, &target).with_effects(&effects);

@@ -188,7 +188,65 @@ pub fn timestamped_parts<'a>(
     value: &'a [u8],
     list: &KvList,
 ) -> Result<TimestampedParts<'a>, ParseError> {
-    let (ts_key, sig_key) = (list.ts_key, list.sig_key);
+    let mut sig: Option<&[u8]> = None;
+    let timestamp_text = scan_list(value, list, |k, v| {
+        if sig.replace(v).is_some() {
+            return Err(ParseError::RepeatedParameter(as_text(k)));
+        }
+        Ok(())
+    })?;
+    let signature = sig.ok_or(ParseError::MissingParameter(list.sig_key))?;
+    let timestamp = canonical_timestamp(std::str::from_utf8(timestamp_text).unwrap_or_default())?;
+    Ok(TimestampedParts {
+        timestamp,
+        timestamp_text,
+        signature,
+    })
+}
+
+/// The most proof values [`timestamped_all`] reads from one header.
+pub const MAX_LIST_PROOFS: usize = 16;
+
+/// A list with a repeatable proof key, parsed: the timestamp, its text and
+/// every proof value, in order.
+pub type TimestampedAll<'a> = (i64, &'a [u8], Vec<&'a [u8]>);
+
+/// [`timestamped_parts`] for a list whose proof key may repeat
+/// (`t=…,v1=<a>,v1=<b>`): the timestamp (which must not repeat) and every
+/// proof value, in order (at most [`MAX_LIST_PROOFS`]).
+pub fn timestamped_all<'a>(
+    value: &'a [u8],
+    list: &KvList,
+) -> Result<TimestampedAll<'a>, ParseError> {
+    let mut sigs = Vec::new();
+    let timestamp_text = scan_list(value, list, |k, v| {
+        if sigs.len() == MAX_LIST_PROOFS {
+            return Err(ParseError::RepeatedParameter(format!(
+                "{} (more than {MAX_LIST_PROOFS} times)",
+                as_text(k)
+            )));
+        }
+        sigs.push(v);
+        Ok(())
+    })?;
+    if sigs.is_empty() {
+        return Err(ParseError::MissingParameter(list.sig_key));
+    }
+    let timestamp = canonical_timestamp(std::str::from_utf8(timestamp_text).unwrap_or_default())?;
+    Ok((timestamp, timestamp_text, sigs))
+}
+
+fn as_text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Walks a key/value list: returns the (single) timestamp value and hands
+/// every proof value to `on_sig`; other keys are ignored.
+fn scan_list<'a>(
+    value: &'a [u8],
+    list: &KvList,
+    mut on_sig: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), ParseError>,
+) -> Result<&'a [u8], ParseError> {
     let text = visible_ascii(value)?.as_bytes();
     // Byte-wise (the text is ASCII): cheaper than `str` patterns, and this
     // runs on every delivery.
@@ -200,9 +258,7 @@ pub fn timestamped_parts<'a>(
             _ => &[],
         }
     }
-    let as_text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut ts: Option<&[u8]> = None;
-    let mut sig: Option<&[u8]> = None;
     for item in text.split(|c| *c == list.pair) {
         let item = trim(item);
         if item.is_empty() {
@@ -217,25 +273,45 @@ pub fn timestamped_parts<'a>(
             trim(item.get(..eq).unwrap_or_default()),
             trim(item.get(eq + 1..).unwrap_or_default()),
         );
-        let slot = if k == ts_key.as_bytes() {
-            &mut ts
-        } else if k == sig_key.as_bytes() {
-            &mut sig
-        } else {
-            continue;
-        };
-        if slot.replace(v).is_some() {
-            return Err(ParseError::RepeatedParameter(as_text(k)));
+        if k == list.ts_key.as_bytes() {
+            if ts.replace(v).is_some() {
+                return Err(ParseError::RepeatedParameter(as_text(k)));
+            }
+        } else if k == list.sig_key.as_bytes() {
+            on_sig(k, v)?;
         }
     }
-    let timestamp_text = ts.ok_or(ParseError::MissingParameter(ts_key))?;
-    let signature = sig.ok_or(ParseError::MissingParameter(sig_key))?;
-    let timestamp = canonical_timestamp(std::str::from_utf8(timestamp_text).unwrap_or_default())?;
-    Ok(TimestampedParts {
-        timestamp,
-        timestamp_text,
-        signature,
-    })
+    ts.ok_or(ParseError::MissingParameter(list.ts_key))
+}
+
+/// One entry of a versioned list (`v1,<proof>`): its version and proof text.
+pub type VersionedEntry<'a> = (&'a [u8], &'a [u8]);
+
+/// Splits a versioned list (`v1,<b64> v2,<b64>`) into its entries, at most
+/// [`MAX_LIST_PROOFS`]; empty items (doubled separators) are skipped, an
+/// entry without the version separator is an error.
+pub fn versioned_list<'a>(
+    value: &'a [u8],
+    list_separator: &str,
+    version_separator: &str,
+) -> Result<Vec<VersionedEntry<'a>>, ParseError> {
+    let text = visible_ascii(value)?;
+    let mut out = Vec::new();
+    for item in text.split(list_separator).filter(|i| !i.is_empty()) {
+        let Some((version, proof)) = item.split_once(version_separator) else {
+            return Err(ParseError::NotKeyValue(item.chars().take(40).collect()));
+        };
+        if out.len() == MAX_LIST_PROOFS {
+            return Err(ParseError::RepeatedParameter(format!(
+                "more than {MAX_LIST_PROOFS} entries"
+            )));
+        }
+        out.push((version.as_bytes(), proof.as_bytes()));
+    }
+    if out.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(out)
 }
 
 /// The fast path of [`timestamped_parts`] followed by hex decoding, for

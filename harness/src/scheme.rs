@@ -120,6 +120,22 @@ pub enum Carrier {
         pair_separator: &'static str,
         /// Between a key and its value (`=`).
         key_separator: &'static str,
+        /// Whether the proof key may repeat (`t=…,v1=<a>,v1=<b>`): any
+        /// value that verifies is enough.
+        repeatable: bool,
+    },
+    /// A header holding a list of `<version><sep><proof>` entries
+    /// (`v1,<b64> v1,<b64>`): any entry of an accepted version that
+    /// verifies is enough; other versions are ignored.
+    VersionedList {
+        /// Header name.
+        name: &'static str,
+        /// Between entries (` `).
+        list_separator: &'static str,
+        /// Between an entry's version and its proof (`,`).
+        version_separator: &'static str,
+        /// The versions that count; a sender writes the first.
+        accept: &'static [&'static str],
     },
     /// The JSON body is `{"<event>": {...}, "<signature>": "<proof>"}`.
     BodyEnvelope {
@@ -135,7 +151,9 @@ impl Carrier {
     /// carry it), if any.
     pub fn header_name(&self) -> Option<&'static str> {
         match *self {
-            Carrier::Header { name, .. } | Carrier::TimestampedHeader { name, .. } => Some(name),
+            Carrier::Header { name, .. }
+            | Carrier::TimestampedHeader { name, .. }
+            | Carrier::VersionedList { name, .. } => Some(name),
             Carrier::QueryOrHeader { header, .. } => Some(header),
             Carrier::BodyEnvelope { .. } => None,
         }
@@ -177,6 +195,9 @@ pub enum MessagePart {
     Body,
     /// The body envelope's event member, exactly as sent.
     Event,
+    /// A request header's value, verbatim (the sender's value of a header
+    /// it sends: the timestamp header, or one of [`Scheme::extra_headers`]).
+    Header(&'static str),
 }
 
 /// Which bytes the proof covers: the concatenation of its parts (a
@@ -391,6 +412,30 @@ pub enum ExtraHeader {
     EventId(&'static str),
     /// The event type goes in this header.
     EventType(&'static str),
+    /// This header always carries this value.
+    Fixed(&'static str, &'static str),
+}
+
+/// Where a scheme's signed timestamp travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampSource {
+    /// A key of the proof header's key/value list
+    /// ([`Carrier::TimestampedHeader`]).
+    ListKey,
+    /// A header of its own (`webhook-timestamp`, `X-Slack-Request-Timestamp`).
+    Header(&'static str),
+}
+
+/// A scheme's delivery timestamp: where it travels and which side of the
+/// receiver's clock the provider's verification checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampRule {
+    /// Where it travels.
+    pub source: TimestampSource,
+    /// Whether a timestamp too far in the past is refused.
+    pub checks_past: bool,
+    /// Whether a timestamp too far in the future is refused.
+    pub checks_future: bool,
 }
 
 /// A webhook authentication scheme, described as data.
@@ -415,6 +460,8 @@ pub struct Scheme {
     pub carrier: Carrier,
     /// Which bytes are signed.
     pub message: Message,
+    /// The delivery timestamp, if the scheme has one.
+    pub timestamp: Option<TimestampRule>,
     /// How the proof is computed.
     pub algorithm: Algorithm,
     /// How the proof is written.
@@ -506,6 +553,26 @@ pub struct BlockOrdering {
 pub const DEFAULT_SENDER_TIMEOUT_MS: u64 = 10_000;
 
 impl Scheme {
+    /// The header the timestamp travels in, if it has its own.
+    pub fn timestamp_header(&self) -> Option<&'static str> {
+        match self.timestamp?.source {
+            TimestampSource::Header(h) => Some(h),
+            TimestampSource::ListKey => None,
+        }
+    }
+
+    /// Whether the proof covers the timestamp (as `{timestamp}`, or as the
+    /// header it travels in).
+    pub fn signs_timestamp(&self) -> bool {
+        self.message.signs_timestamp()
+            || self.timestamp_header().is_some_and(|h| {
+                self.message
+                    .parts
+                    .iter()
+                    .any(|p| matches!(p, MessagePart::Header(n) if n.eq_ignore_ascii_case(h)))
+            })
+    }
+
     /// The key bytes of a configured shared secret, decoded as the scheme
     /// says (`whsec_` + base64, hex, or the text's bytes as is).
     pub fn shared_key(&self, secret: &[u8]) -> Result<Vec<u8>, Error> {

@@ -57,11 +57,59 @@ impl Payload {
     }
 }
 
-/// The bytes the scheme's proof covers.
+/// The bytes the scheme's proof covers. A `{header:Name}` part reads the
+/// timestamp for the timestamp header and nothing for any other header: use
+/// [`payload_message`] for schemes that sign another header.
 pub fn signed_message(scheme: &Scheme, timestamp: &str, url: &str, event: &[u8]) -> Vec<u8> {
     message_parts(scheme, timestamp.as_bytes(), url.as_bytes(), event)
         .as_slice()
         .concat()
+}
+
+/// The bytes the scheme's proof covers for `payload` with the timestamp
+/// written as `timestamp`: [`signed_message`] with `{header:Name}` parts
+/// read from the headers the payload is sent with ([`payload_headers`]).
+pub fn payload_message(scheme: &Scheme, payload: &Payload, timestamp: &str) -> Vec<u8> {
+    let headers = payload_headers(scheme, payload, timestamp);
+    let value = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    };
+    message_parts_with(
+        scheme,
+        timestamp.as_bytes(),
+        payload.url.as_bytes(),
+        &payload.event,
+        value,
+    )
+    .as_slice()
+    .concat()
+}
+
+/// The headers a payload is sent with besides the proof: the timestamp
+/// header (with `timestamp`), then [`Scheme::extra_headers`] in order.
+pub fn payload_headers(
+    scheme: &Scheme,
+    payload: &Payload,
+    timestamp: &str,
+) -> Vec<(String, Vec<u8>)> {
+    let mut headers = Vec::new();
+    if let Some(name) = scheme.timestamp_header() {
+        headers.push((name.to_owned(), timestamp.as_bytes().to_vec()));
+    }
+    for extra in scheme.extra_headers {
+        let (name, value) = match extra {
+            ExtraHeader::EventId(name) => (name, payload.event_id.as_deref()),
+            ExtraHeader::EventType(name) => (name, payload.event_type.as_deref()),
+            ExtraHeader::Fixed(name, value) => (name, Some(*value)),
+        };
+        if let Some(v) = value {
+            headers.push(((*name).to_owned(), v.as_bytes().to_vec()));
+        }
+    }
+    headers
 }
 
 /// The pieces of a signed message, borrowed ([`message_parts`]).
@@ -88,6 +136,20 @@ pub fn message_parts<'a>(
     url: &'a [u8],
     event: &'a [u8],
 ) -> MessageParts<'a> {
+    message_parts_with(scheme, timestamp, url, event, |_| None)
+}
+
+/// [`message_parts`] with `{header:Name}` parts read by `header` (the
+/// timestamp header reads `timestamp` when `header` has no value for it; a
+/// header without a value signs as empty).
+pub fn message_parts_with<'a>(
+    scheme: &Scheme,
+    timestamp: &'a [u8],
+    url: &'a [u8],
+    event: &'a [u8],
+    header: impl Fn(&str) -> Option<&'a [u8]>,
+) -> MessageParts<'a> {
+    let ts_header = scheme.timestamp_header();
     let mut out = MessageParts {
         parts: [b""; Message::MAX_PARTS],
         len: 0,
@@ -98,6 +160,13 @@ pub fn message_parts<'a>(
             MessagePart::Timestamp => timestamp,
             MessagePart::Url => url,
             MessagePart::Body | MessagePart::Event => event,
+            MessagePart::Header(name) => header(name).unwrap_or_else(|| {
+                if ts_header.is_some_and(|t| t.eq_ignore_ascii_case(name)) {
+                    timestamp
+                } else {
+                    b""
+                }
+            }),
         };
         out.len += 1;
     }
@@ -218,22 +287,25 @@ pub fn place_proof(scheme: &Scheme, payload: &Payload, encoded: &str) -> Result<
                 headers.push((name.to_owned(), value.into_bytes()));
             }
         }
+        Carrier::VersionedList {
+            name,
+            version_separator,
+            accept,
+            ..
+        } => {
+            let version = accept.first().copied().unwrap_or_default();
+            headers.push((
+                name.to_owned(),
+                format!("{version}{version_separator}{encoded}").into_bytes(),
+            ));
+        }
         Carrier::BodyEnvelope { .. } => {}
     }
-    for extra in scheme.extra_headers {
-        match extra {
-            ExtraHeader::EventId(name) => {
-                if let Some(id) = &payload.event_id {
-                    headers.push(((*name).to_owned(), id.clone().into_bytes()));
-                }
-            }
-            ExtraHeader::EventType(name) => {
-                if let Some(t) = &payload.event_type {
-                    headers.push(((*name).to_owned(), t.clone().into_bytes()));
-                }
-            }
-        }
-    }
+    headers.extend(payload_headers(
+        scheme,
+        payload,
+        &payload.timestamp.to_string(),
+    ));
     headers.push(("Content-Type".to_owned(), b"application/json".to_vec()));
     Ok(Delivery {
         method: "POST".to_owned(),
@@ -254,7 +326,7 @@ pub fn sign(scheme: &Scheme, key: &SigningKey, payload: &Payload) -> Result<Deli
         )));
     }
     let ts = payload.timestamp.to_string();
-    let message = signed_message(scheme, &ts, &payload.url, &payload.event);
+    let message = payload_message(scheme, payload, &ts);
     let raw = proof(scheme, key, &message)?;
     place_proof(scheme, payload, &encode_proof(scheme, &raw))
 }

@@ -153,6 +153,35 @@ fn decode_hex_proof(s: &[u8]) -> Result<Proof, DecodeError> {
     }
 }
 
+/// Decodes a proof's text in the scheme's encoding, keeping a 32-byte hex
+/// tag on the stack.
+fn decode_text(scheme: &Scheme, text: &[u8]) -> Result<Proof, DecodeError> {
+    match scheme.encoding {
+        Encoding::Hex => decode_hex_proof(text),
+        other => other.decode(text).map(Proof::Heap),
+    }
+}
+
+/// The timestamp of a scheme whose timestamp has a header of its own:
+/// absent there is a missing timestamp, a non-canonical one is malformed.
+fn header_timestamp<'a>(
+    scheme: &Scheme,
+    d: &'a Delivery,
+) -> Result<Option<(i64, &'a [u8])>, Rejection> {
+    let Some(name) = scheme.timestamp_header() else {
+        return Ok(None);
+    };
+    let text = single_header(d, name)?;
+    let ts = std::str::from_utf8(text)
+        .map_err(|_| ParseError::BadTimestamp("not UTF-8".into()))
+        .and_then(parse::canonical_timestamp)
+        .map_err(|e| Rejection::Malformed {
+            what: name,
+            why: e.to_string(),
+        })?;
+    Ok(Some((ts, text)))
+}
+
 /// Decodes a proof in the scheme's encoding.
 fn decode_proof(scheme: &Scheme, text: &str) -> Result<Proof, Rejection> {
     let what = "signature";
@@ -229,6 +258,8 @@ fn read_envelope<'a>(
 /// Finds the proof and the signed message in a delivery.
 struct Located<'a> {
     proof: Proof,
+    /// More candidate proofs (a list of signatures: any one may match).
+    more: Vec<Proof>,
     /// The signed timestamp and its text (canonical decimal, as signed).
     timestamp: Option<(i64, &'a [u8])>,
     /// The signed event bytes (a slice of the body).
@@ -243,7 +274,8 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                 if let Some(tag) = parse::prefixed_hex32(value, prefix) {
                     return Ok(Located {
                         proof: Proof::Tag32(tag),
-                        timestamp: None,
+                        more: Vec::new(),
+                        timestamp: header_timestamp(scheme, d)?,
                         event: &d.body,
                     });
                 }
@@ -251,7 +283,8 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let text = parse::prefixed(value, prefix).map_err(malformed(name))?;
             Ok(Located {
                 proof: decode_proof(scheme, text)?,
-                timestamp: None,
+                more: Vec::new(),
+                timestamp: header_timestamp(scheme, d)?,
                 event: &d.body,
             })
         }
@@ -274,7 +307,60 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let text = parse::visible_ascii(first).map_err(malformed("API key"))?;
             Ok(Located {
                 proof: Proof::Heap(text.as_bytes().to_vec()),
-                timestamp: None,
+                more: Vec::new(),
+                timestamp: header_timestamp(scheme, d)?,
+                event: &d.body,
+            })
+        }
+        Carrier::TimestampedHeader {
+            name,
+            repeatable: true,
+            ..
+        } => {
+            let value = single_header(d, name)?;
+            let Some(list) = scheme.carrier.kv_list() else {
+                return Err(Rejection::Missing(name));
+            };
+            let (ts, ts_text, sigs) =
+                parse::timestamped_all(value, &list).map_err(malformed(name))?;
+            let mut proofs = sigs.into_iter().map(|s| {
+                decode_text(scheme, s).map_err(|e| malformed(name)(ParseError::Decode(e)))
+            });
+            let Some(proof) = proofs.next() else {
+                return Err(Rejection::Missing(name));
+            };
+            Ok(Located {
+                proof: proof?,
+                more: proofs.collect::<Result<_, _>>()?,
+                timestamp: Some((ts, ts_text)),
+                event: &d.body,
+            })
+        }
+        Carrier::VersionedList {
+            name,
+            list_separator,
+            version_separator,
+            accept,
+        } => {
+            let value = single_header(d, name)?;
+            let entries = parse::versioned_list(value, list_separator, version_separator)
+                .map_err(malformed(name))?;
+            // Entries of other versions are ignored; an entry of a version
+            // that counts but does not decode cannot match and is skipped.
+            let mut proofs = entries
+                .into_iter()
+                .filter(|(v, _)| accept.iter().any(|a| a.as_bytes() == *v))
+                .filter_map(|(_, p)| decode_text(scheme, p).ok());
+            let Some(proof) = proofs.next() else {
+                return Err(Rejection::Malformed {
+                    what: name,
+                    why: format!("no decodable entry of version {}", accept.join(" or ")),
+                });
+            };
+            Ok(Located {
+                proof,
+                more: proofs.collect(),
+                timestamp: header_timestamp(scheme, d)?,
                 event: &d.body,
             })
         }
@@ -287,6 +373,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                 if let Some((parts, tag)) = parse::timestamped_hex32(value, &list) {
                     return Ok(Located {
                         proof: Proof::Tag32(tag),
+                        more: Vec::new(),
                         timestamp: Some((parts.timestamp, parts.timestamp_text)),
                         event: &d.body,
                     });
@@ -295,13 +382,11 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let parts = parse::timestamped_parts(value, &list).map_err(malformed(name))?;
             // Decoded as `parse::timestamped` would, errors included, but
             // without allocating for a hex tag.
-            let proof = match scheme.encoding {
-                Encoding::Hex => decode_hex_proof(parts.signature),
-                other => other.decode(parts.signature).map(Proof::Heap),
-            }
-            .map_err(|e| malformed(name)(ParseError::Decode(e)))?;
+            let proof = decode_text(scheme, parts.signature)
+                .map_err(|e| malformed(name)(ParseError::Decode(e)))?;
             Ok(Located {
                 proof,
+                more: Vec::new(),
                 timestamp: Some((parts.timestamp, parts.timestamp_text)),
                 event: &d.body,
             })
@@ -347,7 +432,8 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let event = env.event.get().as_bytes();
             Ok(Located {
                 proof,
-                timestamp: None,
+                more: Vec::new(),
+                timestamp: header_timestamp(scheme, d)?,
                 event,
             })
         }
@@ -480,11 +566,37 @@ pub fn authenticate(
 ) -> Result<Authenticated, Rejection> {
     let located = locate(scheme, delivery)?;
     let ts_text = located.timestamp.map_or(&[][..], |(_, text)| text);
-    let parts = sign::message_parts(scheme, ts_text, delivery.url.as_bytes(), located.event);
-    check_proof_parts(scheme, trust, parts.as_slice(), located.proof.as_slice())?;
+    let header = |name: &str| match delivery.header(name) {
+        HeaderLookup::One(v) => Some(v),
+        _ => None,
+    };
+    let parts = sign::message_parts_with(
+        scheme,
+        ts_text,
+        delivery.url.as_bytes(),
+        located.event,
+        header,
+    );
+    let first = check_proof_parts(scheme, trust, parts.as_slice(), located.proof.as_slice());
+    if first.is_err() {
+        // Any proof of the list may match (a secret rotation signs with
+        // several); how many there are is public.
+        let any = located
+            .more
+            .iter()
+            .any(|p| check_proof_parts(scheme, trust, parts.as_slice(), p.as_slice()).is_ok());
+        if !any {
+            first?;
+        }
+    }
     if let Some((ts, _)) = located.timestamp {
         let skew = i128::from(ts) - i128::from(policy.now);
-        if skew.unsigned_abs() > u128::from(policy.tolerance_s) {
+        let (past, future) = scheme
+            .timestamp
+            .map_or((true, true), |t| (t.checks_past, t.checks_future));
+        let outside = if skew < 0 { past } else { future }
+            && skew.unsigned_abs() > u128::from(policy.tolerance_s);
+        if outside {
             return Err(Rejection::OutsideWindow {
                 timestamp: ts,
                 skew,

@@ -324,6 +324,7 @@ fn set_timestamped(s: &Scheme, d: &mut Delivery, value: impl FnOnce(&Timestamped
         sig_key,
         pair_separator,
         key_separator,
+        ..
     } = s.carrier
     {
         let keys = TimestampedKeys {
@@ -430,7 +431,9 @@ fn replace_marker(d: &mut Delivery, marker: &[u8], with: &[u8]) {
 /// scheme carries it in a header.
 fn proof_header(s: &Scheme, d: &Delivery) -> Option<(String, Vec<u8>)> {
     let name = match s.carrier {
-        Carrier::Header { name, .. } | Carrier::TimestampedHeader { name, .. } => name,
+        Carrier::Header { name, .. }
+        | Carrier::TimestampedHeader { name, .. }
+        | Carrier::VersionedList { name, .. } => name,
         Carrier::QueryOrHeader { header, .. } => header,
         Carrier::BodyEnvelope { .. } => return None,
     };
@@ -443,9 +446,9 @@ fn proof_header(s: &Scheme, d: &Delivery) -> Option<(String, Vec<u8>)> {
 /// member dropped from the envelope.
 fn drop_proof(s: &Scheme, mut d: Delivery) -> Delivery {
     match s.carrier {
-        Carrier::Header { name, .. } | Carrier::TimestampedHeader { name, .. } => {
-            d.remove_header(name)
-        }
+        Carrier::Header { name, .. }
+        | Carrier::TimestampedHeader { name, .. }
+        | Carrier::VersionedList { name, .. } => d.remove_header(name),
         Carrier::QueryOrHeader { header, .. } => d.remove_header(header),
         Carrier::BodyEnvelope {
             event_field,

@@ -9,7 +9,7 @@ use crate::scheme::{Carrier, Level};
 pub(super) fn add(c: &mut Catalogue<'_>, tolerance_s: u64) {
     use Build as B;
     let scheme = c.scheme;
-    if scheme.message.signs_timestamp() {
+    if scheme.signs_timestamp() {
         let tol = i64::try_from(tolerance_s).unwrap_or(i64::MAX / 2);
         // Two seconds of margin absorb clock rounding and transit time.
         for (name, offset, expect, t) in [

@@ -22,7 +22,7 @@ use crate::keys::SigningKey;
 use crate::scheme::{
     Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
     ExtraHeader, Level, Message, MessagePart, ProofReading, Scheme, SecretDecoding, Statuses,
-    TestKeyPair, TestKeys, DEFAULT_SENDER_TIMEOUT_MS,
+    TestKeyPair, TestKeys, TimestampRule, TimestampSource, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -163,10 +163,11 @@ pub fn to_scheme(
         match parts.as_slice() {
             [Part::Placeholder(Placeholder::Id, _)] => extra.push(ExtraHeader::EventId(name)),
             [Part::Placeholder(Placeholder::Type, _)] => extra.push(ExtraHeader::EventType(name)),
+            [Part::Literal(v)] => extra.push(ExtraHeader::Fixed(name, leak(v))),
             _ => {
                 return cx.no(
                     h.value.span(),
-                    "header values other than exactly \"{id}\" or \"{type}\"",
+                    "header values other than exactly \"{id}\", \"{type}\" or literal text",
                 )
             }
         }
@@ -192,8 +193,20 @@ pub fn to_scheme(
             ),
         }
     }
+    let timestamp = file.timestamp.as_ref().map(|t| {
+        let t = t.get_ref();
+        TimestampRule {
+            source: match t.from.get_ref() {
+                TimestampFrom::Header => TimestampSource::Header(s(&t.name)),
+                TimestampFrom::Param | TimestampFrom::Body => TimestampSource::ListKey,
+            },
+            checks_past: t.past_tolerance_s.is_some(),
+            checks_future: t.future_tolerance_s.is_some(),
+        }
+    });
     Ok(Scheme {
         id: s(&file.id),
+        timestamp,
         summary: leak(&file.summary),
         reference: leak(&file.reference),
         credential,
@@ -276,6 +289,7 @@ fn carrier(cx: &Cx<'_>, file: &SchemeFile) -> Result<Carrier, DescribeError> {
                         sig_key: leak(sig),
                         pair_separator: text(&p.pair_separator),
                         key_separator: text(&p.key_separator),
+                        repeatable: p.repeatable.as_ref().is_some_and(|r| *r.get_ref()),
                     }
                 }
                 _ => return cx.no(
@@ -285,7 +299,17 @@ fn carrier(cx: &Cx<'_>, file: &SchemeFile) -> Result<Carrier, DescribeError> {
             }
         }
         (CarrierKind::Header, Syntax::VersionedList) => {
-            return cx.no(p.carrier.span(), "versioned lists")
+            let accept = p
+                .accept
+                .as_ref()
+                .map(|a| a.get_ref().iter().map(|v| leak(v)).collect())
+                .unwrap_or_default();
+            Carrier::VersionedList {
+                name: text(&p.header),
+                list_separator: text(&p.list_separator),
+                version_separator: text(&p.version_separator),
+                accept: leak_slice(accept),
+            }
         }
         (CarrierKind::QueryOrHeader, _) => Carrier::QueryOrHeader {
             query: text(&p.query),
@@ -298,12 +322,23 @@ fn carrier(cx: &Cx<'_>, file: &SchemeFile) -> Result<Carrier, DescribeError> {
     };
     if let Some(ts) = &file.timestamp {
         let t = ts.get_ref();
-        let window = (t.past_tolerance_s, t.future_tolerance_s);
-        let timestamped = matches!(carrier, Carrier::TimestampedHeader { .. });
-        if !timestamped || window != (Some(DEFAULT_TOLERANCE_S), Some(DEFAULT_TOLERANCE_S)) {
+        let sides = [t.past_tolerance_s, t.future_tolerance_s];
+        let in_list = matches!(carrier, Carrier::TimestampedHeader { .. });
+        let source_ok = match t.from.get_ref() {
+            TimestampFrom::Param => in_list,
+            TimestampFrom::Header => !in_list,
+            TimestampFrom::Body => false,
+        };
+        if !source_ok || t.format != TimestampFormat::UnixSeconds {
             return cx.no(
                 ts.span(),
-                "timestamps other than a key of the proof's key/value list with the ±300 s window",
+                "timestamps other than Unix seconds in a key of the proof's key/value list or in a header of their own",
+            );
+        }
+        if sides.iter().flatten().any(|s| *s != DEFAULT_TOLERANCE_S) || sides == [None, None] {
+            return cx.no(
+                ts.span(),
+                "timestamp windows other than 300 s (on one side or both)",
             );
         }
     }
@@ -329,6 +364,9 @@ fn message(cx: &Cx<'_>, file: &SchemeFile, carrier: &Carrier) -> Result<Message,
                 {
                     MessagePart::Timestamp
                 }
+                (Placeholder::Header(h), _) if sent_header(file, h) => {
+                    MessagePart::Header(leak(h))
+                }
                 (other, _) => {
                     return cx.no(
                         m.span(),
@@ -352,6 +390,19 @@ fn message(cx: &Cx<'_>, file: &SchemeFile, carrier: &Carrier) -> Result<Message,
     Ok(Message {
         parts: leak_slice(parts),
     })
+}
+
+/// Whether hookspec sends header `name` (so it can sign its value): the
+/// timestamp's own header, or one of `[[headers]]`.
+fn sent_header(file: &SchemeFile, name: &str) -> bool {
+    let ts = file.timestamp.as_ref().is_some_and(|t| {
+        let t = t.get_ref();
+        *t.from.get_ref() == TimestampFrom::Header && t.name.get_ref().eq_ignore_ascii_case(name)
+    });
+    ts || file
+        .headers
+        .iter()
+        .any(|h| h.name.eq_ignore_ascii_case(name))
 }
 
 fn role(file: &TestKeyFileRef<'_>, r: KeyRole) -> bool {

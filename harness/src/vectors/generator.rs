@@ -630,7 +630,9 @@ impl Gen {
 
     fn proof_header(&self) -> Result<&'static str, Error> {
         match self.scheme.carrier {
-            Carrier::Header { name, .. } | Carrier::TimestampedHeader { name, .. } => Ok(name),
+            Carrier::Header { name, .. }
+            | Carrier::TimestampedHeader { name, .. }
+            | Carrier::VersionedList { name, .. } => Ok(name),
             Carrier::QueryOrHeader { header, .. } => Ok(header),
             Carrier::BodyEnvelope { .. } => Err(Error::Vector(
                 "generator: this scheme has no proof header".into(),
