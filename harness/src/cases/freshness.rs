@@ -11,6 +11,37 @@ pub(super) fn add(c: &mut Catalogue<'_>, tolerance_s: u64) {
     let scheme = c.scheme;
     if scheme.signs_timestamp() {
         let tol = i64::try_from(tolerance_s).unwrap_or(i64::MAX / 2);
+        let (past, future) = scheme
+            .timestamp
+            .map_or((true, true), |t| (t.checks_past, t.checks_future));
+        // A side the provider's own verification does not check: a
+        // receiver using it accepts, which is no failure (docs/spec.md
+        // §3.5); only a 5xx fails.
+        let side = |checked: bool, t: &str, side: &str| {
+            if checked {
+                (Expect::Reject, t.to_owned())
+            } else {
+                (
+                    Expect::NoServerError,
+                    format!("a timestamp outside the window ({side}) is not answered 5xx; refusing or accepting both pass, accepting is reported as information: the provider's verification does not check the {side} side"),
+                )
+            }
+        };
+        let (stale, stale_t) = side(
+            past,
+            "a timestamp just outside the window (past) is rejected",
+            "past",
+        );
+        let (ahead, ahead_t) = side(
+            future,
+            "a timestamp just outside the window (future) is rejected",
+            "future",
+        );
+        let (millis, millis_t) = side(
+            future,
+            "a timestamp in milliseconds (far future as seconds) is rejected",
+            "future",
+        );
         // Two seconds of margin absorb clock rounding and transit time.
         for (name, offset, expect, t) in [
             (
@@ -25,18 +56,8 @@ pub(super) fn add(c: &mut Catalogue<'_>, tolerance_s: u64) {
                 Expect::Accept,
                 "a timestamp just inside the window (future) is accepted",
             ),
-            (
-                "reject-stale",
-                -tol - 2,
-                Expect::Reject,
-                "a timestamp just outside the window (past) is rejected",
-            ),
-            (
-                "reject-future",
-                tol + 2,
-                Expect::Reject,
-                "a timestamp just outside the window (future) is rejected",
-            ),
+            ("reject-stale", -tol - 2, stale, stale_t.as_str()),
+            ("reject-future", tol + 2, ahead, ahead_t.as_str()),
         ] {
             c.single(
                 Family::Freshness,
@@ -51,9 +72,9 @@ pub(super) fn add(c: &mut Catalogue<'_>, tolerance_s: u64) {
             Family::Freshness,
             "reject-milliseconds",
             Level::Should,
-            "a timestamp in milliseconds (far future as seconds) is rejected",
+            &millis_t,
             B::TimestampMillis,
-            Expect::Reject,
+            millis,
         );
         c.add(
             Family::Freshness,
@@ -62,7 +83,7 @@ pub(super) fn add(c: &mut Catalogue<'_>, tolerance_s: u64) {
             "an identical signed request sent twice is refused (4xx) or processed once",
             Action::Replay,
         );
-        if let Carrier::TimestampedHeader { ts_key, .. } = scheme.carrier {
+        if let (Carrier::TimestampedHeader { ts_key, .. }, true) = (scheme.carrier, past) {
             c.single(
                 Family::Freshness,
                 "stale-signature-fresh-timestamp-appended",

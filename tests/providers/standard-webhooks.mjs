@@ -1,0 +1,9 @@
+// Standard Webhooks with the official npm package `standardwebhooks`.
+import { Webhook } from 'standardwebhooks';
+import { serve } from './_server.mjs';
+const wh = new Webhook(process.env.SECRET);
+serve({
+  port: Number(process.env.PORT),
+  verify: (raw, headers) => wh.verify(raw.toString('utf8'), headers),
+  key: (_raw, headers) => headers['webhook-id'],
+});
