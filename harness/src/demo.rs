@@ -5,7 +5,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::{SigningKey, Trust};
 use crate::keyserver::{self, KeyServerState, PublishedKeys};
 use crate::receiver::{self, ReceiverConfig, TrustSource};
@@ -97,14 +96,16 @@ pub async fn run_demo(
     scheme: SchemeId,
     configure: impl FnOnce(&mut RunConfig),
 ) -> Result<RunReport, Error> {
-    let mut config = RunConfig::new(scheme, Some(TEST_SECRET.as_bytes().to_vec()))?;
+    // The scheme's test secret, as its secrets are written (hex, `whsec_`…);
+    // the receiver trusts the key bytes it decodes to.
+    let test_secret = scheme.scheme().test_secret.as_bytes().to_vec();
+    let mut config = RunConfig::new(scheme, Some(test_secret))?;
     configure(&mut config);
-    let local = start_reference(
-        scheme,
-        TEST_SECRET.as_bytes(),
-        std::slice::from_ref(&config.key),
-    )
-    .await?;
+    let secret = match &config.key {
+        SigningKey::Secret(s) => s.clone(),
+        _ => Vec::new(),
+    };
+    let local = start_reference(scheme, &secret, std::slice::from_ref(&config.key)).await?;
     let target = HttpTarget::new(&local.webhook_url, config.timeout, &TlsOptions::default())?;
     let effects = HttpTarget::new(&local.effects_url, config.timeout, &TlsOptions::default())?;
     let mut runner = Runner::new(&config, &target).with_effects(&effects);
