@@ -141,3 +141,130 @@ fn the_vector_adapter_fails_a_verifier_that_accepts_or_rejects_everything() {
         file.tests().count()
     );
 }
+
+/// A scheme file that does not load: acme.toml with an unknown field
+/// (`algoritm`, at the line [`bad_line`] says, column 1).
+fn bad_scheme_file(what: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "hookspec-testing-api-{what}-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemes/acme.toml"),
+    )
+    .unwrap();
+    let bad = good.replacen("algorithm = ", "algoritm = ", 1);
+    assert_ne!(bad, good);
+    let path = dir.join("acme-bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    path
+}
+
+/// The line of the unknown field in [`bad_scheme_file`].
+fn bad_line(path: &std::path::Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    1 + text
+        .lines()
+        .position(|l| l.starts_with("algoritm = "))
+        .unwrap()
+}
+
+/// Runs trials as `cargo test` would; the number that failed. (Its summary
+/// line, "test result: FAILED. 0 passed; 1 failed", shows in this crate's
+/// output: it is the inner run, and is expected.)
+fn failed(trials: Vec<libtest_mimic::Trial>) -> u64 {
+    let args = libtest_mimic::Arguments {
+        quiet: true,
+        test_threads: Some(1),
+        ..Default::default()
+    };
+    libtest_mimic::run(&args, trials).num_failed
+}
+
+#[test]
+fn a_bad_scheme_file_makes_the_linked_suite_one_failing_trial_that_says_why() {
+    let path = bad_scheme_file("linked");
+    let suite = || Suite::linked_with_scheme(&path, |_| axum::Router::new()).secret("00112233");
+    let trials = suite().trials();
+    assert_eq!(trials.len(), 1);
+    assert_eq!(trials[0].name(), "hookspec::configuration");
+    assert!(!trials[0].has_ignored_flag());
+    assert_eq!(failed(trials), 1, "not a silent pass");
+    let why = suite().run_blocking().unwrap_err().to_string();
+    assert!(
+        why.contains(&format!(
+            "{}:{}:1: unknown field `algoritm`; did you mean `algorithm`?",
+            path.display(),
+            bad_line(&path)
+        )),
+        "{why}"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+#[test]
+fn a_missing_scheme_file_makes_the_linked_suite_one_failing_trial_naming_it() {
+    let path = std::env::temp_dir().join(format!("hookspec-no-such-{}.toml", std::process::id()));
+    let suite = || Suite::linked_with_scheme(&path, |_| axum::Router::new()).secret("00112233");
+    let trials = suite().trials();
+    assert_eq!(trials.len(), 1);
+    assert_eq!(trials[0].name(), "hookspec::configuration");
+    assert!(!trials[0].has_ignored_flag());
+    let why = suite().run_blocking().unwrap_err().to_string();
+    assert!(why.contains(&path.display().to_string()), "{why}");
+}
+
+#[test]
+fn a_bad_hookspec_scheme_file_makes_the_external_suite_one_failing_trial_that_says_why() {
+    let path = bad_scheme_file("external");
+    let p = path.display().to_string();
+    let env = vars(&[
+        ("HOOKSPEC_URL", "http://127.0.0.1:9/hooks/acme"),
+        ("HOOKSPEC_SCHEME_FILE", &p),
+        ("HOOKSPEC_SECRET", "00112233"),
+    ]);
+    let trials = Suite::from_vars(&env).trials();
+    assert_eq!(trials.len(), 1);
+    assert_eq!(trials[0].name(), "external::hookspec::configuration");
+    assert!(!trials[0].has_ignored_flag());
+    let why = Suite::from_vars(&env)
+        .run_blocking()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        why.contains(&format!(
+            "HOOKSPEC_SCHEME_FILE: {p}:{}:1: unknown field `algoritm`",
+            bad_line(&path)
+        )),
+        "{why}"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+#[test]
+fn a_good_hookspec_scheme_file_names_the_scheme_of_the_external_suite() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemes/acme.toml");
+    let p = path.display().to_string();
+    let env = vars(&[
+        ("HOOKSPEC_URL", "http://127.0.0.1:9/hooks/acme"),
+        ("HOOKSPEC_SCHEME_FILE", &p),
+        ("HOOKSPEC_SECRET", "8f3c2a9be17d4c05"),
+    ]);
+    let trials = Suite::from_vars(&env).trials();
+    assert!(trials.len() > 50);
+    assert!(trials
+        .iter()
+        .all(|t| t.name().starts_with("external::acme.")));
+    // HOOKSPEC_SCHEME naming another scheme than the file's is refused.
+    let env = vars(&[
+        ("HOOKSPEC_URL", "http://127.0.0.1:9/hooks/acme"),
+        ("HOOKSPEC_SCHEME_FILE", &p),
+        ("HOOKSPEC_SCHEME", "certifylize"),
+        ("HOOKSPEC_SECRET", "8f3c2a9be17d4c05"),
+    ]);
+    let trials = Suite::from_vars(&env).trials();
+    assert_eq!(trials.len(), 1);
+    assert_eq!(trials[0].name(), "external::hookspec::configuration");
+    assert!(!trials[0].has_ignored_flag());
+}

@@ -380,6 +380,10 @@ impl Suite {
     /// Runs the whole suite now and returns the report (what the tests of
     /// [`Suite::trials`] are judged from).
     pub fn run_blocking(mut self) -> Result<RunReport, Error> {
+        // A suite that cannot run says why (not "no scheme").
+        if let Transport::Ignored(why) | Transport::Invalid(why) = &self.transport {
+            return Err(Error::Config(why.clone()));
+        }
         let config = self.run_config()?;
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

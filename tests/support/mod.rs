@@ -8,8 +8,9 @@
 //!
 //! With [`Defect::None`] it passes the whole suite, strict, for the schemes it
 //! covers (`blockmark`, `certifylize`, `blink-signature`, `smartasset`,
-//! `cometh`); each other [`Defect`] changes exactly one behaviour, so a run
-//! against it shows which cases catch that bug.
+//! `cometh`, and `acme`, the custom scheme of `tests/schemes/acme.toml`);
+//! each other [`Defect`] changes exactly one behaviour, so a run against it
+//! shows which cases catch that bug.
 
 #![allow(dead_code)]
 
@@ -24,6 +25,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
+use hmac::{Hmac, Mac};
 use hookspec::keys::test_keys::TEST_SECRET;
 use hookspec::keyserver::{self, KeyServerHandle, PublishedKeys};
 use hookspec::report;
@@ -33,7 +35,7 @@ use hookspec::target::{HttpTarget, TlsOptions};
 use hookspec::SchemeId;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 /// One bug at a time.
@@ -75,7 +77,7 @@ pub enum Defect {
     NoDedupe,
     /// Processes (records) a delivery whose signature is wrong, then answers 4xx.
     ProcessesForgeries,
-    /// `blink-signature`: no timestamp window.
+    /// `blink-signature`, `acme`: no timestamp window.
     IgnoresTimestamp,
     /// `blink-signature`: HMAC over `ts.body` (the URL left out).
     SignsWithoutUrl,
@@ -104,12 +106,12 @@ pub enum Defect {
     /// `certifylize`: accepts a missing `sha256=` prefix and any other
     /// `<algorithm>=` prefix (only the hex after `=` is checked).
     IgnoresPrefix,
-    /// `blink-signature`: reads `ts=…;sig1=…` by position and unwraps
-    /// (`split(';')` into exactly two parts, `strip_prefix`, then
-    /// `parse::<u64>()`): any other shape or timestamp is a 500.
+    /// `blink-signature` (`acme`): reads `ts=…;sig1=…` (`t=…,v1=…`) by
+    /// position and unwraps (`split` into exactly two parts, `strip_prefix`,
+    /// then `parse::<u64>()`): any other shape or timestamp is a 500.
     UnwrapsSignatureHeader,
-    /// `blink-signature`: lets parameters repeat, verifies the signature with
-    /// the first `ts` and checks the window on the last one.
+    /// `blink-signature`, `acme`: lets parameters repeat, verifies the
+    /// signature with the first timestamp and checks the window on the last.
     WindowOnLastTimestamp,
     /// Stores each event under its id with a unique constraint: another
     /// body for a known id fails the insert, answered 500.
@@ -174,7 +176,7 @@ pub const SLOW: Duration = Duration::from_millis(2500);
 pub const SHORT_TIMEOUT: Duration = Duration::from_millis(1000);
 /// How long fetched keys are used.
 const KEY_TTL: Duration = Duration::from_millis(800);
-/// The signature window for `blink-signature`.
+/// The signature window for `blink-signature` and `acme`.
 const TOLERANCE_S: i64 = 300;
 
 fn now_unix() -> i64 {
@@ -292,26 +294,123 @@ impl App {
             Err(_) => return Ok(false),
         };
         let expected = hmac_sha256(&self.secret, message);
-        Ok(match self.defect {
+        Ok(self.compare(&expected, &provided).await)
+    }
+
+    /// Compares a computed MAC with the provided one, the usual way
+    /// (constant time) or one of the broken ways.
+    async fn compare(&self, expected: &[u8], provided: &[u8]) -> bool {
+        match self.defect {
             Defect::AcceptsSignaturePrefix => {
                 !provided.is_empty()
                     && provided.len() <= expected.len()
-                    && expected.get(..provided.len()) == Some(&provided[..])
+                    && expected.get(..provided.len()) == Some(provided)
             }
             Defect::EarlyExitCompare => {
                 if provided.len() != expected.len() {
-                    return Ok(false);
+                    return false;
                 }
-                for (a, b) in expected.iter().zip(&provided) {
+                for (a, b) in expected.iter().zip(provided) {
                     if a != b {
-                        return Ok(false);
+                        return false;
                     }
                     tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 true
             }
-            _ => bool::from(expected.ct_eq(&provided)),
-        })
+            _ => bool::from(expected.ct_eq(provided)),
+        }
+    }
+
+    /// `acme` (tests/schemes/acme.toml), written from its description:
+    /// `X-Acme-Signature: t=<unix s>,v1=<base64 HMAC-SHA512 of "<t>:<raw
+    /// body>">` under the hex secret, a ±300 s window, any `v1` that
+    /// verifies is enough, other keys are ignored.
+    async fn acme(&self, headers: &HeaderMap, body: &Bytes) -> Result<(), Refusal> {
+        let value = match single(headers, "x-acme-signature") {
+            Err(Refusal::Missing) if self.defect == Defect::ErrorOnMissingHeader => {
+                // `headers.get(..).unwrap()`
+                return Err(Refusal::Crash);
+            }
+            Err(Refusal::Invalid)
+                if self.defect == Defect::ErrorOnMissingHeader
+                    && headers
+                        .get("x-acme-signature")
+                        .is_some_and(|v| v.to_str().is_err()) =>
+            {
+                // `.to_str().unwrap()`
+                return Err(Refusal::Crash);
+            }
+            other => other?,
+        };
+        if value.is_empty() {
+            return Err(Refusal::Missing);
+        }
+        let (ts, proofs, window_ts) = if self.defect == Defect::UnwrapsSignatureHeader {
+            let parts: Vec<&str> = value.split(',').collect();
+            let [ts, sig] = parts[..] else {
+                return Err(Refusal::Crash);
+            };
+            let (Some(ts), Some(sig)) = (ts.strip_prefix("t="), sig.strip_prefix("v1=")) else {
+                return Err(Refusal::Crash);
+            };
+            if ts.parse::<u64>().is_err() {
+                return Err(Refusal::Crash);
+            }
+            (ts, vec![sig], ts)
+        } else {
+            let (mut ts, mut last_ts, mut proofs) = (None, None, Vec::new());
+            for item in value.split(',') {
+                let Some((k, v)) = item.split_once('=') else {
+                    return Err(Refusal::Invalid);
+                };
+                match k.trim() {
+                    "t" => {
+                        last_ts = Some(v.trim());
+                        if ts.is_some() && self.defect == Defect::WindowOnLastTimestamp {
+                            continue;
+                        }
+                        if ts.replace(v.trim()).is_some() {
+                            return Err(Refusal::Invalid);
+                        }
+                    }
+                    "v1" => proofs.push(v.trim()),
+                    _ => continue,
+                }
+            }
+            let (Some(ts), Some(last_ts)) = (ts, last_ts) else {
+                return Err(Refusal::Invalid);
+            };
+            if proofs.is_empty() {
+                return Err(Refusal::Invalid);
+            }
+            (ts, proofs, last_ts)
+        };
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(ts) || !digits(window_ts) {
+            return Err(Refusal::Invalid);
+        }
+        let mut mac = Hmac::<Sha512>::new_from_slice(&self.secret).map_err(|_| Refusal::Crash)?;
+        mac.update(ts.as_bytes());
+        mac.update(b":");
+        mac.update(&self.signed_body(body)?);
+        let expected = mac.finalize().into_bytes();
+        use base64::Engine as _;
+        let mut verified = false;
+        for proof in proofs {
+            let Ok(provided) = base64::engine::general_purpose::STANDARD.decode(proof) else {
+                continue;
+            };
+            verified |= self.compare(&expected, &provided).await;
+        }
+        if !verified {
+            return Err(Refusal::Invalid);
+        }
+        let ts: i64 = window_ts.parse().map_err(|_| Refusal::Invalid)?;
+        if self.defect != Defect::IgnoresTimestamp && (ts - now_unix()).abs() > TOLERANCE_S {
+            return Err(Refusal::Invalid);
+        }
+        Ok(())
     }
 
     /// The bytes the sender signed the body as.
@@ -478,6 +577,7 @@ impl App {
                 };
                 self.with_keys(ok).await
             }
+            "acme" => self.acme(headers, body).await,
             other => panic!("the test receiver does not implement {other}"),
         }
     }
@@ -521,7 +621,7 @@ impl App {
         match (r, self.scheme.as_str()) {
             (Refusal::Crash, _) => StatusCode::INTERNAL_SERVER_ERROR,
             (_, "blockmark") | (Refusal::BadBody, _) => StatusCode::BAD_REQUEST,
-            (Refusal::Missing, "certifylize") => StatusCode::BAD_REQUEST,
+            (Refusal::Missing, "certifylize" | "acme") => StatusCode::BAD_REQUEST,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -792,7 +892,7 @@ fn app_router(scheme: SchemeId, defect: Defect, keys: Option<KeyCache>) -> Route
     let app = Arc::new(App {
         scheme,
         defect,
-        secret: TEST_SECRET.as_bytes().to_vec(),
+        secret: secret_key(scheme),
         keys,
         effects: Mutex::new(Effects::default()),
     });
@@ -870,9 +970,29 @@ pub fn router(scheme: SchemeId, defect: Defect, key_server_url: Option<&str>) ->
     app_router(scheme, defect, keys)
 }
 
+/// The shared secret the test receiver trusts, as the vendor hands it out:
+/// hookspec's test secret, or the scheme file's own `test_secret` (acme's
+/// is hex).
+pub fn secret_text(scheme: SchemeId) -> &'static str {
+    match scheme.as_str() {
+        "acme" => scheme.scheme().test_secret,
+        _ => TEST_SECRET,
+    }
+}
+
+/// The key bytes of [`secret_text`], decoded the way the receiver's own
+/// configuration code would (acme: hex).
+fn secret_key(scheme: SchemeId) -> Vec<u8> {
+    match scheme.as_str() {
+        "acme" => hex::decode(secret_text(scheme)).expect("acme's test secret is hex"),
+        _ => secret_text(scheme).as_bytes().to_vec(),
+    }
+}
+
 /// A run configuration with the vendor defaults made fast for tests.
 pub fn config(scheme: SchemeId) -> RunConfig {
-    let mut c = RunConfig::new(scheme, Some(TEST_SECRET.as_bytes().to_vec())).expect("config");
+    let mut c =
+        RunConfig::new(scheme, Some(secret_text(scheme).as_bytes().to_vec())).expect("config");
     c.rotation_window = Duration::from_secs(3);
     c.settle = Duration::from_millis(300);
     c

@@ -85,7 +85,11 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     let scheme = args.scheme.id()?;
     let needs_secret = scheme.scheme().credential == CredentialKind::SharedSecret;
     let mut config = if needs_secret && secret.is_none() && args.list {
-        RunConfig::new(scheme, Some(b"listing-only".to_vec()))?
+        // Listing signs nothing: any secret the scheme can decode will do.
+        RunConfig::new(
+            scheme,
+            Some(scheme.scheme().test_secret.as_bytes().to_vec()),
+        )?
     } else {
         RunConfig::new(scheme, secret)?
     };

@@ -223,7 +223,7 @@ impl DescribeError {
             }
             | DescribeError::BadValue { what, fix, .. } => format!("{what}; {fix}"),
             DescribeError::NotYetSupported { what, .. } => format!(
-                "the engine cannot run this yet: {what}; the description is valid, and the engine switch onto descriptions (issue 12) will run it"
+                "the engine cannot run this yet: {what}; the description is valid, but hookspec cannot test it: describe the scheme with a shape it runs (docs/scheme-format.md lists them)"
             ),
         }
     }
