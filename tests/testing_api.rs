@@ -170,16 +170,24 @@ fn bad_line(path: &std::path::Path) -> usize {
         .unwrap()
 }
 
-/// Runs trials as `cargo test` would; the number that failed. (Its summary
-/// line, "test result: FAILED. 0 passed; 1 failed", shows in this crate's
-/// output: it is the inner run, and is expected.)
+/// Runs trials as `cargo test` would; the number that failed. The inner
+/// run's log (its own "test result: FAILED" line) goes to a file, so that
+/// this crate's output carries only its own summary.
 fn failed(trials: Vec<libtest_mimic::Trial>) -> u64 {
+    let log = std::env::temp_dir().join(format!(
+        "hookspec-inner-run-{}-{:?}.log",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let args = libtest_mimic::Arguments {
         quiet: true,
         test_threads: Some(1),
+        logfile: Some(log.display().to_string()),
         ..Default::default()
     };
-    libtest_mimic::run(&args, trials).num_failed
+    let n = libtest_mimic::run(&args, trials).num_failed;
+    let _ = std::fs::remove_file(&log);
+    n
 }
 
 #[test]
