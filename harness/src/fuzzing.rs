@@ -172,9 +172,7 @@ impl SchemeKeys {
     /// The first signer, or the second one with `alt` (the first again when
     /// there is no second).
     fn signer(&self, alt: bool) -> Option<&SigningKey> {
-        self.signers
-            .get(usize::from(alt))
-            .or(self.signers.first())
+        self.signers.get(usize::from(alt)).or(self.signers.first())
     }
 }
 

@@ -144,11 +144,11 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     let report = rt.block_on(async {
         let key_server = match args.key_server_addr {
             Some(addr) if !needs_secret => Some(
-                hookspec::keyserver::start_publishing(addr, &config.key)
+                hookspec::keyserver::start_publishing(addr, config.scheme.scheme(), &config.key)
                     .await
                     .with_context(|| format!("--key-server-addr {addr}"))?,
             ),
-            Some(_) => bail!("--key-server-addr is for smartasset and cometh"),
+            Some(_) => bail!("--key-server-addr is for schemes with published keys"),
             None => None,
         };
         let runner = Runner::new(&config, &target).with_services(
