@@ -143,6 +143,10 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     let rt = runtime()?;
     let report = rt.block_on(async {
         let key_server = match args.key_server_addr {
+            Some(_) if !needs_secret && config.scheme.scheme().key_routes.is_empty() => bail!(
+                "--key-server-addr: scheme `{}` names no key routes (credential.key_routes)",
+                config.scheme
+            ),
             Some(addr) if !needs_secret => Some(
                 hookspec::keyserver::start_publishing(addr, config.scheme.scheme(), &config.key)
                     .await
