@@ -9,7 +9,7 @@ use std::time::Duration;
 use hookspec::keys::test_keys;
 use hookspec::keys::{self, SigningKey};
 use hookspec::keyserver::{self, PublishedKeys};
-use hookspec::scheme::TestKeyPair as TestKey;
+use hookspec::scheme::{KeyDocument, TestKeyPair as TestKey};
 use hookspec::sign;
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -31,6 +31,17 @@ fn keys(list: &[TestKey]) -> PublishedKeys {
     PublishedKeys::from_signing_keys(&signing)
 }
 
+/// The path of the scheme's route serving `document`, from its description.
+fn route(scheme: &str, document: KeyDocument) -> &'static str {
+    hookspec::describe::registry::scheme(scheme)
+        .unwrap()
+        .key_routes
+        .iter()
+        .find(|r| r.document == document)
+        .unwrap()
+        .path
+}
+
 fn ed_hex(k: TestKey) -> String {
     keys::test_keys::ed25519_hex(&k.signing_key().unwrap()).unwrap()
 }
@@ -49,7 +60,7 @@ async fn key_routes_publish_and_rotate() {
         assert_eq!(base, format!("http://{}", ks.local_addr()));
 
         let ed = c
-            .get(format!("{base}{}", keyserver::ED25519_ROUTE))
+            .get(format!("{base}{}", route("smartasset", KeyDocument::HexKeyListJson)))
             .send()
             .await
             .unwrap();
@@ -62,7 +73,7 @@ async fn key_routes_publish_and_rotate() {
         );
 
         let pem = c
-            .get(format!("{base}{}", keyserver::RSA_ROUTE))
+            .get(format!("{base}{}", route("cometh", KeyDocument::SpkiPem)))
             .send()
             .await
             .unwrap();
@@ -77,7 +88,7 @@ async fn key_routes_publish_and_rotate() {
         ks.publish(keys(&[test_keys::pair("smartasset", test_keys::Role::Signing).unwrap(), test_keys::pair("smartasset", test_keys::Role::Rotation).unwrap()]))
             .unwrap();
         let v: serde_json::Value = c
-            .get(format!("{base}{}", keyserver::ED25519_ROUTE))
+            .get(format!("{base}{}", route("smartasset", KeyDocument::HexKeyListJson)))
             .send()
             .await
             .unwrap()
@@ -91,7 +102,7 @@ async fn key_routes_publish_and_rotate() {
         );
         // No RSA key published any more.
         let none = c
-            .get(format!("{base}{}", keyserver::RSA_ROUTE))
+            .get(format!("{base}{}", route("cometh", KeyDocument::SpkiPem)))
             .send()
             .await
             .unwrap();
@@ -100,7 +111,7 @@ async fn key_routes_publish_and_rotate() {
 
         // Wrong method, unknown route.
         let post = c
-            .post(format!("{base}{}", keyserver::RSA_ROUTE))
+            .post(format!("{base}{}", route("cometh", KeyDocument::SpkiPem)))
             .send()
             .await
             .unwrap();
@@ -125,7 +136,7 @@ async fn check_event_signature() {
         )
         .await
         .unwrap();
-        let url = format!("{}{}", ks.base_url(), keyserver::CHECK_ROUTE);
+        let url = format!("{}{}", ks.base_url(), route("smartasset", KeyDocument::CheckSignatureJson));
         let c = client();
         let event = r#"{"name":"Transfer","tokenId":"1","raw":{"id":"x","note":"é/😀"}}"#;
         let envelope = |k: TestKey, event: &str| {
@@ -209,6 +220,90 @@ async fn dropping_the_handle_stops_the_server() {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    })
+    .await
+    .unwrap();
+}
+
+/// The compatibility constants name the built-in descriptions' routes.
+#[test]
+fn builtin_route_constants_come_from_the_descriptions() {
+    assert_eq!(
+        keyserver::ED25519_ROUTE.to_string(),
+        route("smartasset", KeyDocument::HexKeyListJson)
+    );
+    assert_eq!(
+        keyserver::RSA_ROUTE.to_string(),
+        route("cometh", KeyDocument::SpkiPem)
+    );
+    assert_eq!(
+        keyserver::CHECK_ROUTE.to_string(),
+        route("smartasset", KeyDocument::CheckSignatureJson)
+    );
+}
+
+/// A scheme file's own routes: the key server serves exactly them, and the
+/// reference receiver fetches its keys from the route its description names.
+#[tokio::test]
+async fn routes_come_from_the_description() {
+    use hookspec::describe::registry::{self, Files};
+    use hookspec::receiver::{Receiver, ReceiverConfig, TrustSource};
+    use tower::ServiceExt;
+
+    tokio::time::timeout(LIMIT, async {
+        let old_keys = route("smartasset", KeyDocument::HexKeyListJson);
+        let old_check = route("smartasset", KeyDocument::CheckSignatureJson);
+        let text = registry::builtin_text("smartasset")
+            .unwrap()
+            .replace("id = \"smartasset\"", "id = \"acme-rotating-keys\"")
+            .replace(old_keys, "/v2/keys")
+            .replace("member = \"publicKeys\"", "member = \"keys\"")
+            .replace(old_check, "/v2/check");
+        let schemes = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemes");
+        let id = registry::register(&text, "acme.toml", &Files::Dir(&schemes)).unwrap();
+        let scheme = id.scheme();
+        assert_eq!(scheme.key_route().unwrap().path, "/v2/keys");
+
+        let signing = test_keys::pair("smartasset", test_keys::Role::Signing).unwrap();
+        let ks = keyserver::start_for("127.0.0.1:0".parse().unwrap(), scheme, keys(&[signing]))
+            .await
+            .unwrap();
+        let base = ks.base_url();
+        let c = client();
+        let v = json(c.get(format!("{base}/v2/keys")).send().await.unwrap()).await;
+        assert_eq!(v, serde_json::json!({"keys": [ed_hex(signing)]}));
+        // Only the description's routes.
+        for path in [old_keys, old_check, route("cometh", KeyDocument::SpkiPem)] {
+            let r = c.get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(r.status(), 404, "{path}");
+        }
+        let r = c.get(format!("{base}/v2/check")).send().await.unwrap();
+        assert_eq!(r.status(), 405);
+        assert_eq!(r.headers()["allow"], "POST");
+        let r = c.post(format!("{base}/v2/keys")).send().await.unwrap();
+        assert_eq!(r.status(), 405);
+        assert_eq!(ks.fetch_count(), 1);
+
+        // The reference receiver fetches from the description's route.
+        let app = Receiver::new(ReceiverConfig::new(id, TrustSource::key_server(&base)))
+            .unwrap()
+            .router();
+        let event = scheme
+            .sample_event
+            .replace("@ID@", "e1")
+            .replace("@TYPE@", "t")
+            .replace("@TOKEN@", "1")
+            .replace("@BLOCK@", "1");
+        let p = sign::Payload::new("http://h/hook", event.into_bytes(), 0);
+        let d = sign::sign(scheme, &signing.signing_key().unwrap(), &p).unwrap();
+        let req = axum::http::Request::post("/hook")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(d.body))
+            .unwrap();
+        let resp = app.oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(ks.fetch_count(), 2);
+        ks.shutdown().await.unwrap();
     })
     .await
     .unwrap();

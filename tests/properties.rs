@@ -179,7 +179,7 @@ proptest! {
         fuzzing::parse_timestamped(&data);
         fuzzing::decode_hex(&data);
         fuzzing::decode_base64(&data);
-        fuzzing::blockmark_token(&data);
+        fuzzing::static_token(&data);
         fuzzing::js_stringify(&data);
     }
 
@@ -219,7 +219,7 @@ proptest! {
     #[test]
     fn verify_is_total_on_any_request(data in proptest::collection::vec(any::<u8>(), 0..256)) {
         fuzzing::verify_delivery(&data);
-        fuzzing::smartasset_envelope(&data);
+        fuzzing::body_envelope(&data);
     }
 
     #[test]

@@ -59,8 +59,12 @@ pub async fn start_reference(
             None,
         ),
         _ => {
-            let ks =
-                keyserver::start(loopback_any(), PublishedKeys::from_signing_keys(keys)).await?;
+            let ks = keyserver::start_for(
+                loopback_any(),
+                scheme.scheme(),
+                PublishedKeys::from_signing_keys(keys),
+            )
+            .await?;
             let mut trust = TrustSource::key_server(ks.base_url());
             if let TrustSource::KeyServer { cache_ttl, .. } = &mut trust {
                 // Short enough that a removed key stops working quickly.

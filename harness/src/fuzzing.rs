@@ -8,6 +8,11 @@
 //! through the same functions on stable Rust, so a bug a fuzzer found stays
 //! fixed.
 //!
+//! The targets name no scheme: they work from the built-in descriptions
+//! (keys from [`RoleKeys`], header names, prefixes, key/value lists and
+//! envelope members from the description), and the scheme-shaped targets
+//! run for every built-in of that shape.
+//!
 //! Structured targets ([`verify_delivery`], [`sign_verify`]) carve their
 //! input with a small length-prefixed format (see [`Carver`]); the encoders
 //! [`encode_delivery_input`] and [`encode_sign_input`] build such inputs
@@ -21,9 +26,9 @@
 //! | [`parse_timestamped`] | `parse::timestamped` and `canonical_timestamp` are total; Display/parse round-trip |
 //! | [`decode_hex`] | total; agrees with the `hex` crate; re-encodes to the lowercased input |
 //! | [`decode_base64`] | total; only canonical base64 decodes, and re-encodes to the input |
-//! | [`blockmark_token`] | the `X-Token` check accepts exactly the expected token (either hex case, trimmed) |
+//! | [`static_token`] | for every scheme whose proof is a static header token: accepts exactly the expected token (either hex case, trimmed) |
 //! | [`verify_delivery`] | `verify` on any request for every scheme: total, 4xx statuses, and accepts only the one canonical proof |
-//! | [`smartasset_envelope`] | the Ed25519 envelope: total; accepts only the deterministic signature of the event bytes |
+//! | [`body_envelope`] | for every body-envelope scheme: total; accepts only the deterministic signature of the event bytes |
 //! | [`js_stringify`] | `jsjson` is total, idempotent, and accepts what `serde_json` accepts |
 //! | [`vector_file`] | `vectors::from_json` is total; accepted files round-trip and check without panics |
 //! | [`scheme_file`] | `describe::load` is total; every error names `fuzz input:line:column` with a fix |
@@ -34,11 +39,10 @@ use std::sync::OnceLock;
 use crate::delivery::{Delivery, HeaderLookup};
 use crate::encoding::{self, DecodeError, MAX_ENCODED_LEN};
 use crate::jsjson;
-use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::RoleKeys;
 use crate::keys::{SigningKey, Trust};
 use crate::parse::{self, ParseError, MAX_HEADER_LEN};
-use crate::scheme::{Algorithm, Carrier, Encoding, Scheme, SchemeId};
+use crate::scheme::{Carrier, Encoding, ExtraHeader, MessagePart, Scheme, SchemeId};
 use crate::sign::{self, KeyPlacement, Payload};
 use crate::vectors;
 use crate::verify::{self, Policy, Rejection};
@@ -102,100 +106,105 @@ fn push_field(out: &mut Vec<u8>, field: &[u8]) {
     out.extend_from_slice(field.get(..usize::from(n)).unwrap_or(field));
 }
 
-/// The scheme a selector byte picks (`byte % 6`, in [`SchemeId::builtins()`] order).
+/// The scheme a selector byte picks (`byte % n` over the `n` built-ins, in
+/// [`SchemeId::builtins()`] order).
 pub fn scheme_from_byte(b: u8) -> SchemeId {
-    let all = SchemeId::builtins();
+    let all = builtins();
     let n = all.len().max(1);
-    all.get(usize::from(b) % n)
-        .or(all.first())
-        .copied()
-        .unwrap_or_else(|| named("certifylize"))
+    match all.get(usize::from(b) % n).or(all.first()) {
+        Some(id) => *id,
+        // An invariant of the fuzz harness: the built-in scheme files load
+        // (tests/scheme_files.rs shows why one does not).
+        None => panic!("no built-in scheme loaded"),
+    }
 }
 
-/// TEMPORARY (engine switch in progress): a built-in by name.
-fn named(id: &str) -> SchemeId {
-    id.parse()
-        .unwrap_or_else(|e| panic!("built-in scheme `{id}`: {e}"))
+/// The built-in schemes, listed once.
+fn builtins() -> &'static [SchemeId] {
+    static B: OnceLock<Vec<SchemeId>> = OnceLock::new();
+    B.get_or_init(SchemeId::builtins)
 }
 
 fn scheme_byte(id: SchemeId) -> u8 {
-    SchemeId::builtins()
+    builtins()
         .iter()
         .position(|s| *s == id)
         .and_then(|p| u8::try_from(p).ok())
         .unwrap_or(0)
 }
 
-/// The keys the targets sign with and trust, parsed once.
-struct Fixtures {
-    smartasset: [SigningKey; 2],
-    cometh: SigningKey,
-    secret: SigningKey,
-    trust_secret: Trust,
-    trust_ed25519: Trust,
-    trust_rsa: Trust,
+/// A scheme's keys as the targets use them, from its description
+/// ([`RoleKeys::of`]): the keys that sign valid deliveries and what the
+/// targets' receiver trusts.
+struct SchemeKeys {
+    /// The signing key, then the rotation key if the scheme has one (the
+    /// state after a rotation: both are published).
+    signers: Vec<SigningKey>,
+    /// Every signer's public half (the shared secret itself, for HMAC and
+    /// API-key schemes).
+    trust: Trust,
 }
 
-fn fixtures() -> &'static Fixtures {
-    static F: OnceLock<Fixtures> = OnceLock::new();
-    F.get_or_init(|| {
-        let role = |id: &str| {
-            RoleKeys::of(named(id).scheme()).unwrap_or_else(|e| panic!("checked-in key: {e}"))
-        };
-        let sa = role("smartasset");
-        let smartasset = [
-            sa.signing,
-            sa.rotation.unwrap_or_else(|| panic!("no rotation key")),
-        ];
-        let cometh = role("cometh").signing;
-        let secret = SigningKey::Secret(TEST_SECRET.as_bytes().to_vec());
-        let ed: Vec<_> = smartasset
-            .iter()
-            .filter_map(|k| match k.trust() {
-                Trust::Ed25519(v) => v.into_iter().next(),
-                _ => None,
-            })
-            .collect();
-        Fixtures {
-            trust_secret: secret.trust(),
-            trust_ed25519: Trust::Ed25519(ed),
-            trust_rsa: cometh.trust(),
-            smartasset,
-            cometh,
-            secret,
+impl SchemeKeys {
+    fn of(scheme: &Scheme) -> Result<Self, crate::Error> {
+        let role = RoleKeys::of(scheme)?;
+        let mut signers = vec![role.signing];
+        signers.extend(role.rotation);
+        let mut trust: Option<Trust> = None;
+        for k in &signers {
+            trust = Some(match (trust, k.trust()) {
+                (Some(Trust::Ed25519(mut a)), Trust::Ed25519(b)) => {
+                    a.extend(b);
+                    Trust::Ed25519(a)
+                }
+                (Some(Trust::Rsa(mut a)), Trust::Rsa(b)) => {
+                    a.extend(b);
+                    Trust::Rsa(a)
+                }
+                (Some(first), _) => first,
+                (None, t) => t,
+            });
         }
+        let trust = trust.ok_or_else(|| crate::Error::Key(format!("{}: no key", scheme.id)))?;
+        Ok(SchemeKeys { signers, trust })
+    }
+
+    /// The first signer, or the second one with `alt` (the first again when
+    /// there is no second).
+    fn signer(&self, alt: bool) -> Option<&SigningKey> {
+        self.signers.get(usize::from(alt)).or(self.signers.first())
+    }
+}
+
+/// The keys of every built-in scheme, parsed once.
+fn fixtures() -> &'static [(SchemeId, SchemeKeys)] {
+    static F: OnceLock<Vec<(SchemeId, SchemeKeys)>> = OnceLock::new();
+    F.get_or_init(|| {
+        builtins()
+            .iter()
+            .map(|id| match SchemeKeys::of(id.scheme()) {
+                Ok(k) => (*id, k),
+                // An invariant: every built-in description names its keys
+                // (checked at build time by the keys module's tests).
+                Err(e) => panic!("{id}: checked-in keys: {e}"),
+            })
+            .collect()
     })
 }
 
-impl Fixtures {
-    fn trust(&self, id: SchemeId) -> &Trust {
-        match id.scheme().algorithm {
-            Algorithm::Ed25519 => &self.trust_ed25519,
-            Algorithm::RsaPkcs1v15Sha256 => &self.trust_rsa,
-            Algorithm::HmacSha1
-            | Algorithm::HmacSha256
-            | Algorithm::HmacSha512
-            | Algorithm::SharedKey => &self.trust_secret,
-        }
+/// The keys of a built-in scheme.
+fn keys_of(id: SchemeId) -> &'static SchemeKeys {
+    match fixtures().iter().find(|(s, _)| *s == id) {
+        Some((_, k)) => k,
+        None => panic!("{id} is not a built-in scheme"),
     }
+}
 
-    /// The (first) key that signs for a scheme.
-    fn signer(&self, id: SchemeId, alt: bool) -> &SigningKey {
-        match id.scheme().algorithm {
-            Algorithm::Ed25519 => {
-                let [a, b] = &self.smartasset;
-                if alt {
-                    b
-                } else {
-                    a
-                }
-            }
-            Algorithm::RsaPkcs1v15Sha256 => &self.cometh,
-            Algorithm::HmacSha1
-            | Algorithm::HmacSha256
-            | Algorithm::HmacSha512
-            | Algorithm::SharedKey => &self.secret,
-        }
+/// The first signer of a built-in scheme (the second with `alt`).
+fn signer_of(id: SchemeId, alt: bool) -> &'static SigningKey {
+    match keys_of(id).signer(alt) {
+        Some(k) => k,
+        None => panic!("{id}: no signing key"),
     }
 }
 
@@ -210,9 +219,52 @@ fn check_rejection(scheme: &Scheme, r: &Rejection) {
     let _ = r.to_string();
 }
 
+/// Prefixes other services put before a proof, beside those the built-in
+/// descriptions name.
+const MORE_PREFIXES: [&str; 3] = ["", "sha256=", "v1,"];
+
+/// The prefixes [`parse_prefixed`] tries: the built-in descriptions' header
+/// prefixes and [`MORE_PREFIXES`], each once.
+fn prefixes() -> &'static [&'static str] {
+    static P: OnceLock<Vec<&'static str>> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut v: Vec<&'static str> = MORE_PREFIXES.to_vec();
+        for id in builtins() {
+            if let Carrier::Header { prefix, .. } = id.scheme().carrier {
+                if !v.contains(&prefix) {
+                    v.push(prefix);
+                }
+            }
+        }
+        v
+    })
+}
+
+/// The key/value lists [`parse_timestamped`] tries: the built-in
+/// descriptions' and the `t=<ts>,v1=<proof>` form, each once.
+fn kv_lists() -> &'static [parse::KvList] {
+    static L: OnceLock<Vec<parse::KvList>> = OnceLock::new();
+    L.get_or_init(|| {
+        let mut v = vec![parse::KvList {
+            ts_key: "t",
+            sig_key: "v1",
+            pair: b',',
+            kv: b'=',
+        }];
+        for id in builtins() {
+            if let Some(list) = id.scheme().carrier.kv_list() {
+                if !v.contains(&list) {
+                    v.push(list);
+                }
+            }
+        }
+        v
+    })
+}
+
 /// `parse::prefixed` with the prefixes the schemes use.
 pub fn parse_prefixed(data: &[u8]) {
-    for prefix in ["", "sha256=", "v1,"] {
+    for &prefix in prefixes() {
         if let Some(tag) = parse::prefixed_hex32(data, prefix) {
             let general =
                 parse::prefixed(data, prefix).map(|rest| encoding::decode_hex(rest.as_bytes()));
@@ -254,13 +306,8 @@ pub fn parse_timestamped(data: &[u8]) {
             assert!(n >= 0);
         }
     }
-    for (ts_key, sig_key, pair) in [("ts", "sig1", b';'), ("t", "v1", b',')] {
-        let list = parse::KvList {
-            ts_key,
-            sig_key,
-            pair,
-            kv: b'=',
-        };
+    for &list in kv_lists() {
+        let (ts_key, sig_key) = (list.ts_key, list.sig_key);
         if let Some((parts, tag)) = parse::timestamped_hex32(data, &list) {
             let general = parse::timestamped_parts(data, &list);
             assert_eq!(
@@ -339,31 +386,102 @@ pub fn decode_base64(data: &[u8]) {
     }
 }
 
-/// `blockmark`'s static `X-Token`: accepted exactly when the (trimmed)
-/// value is the hex HMAC of the empty message, in either letter case.
-pub fn blockmark_token(data: &[u8]) {
-    let f = fixtures();
-    let mut d = Delivery::post(
-        "http://receiver.test/hook",
-        &br#"{"data":{"slug":"s"}}"#[..],
-    );
-    d.push_header("X-Token", data);
-    let expected = encoding::encode_hex(&sign::hmac_sha256(TEST_SECRET.as_bytes(), b""));
-    let should_accept = data.len() <= MAX_HEADER_LEN
-        && data.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\t')
-        && trim_ws(data).eq_ignore_ascii_case(expected.as_bytes());
-    let blockmark = named("blockmark").scheme();
-    let got = verify::verify(blockmark, &f.trust_secret, &d, &Policy::at(0));
-    match &got {
-        Ok(v) => assert_eq!(v.event_id.as_deref(), Some("s")),
-        Err(r) => check_rejection(blockmark, r),
+/// The built-in schemes whose proof is a static token in a header: nothing
+/// is signed (the message is empty), and the proof travels in a header
+/// (alone or after a prefix) or is the key itself, in a header or the query.
+fn token_schemes() -> &'static [SchemeId] {
+    static T: OnceLock<Vec<SchemeId>> = OnceLock::new();
+    T.get_or_init(|| {
+        builtins()
+            .iter()
+            .copied()
+            .filter(|id| {
+                let s = id.scheme();
+                s.message.is_empty()
+                    && matches!(
+                        s.carrier,
+                        Carrier::Header { .. } | Carrier::QueryOrHeader { .. }
+                    )
+            })
+            .collect()
+    })
+}
+
+/// The id [`static_token`] gives its deliveries.
+const TOKEN_EVENT_ID: &str = "evt_1";
+
+/// The scheme's sample event with its markers filled, and the event id in
+/// its header if the scheme carries it there.
+fn sample_delivery(scheme: &Scheme, event_id: &str) -> Delivery {
+    let event_type = scheme.event_types.first().copied().unwrap_or("test.event");
+    let body = scheme
+        .sample_event
+        .replace("@ID@", event_id)
+        .replace("@TYPE@", event_type)
+        .replace("@TOKEN@", "1")
+        .replace("@BLOCK@", "1");
+    let mut d = Delivery::post("http://receiver.test/hook", body.into_bytes());
+    for h in scheme.extra_headers {
+        match *h {
+            ExtraHeader::EventId(name) => d.push_header(name, event_id),
+            ExtraHeader::EventType(name) => d.push_header(name, event_type),
+            ExtraHeader::Fixed(name, value) => d.push_header(name, value),
+        }
     }
-    assert_eq!(
-        got.is_ok(),
-        should_accept,
-        "X-Token {:?}",
-        String::from_utf8_lossy(data)
-    );
+    d
+}
+
+/// Whether `wire` is the encoded proof `expected`, as a receiver reads it
+/// (hex in either letter case, anything else exactly).
+fn same_proof(scheme: &Scheme, wire: &[u8], expected: &str) -> bool {
+    match scheme.encoding {
+        Encoding::Hex => wire.eq_ignore_ascii_case(expected.as_bytes()),
+        Encoding::Base64 | Encoding::Base64Url | Encoding::Text => wire == expected.as_bytes(),
+    }
+}
+
+/// A static token, for every built-in scheme that uses one
+/// ([`token_schemes`]: no signed message, the proof in a header): the
+/// input as the header's value is accepted exactly when it is, trimmed of
+/// spaces and tabs, the scheme's prefix followed by the proof of the empty
+/// message under one of the scheme's test keys (hex in either letter case),
+/// within the header length limit and in visible ASCII. An accepted
+/// delivery has the event id of its body (or id header).
+pub fn static_token(data: &[u8]) {
+    for &id in token_schemes() {
+        let scheme = id.scheme();
+        let (name, prefix) = match scheme.carrier {
+            Carrier::Header { name, prefix } => (name, prefix),
+            Carrier::QueryOrHeader { header, .. } => (header, ""),
+            _ => continue,
+        };
+        let keys = keys_of(id);
+        let mut d = sample_delivery(scheme, TOKEN_EVENT_ID);
+        d.push_header(name, data);
+        let visible = data.len() <= MAX_HEADER_LEN
+            && data.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\t');
+        let should_accept = visible
+            && trim_ws(data)
+                .strip_prefix(prefix.as_bytes())
+                .is_some_and(|token| {
+                    keys.signers.iter().any(|key| {
+                        sign::proof(scheme, key, b"").is_ok_and(|raw| {
+                            same_proof(scheme, token, &sign::encode_proof(scheme, &raw))
+                        })
+                    })
+                });
+        let got = verify::verify(scheme, &keys.trust, &d, &Policy::at(0));
+        match &got {
+            Ok(v) => assert_eq!(v.event_id.as_deref(), Some(TOKEN_EVENT_ID), "{id}"),
+            Err(r) => check_rejection(scheme, r),
+        }
+        assert_eq!(
+            got.is_ok(),
+            should_accept,
+            "{id}: {name} {:?}",
+            String::from_utf8_lossy(data)
+        );
+    }
 }
 
 /// Builds a [`verify_delivery`] input: scheme byte, `now` (i64 LE), URL,
@@ -423,18 +541,37 @@ fn trim_ws(v: &[u8]) -> &[u8] {
 }
 
 /// An independent statement of "this delivery carries the canonical proof",
-/// written without the verifier's code paths: recompute the proof text the
-/// sender would send and compare the text on the wire with it.
+/// written without the verifier's code paths: read the proof and the
+/// signed pieces from the request by the description's names, recompute the
+/// proof text the sender would send with each of the scheme's signing keys
+/// and compare the text on the wire with it.
 fn carries_canonical_proof(id: SchemeId, d: &Delivery) -> bool {
-    let f = fixtures();
     let scheme = id.scheme();
-    let expected_text = |message: &[u8], alt: bool| -> Option<String> {
-        let raw = sign::proof(scheme, f.signer(id, alt), message).ok()?;
-        Some(sign::encode_proof(scheme, &raw))
+    let keys = keys_of(id);
+    // The signed message, assembled from the template's pieces.
+    let message = |ts: &[u8], event: &[u8]| -> Vec<u8> {
+        let mut m = Vec::new();
+        for part in scheme.message.parts {
+            match part {
+                MessagePart::Literal(l) => m.extend_from_slice(l.as_bytes()),
+                MessagePart::Timestamp => m.extend_from_slice(ts),
+                MessagePart::Url => m.extend_from_slice(d.url.as_bytes()),
+                MessagePart::Body => m.extend_from_slice(&d.body),
+                MessagePart::Event => m.extend_from_slice(event),
+                MessagePart::Header(name) => {
+                    if let HeaderLookup::One(v) = d.header(name) {
+                        m.extend_from_slice(v);
+                    }
+                }
+            }
+        }
+        m
     };
-    let same = |wire: &[u8], expected: &str| match scheme.encoding {
-        Encoding::Hex => wire.eq_ignore_ascii_case(expected.as_bytes()),
-        Encoding::Base64 | Encoding::Base64Url | Encoding::Text => wire == expected.as_bytes(),
+    let signed_by_a_key = |message: &[u8], wire: &[u8]| {
+        keys.signers.iter().any(|key| {
+            sign::proof(scheme, key, message)
+                .is_ok_and(|raw| same_proof(scheme, wire, &sign::encode_proof(scheme, &raw)))
+        })
     };
     let one = |name: &str| match d.header(name) {
         HeaderLookup::One(v) => Some(trim_ws(v)),
@@ -446,77 +583,95 @@ fn carries_canonical_proof(id: SchemeId, d: &Delivery) -> bool {
             let Some(text) = v.strip_prefix(prefix.as_bytes()) else {
                 return false;
             };
-            let message: &[u8] = if scheme.message.is_empty() {
-                b""
-            } else {
-                &d.body
-            };
-            expected_text(message, false).is_some_and(|e| same(text, &e))
+            signed_by_a_key(&message(b"", &d.body), text)
         }
-        Carrier::QueryOrHeader { .. } => {
+        Carrier::QueryOrHeader { query, header } => {
             // Every value given (query and header) is the key itself.
             let mut values: Vec<Vec<u8>> = d
-                .query_values("apikey")
+                .query_values(query)
                 .into_iter()
                 .map(String::into_bytes)
                 .collect();
-            values.extend(d.header_values("blink-api-key").map(<[u8]>::to_vec));
-            !values.is_empty() && values.iter().all(|v| trim_ws(v) == TEST_SECRET.as_bytes())
+            values.extend(d.header_values(header).map(<[u8]>::to_vec));
+            let m = message(b"", &d.body);
+            !values.is_empty()
+                && keys.signers.iter().any(|key| {
+                    sign::proof(scheme, key, &m).is_ok_and(|raw| {
+                        let expected = sign::encode_proof(scheme, &raw);
+                        values
+                            .iter()
+                            .all(|v| same_proof(scheme, trim_ws(v), &expected))
+                    })
+                })
         }
-        Carrier::TimestampedHeader { name, .. } => {
+        Carrier::TimestampedHeader {
+            name,
+            ts_key,
+            sig_key,
+            pair_separator,
+            key_separator,
+            ..
+        } => {
             let Some(v) = one(name) else { return false };
             let Ok(text) = std::str::from_utf8(v) else {
                 return false;
             };
             let mut ts = None;
             let mut sig = None;
-            for item in text.split(';') {
-                if let Some((k, val)) = item.split_once('=') {
-                    match k.trim_matches([' ', '\t']) {
-                        "ts" => ts = Some(val.trim_matches([' ', '\t'])),
-                        "sig1" => sig = Some(val.trim_matches([' ', '\t'])),
-                        _ => {}
+            for item in text.split(pair_separator) {
+                if let Some((k, val)) = item.split_once(key_separator) {
+                    let k = k.trim_matches([' ', '\t']);
+                    let val = val.trim_matches([' ', '\t']);
+                    if k == ts_key {
+                        ts = Some(val);
+                    } else if k == sig_key {
+                        sig = Some(val);
                     }
                 }
             }
             let (Some(ts), Some(sig)) = (ts, sig) else {
                 return false;
             };
-            let mut m = format!("{ts}.{}.", d.url).into_bytes();
-            m.extend_from_slice(&d.body);
-            expected_text(&m, false).is_some_and(|e| same(sig.as_bytes(), &e))
+            signed_by_a_key(&message(ts.as_bytes(), &d.body), sig.as_bytes())
         }
         // No built-in scheme carries a versioned list yet.
         Carrier::VersionedList { .. } => false,
-        Carrier::BodyEnvelope { .. } => {
+        Carrier::BodyEnvelope {
+            event_field,
+            signature_field,
+        } => {
             // A second reading of the envelope (raw members by name), not
             // the verifier's typed one. The signed bytes are the event
             // member exactly as sent.
-            let Some((event_bytes, sig)) = envelope_members(&d.body) else {
+            let Some((event_bytes, sig)) = envelope_members(&d.body, event_field, signature_field)
+            else {
                 return false;
             };
-            [false, true].into_iter().any(|alt| {
-                expected_text(event_bytes, alt).is_some_and(|e| same(sig.as_bytes(), &e))
-            })
+            signed_by_a_key(&message(b"", event_bytes), sig.as_bytes())
         }
     }
 }
 
-/// The `event` bytes and the `signature` string of an envelope body.
-fn envelope_members(body: &[u8]) -> Option<(&[u8], String)> {
+/// The event member's bytes and the signature member's string of an
+/// envelope body.
+fn envelope_members<'a>(
+    body: &'a [u8],
+    event_field: &str,
+    signature_field: &str,
+) -> Option<(&'a [u8], String)> {
     use serde_json::value::RawValue;
     let map: std::collections::BTreeMap<String, &RawValue> = serde_json::from_slice(body).ok()?;
-    let sig: String = serde_json::from_str(map.get("signature")?.get()).ok()?;
-    Some((event_slice(body)?, sig))
+    let sig: String = serde_json::from_str(map.get(signature_field)?.get()).ok()?;
+    Some((event_slice(body, event_field)?, sig))
 }
 
-/// The bytes of the `event` member's value in an envelope body, found with
+/// The bytes of the event member's value in an envelope body, found with
 /// `serde_json`'s raw values (a second reading, independent of `verify`'s
 /// typed envelope).
-fn event_slice(body: &[u8]) -> Option<&[u8]> {
+fn event_slice<'a>(body: &'a [u8], event_field: &str) -> Option<&'a [u8]> {
     use serde_json::value::RawValue;
     let map: std::collections::BTreeMap<String, &RawValue> = serde_json::from_slice(body).ok()?;
-    let raw = map.get("event")?.get();
+    let raw = map.get(event_field)?.get();
     let start = (raw.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
     body.get(start..start + raw.len())
 }
@@ -532,7 +687,7 @@ pub fn verify_delivery(data: &[u8]) {
     let (id, now, d) = decode_delivery_input(data);
     let scheme = id.scheme();
     let policy = Policy::at(now);
-    let got = verify::verify(scheme, fixtures().trust(id), &d, &policy);
+    let got = verify::verify(scheme, &keys_of(id).trust, &d, &policy);
     let _ = verify::event_id(scheme, &d);
     match got {
         Ok(v) => {
@@ -557,37 +712,52 @@ pub fn verify_delivery(data: &[u8]) {
     }
 }
 
-/// The `smartasset` envelope on an arbitrary body (the whole input).
+/// The built-in schemes whose proof travels in a JSON body envelope.
+fn envelope_schemes() -> &'static [SchemeId] {
+    static E: OnceLock<Vec<SchemeId>> = OnceLock::new();
+    E.get_or_init(|| {
+        builtins()
+            .iter()
+            .copied()
+            .filter(|id| matches!(id.scheme().carrier, Carrier::BodyEnvelope { .. }))
+            .collect()
+    })
+}
+
+/// A body envelope on an arbitrary body (the whole input), for every
+/// built-in scheme whose proof travels in one.
 ///
 /// Asserts: no panic, 4xx statuses, and an accepted body's signature is the
-/// (deterministic, RFC 8032) Ed25519 signature of the event member's exact
-/// bytes by a published key, so no second encoding of a signature and no
-/// other reading of the envelope is accepted. Also: when the input is JSON,
-/// signing it as an event gives an envelope that verifies.
-pub fn smartasset_envelope(data: &[u8]) {
-    let id = named("smartasset");
-    let scheme = id.scheme();
-    let f = fixtures();
-    let mut d = Delivery::post("http://receiver.test/hook", data);
-    d.push_header("Content-Type", "application/json");
-    match verify::verify(scheme, &f.trust_ed25519, &d, &Policy::at(0)) {
-        Ok(_) => assert!(
-            carries_canonical_proof(id, &d),
-            "accepted an envelope without the canonical signature: {:?}",
-            String::from_utf8_lossy(data)
-        ),
-        Err(r) => check_rejection(scheme, &r),
-    }
-    // The other direction: any JSON text, as sent, signs and verifies (the
-    // envelope keeps the event bytes exactly; surrounding whitespace is not
-    // part of a JSON value, so it is left out).
-    let event = trim_json_ws(data);
-    if envelope_ready(event) {
-        let p = Payload::new("http://receiver.test/hook", event, 0);
-        let signed = sign::sign(scheme, f.signer(id, false), &p)
-            .unwrap_or_else(|e| panic!("signing a JSON event failed: {e}"));
-        let v = verify::verify(scheme, &f.trust_ed25519, &signed, &Policy::at(0));
-        assert!(v.is_ok(), "a signed envelope was rejected: {v:?}");
+/// proof of the event member's exact bytes by one of the scheme's keys (the
+/// algorithms are deterministic: Ed25519 per RFC 8032, RSA PKCS#1 v1.5,
+/// HMAC), so no second encoding of a signature and no other reading of the
+/// envelope is accepted. Also: when the input is JSON, signing it as an
+/// event gives an envelope that verifies.
+pub fn body_envelope(data: &[u8]) {
+    for &id in envelope_schemes() {
+        let scheme = id.scheme();
+        let keys = keys_of(id);
+        let mut d = Delivery::post("http://receiver.test/hook", data);
+        d.push_header("Content-Type", "application/json");
+        match verify::verify(scheme, &keys.trust, &d, &Policy::at(0)) {
+            Ok(_) => assert!(
+                carries_canonical_proof(id, &d),
+                "{id}: accepted an envelope without the canonical signature: {:?}",
+                String::from_utf8_lossy(data)
+            ),
+            Err(r) => check_rejection(scheme, &r),
+        }
+        // The other direction: any JSON text, as sent, signs and verifies
+        // (the envelope keeps the event bytes exactly; surrounding
+        // whitespace is not part of a JSON value, so it is left out).
+        let event = trim_json_ws(data);
+        if envelope_ready(event) {
+            let p = Payload::new("http://receiver.test/hook", event, 0);
+            let signed = sign::sign(scheme, signer_of(id, false), &p)
+                .unwrap_or_else(|e| panic!("{id}: signing a JSON event failed: {e}"));
+            let v = verify::verify(scheme, &keys.trust, &signed, &Policy::at(0));
+            assert!(v.is_ok(), "{id}: a signed envelope was rejected: {v:?}");
+        }
     }
 }
 
@@ -783,9 +953,8 @@ pub fn sign_verify(data: &[u8]) {
     let event = c.rest();
 
     let scheme = id.scheme();
-    let f = fixtures();
-    let key = f.signer(id, flags & 1 == 1);
-    let trust = f.trust(id);
+    let key = signer_of(id, flags & 1 == 1);
+    let trust = &keys_of(id).trust;
     if scheme.message.signs_event() {
         // The envelope carries a JSON value; its bytes are what is signed.
         if trim_json_ws(event).len() != event.len() || !envelope_ready(event) {
@@ -932,9 +1101,9 @@ pub const TARGETS: [&str; 11] = [
     "parse_timestamped",
     "decode_hex",
     "decode_base64",
-    "blockmark_token",
+    "static_token",
     "verify_delivery",
-    "smartasset_envelope",
+    "body_envelope",
     "js_stringify",
     "vector_file",
     "sign_verify",
@@ -948,9 +1117,9 @@ pub fn run_target(name: &str, data: &[u8]) -> bool {
         "parse_timestamped" => parse_timestamped,
         "decode_hex" => decode_hex,
         "decode_base64" => decode_base64,
-        "blockmark_token" => blockmark_token,
+        "static_token" => static_token,
         "verify_delivery" => verify_delivery,
-        "smartasset_envelope" => smartasset_envelope,
+        "body_envelope" => body_envelope,
         "js_stringify" => js_stringify,
         "vector_file" => vector_file,
         "sign_verify" => sign_verify,
@@ -976,30 +1145,40 @@ pub fn seed_corpus(dir: &std::path::Path) -> Result<Vec<(&'static str, Vec<u8>)>
         for (group, test) in file.tests() {
             let d = test.delivery()?;
             seeds.push(("verify_delivery", encode_delivery_input(id, test.now, &d)));
+            // Header values by the role the description gives the header.
+            let proof_header = scheme.carrier.header_name();
             for (name, value) in &d.headers {
-                let lower = name.to_ascii_lowercase();
-                match lower.as_str() {
-                    "x-token" => {
-                        seeds.push(("blockmark_token", value.clone()));
-                        seeds.push(("decode_hex", value.clone()));
+                if !proof_header.is_some_and(|h| h.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                match scheme.carrier {
+                    Carrier::Header { prefix, .. } => {
                         seeds.push(("parse_prefixed", value.clone()));
+                        let encoded = value.strip_prefix(prefix.as_bytes()).unwrap_or(value);
+                        match scheme.encoding {
+                            Encoding::Hex => seeds.push(("decode_hex", encoded.to_vec())),
+                            Encoding::Base64 => seeds.push(("decode_base64", encoded.to_vec())),
+                            Encoding::Base64Url | Encoding::Text => {}
+                        }
+                        if scheme.message.is_empty() {
+                            seeds.push(("static_token", value.clone()));
+                        }
                     }
-                    "x-certifylize-signature" => {
-                        seeds.push(("parse_prefixed", value.clone()));
-                        let hex = value.strip_prefix(b"sha256=").unwrap_or(value);
-                        seeds.push(("decode_hex", hex.to_vec()));
+                    Carrier::QueryOrHeader { .. } => seeds.push(("static_token", value.clone())),
+                    Carrier::TimestampedHeader { .. } => {
+                        seeds.push(("parse_timestamped", value.clone()));
                     }
-                    "x-blink-signature" => seeds.push(("parse_timestamped", value.clone())),
-                    "x-cometh-indexer-signature" => {
-                        seeds.push(("decode_base64", value.clone()));
-                        seeds.push(("parse_prefixed", value.clone()));
-                    }
-                    _ => {}
+                    Carrier::VersionedList { .. } | Carrier::BodyEnvelope { .. } => {}
                 }
             }
-            if matches!(scheme.carrier, Carrier::BodyEnvelope { .. }) {
-                seeds.push(("smartasset_envelope", d.body.clone()));
-                if let Some(event) = event_slice(&d.body) {
+            if let Carrier::QueryOrHeader { query, .. } = scheme.carrier {
+                for v in d.query_values(query) {
+                    seeds.push(("static_token", v.into_bytes()));
+                }
+            }
+            if let Carrier::BodyEnvelope { event_field, .. } = scheme.carrier {
+                seeds.push(("body_envelope", d.body.clone()));
+                if let Some(event) = event_slice(&d.body, event_field) {
                     seeds.push(("js_stringify", event.to_vec()));
                 }
             } else {
@@ -1007,7 +1186,9 @@ pub fn seed_corpus(dir: &std::path::Path) -> Result<Vec<(&'static str, Vec<u8>)>
             }
             if test.result == vectors::Expected::Valid {
                 let event = match scheme.carrier {
-                    Carrier::BodyEnvelope { .. } => event_slice(&d.body).map(<[u8]>::to_vec),
+                    Carrier::BodyEnvelope { event_field, .. } => {
+                        event_slice(&d.body, event_field).map(<[u8]>::to_vec)
+                    }
                     _ => Some(d.body.clone()),
                 };
                 if let Some(event) = event {
@@ -1088,12 +1269,38 @@ mod tests {
             parse_timestamped(data);
             decode_hex(data);
             decode_base64(data);
-            blockmark_token(data);
+            static_token(data);
             verify_delivery(data);
-            smartasset_envelope(data);
+            body_envelope(data);
             js_stringify(data);
             vector_file(data);
             sign_verify(data);
+        }
+    }
+
+    #[test]
+    fn scheme_shaped_targets_run_for_their_schemes() {
+        assert!(!token_schemes().is_empty());
+        assert!(!envelope_schemes().is_empty());
+        for &id in token_schemes() {
+            let scheme = id.scheme();
+            let prefix = match scheme.carrier {
+                Carrier::Header { prefix, .. } => prefix,
+                _ => "",
+            };
+            let raw = sign::proof(scheme, signer_of(id, false), b"").unwrap();
+            let token = format!("{prefix}{}", sign::encode_proof(scheme, &raw));
+            // static_token asserts acceptance iff the token is expected.
+            static_token(token.as_bytes());
+            static_token(format!(" {}\t", token.to_uppercase()).as_bytes());
+            static_token(token.replace('a', "b").as_bytes());
+        }
+        for &id in envelope_schemes() {
+            let scheme = id.scheme();
+            let p = Payload::new("http://h/p", &br#"{"id":"e1"}"#[..], 0);
+            let d = sign::sign(scheme, signer_of(id, true), &p).unwrap();
+            assert!(carries_canonical_proof(id, &d));
+            body_envelope(&d.body);
         }
     }
 

@@ -87,8 +87,7 @@ pub use crate::body::DRAIN_LIMIT;
 use crate::body::{drain, read_body, BodyError};
 use crate::delivery::Delivery;
 use crate::keys::Trust;
-use crate::keyserver;
-use crate::scheme::{CredentialKind, Scheme, SchemeId};
+use crate::scheme::{CredentialKind, KeyDocument, KeyMethod, KeyRoute, Scheme, SchemeId};
 use crate::verify::{self, Policy, Rejection, Verified};
 use crate::Error;
 
@@ -140,8 +139,9 @@ impl Clock {
 pub enum TrustSource {
     /// Fixed keys (any scheme).
     Static(Trust),
-    /// Fetched from a provider key server (`smartasset`, `cometh`): the
-    /// routes of [`crate::keyserver`] under `base_url`.
+    /// Fetched from a provider key server (schemes with published keys):
+    /// the first route of the description that publishes keys
+    /// ([`Scheme::key_route`]) under `base_url`, read as its document says.
     KeyServer {
         /// The provider's base URL, e.g. `http://127.0.0.1:8081`.
         base_url: String,
@@ -260,6 +260,8 @@ struct KeysUnavailable(String);
 struct KeyCache {
     client: reqwest::Client,
     url: String,
+    /// The key route's method, document and JSON member.
+    route: KeyRoute,
     kind: CredentialKind,
     ttl: Duration,
     refetch_interval: Duration,
@@ -346,9 +348,13 @@ impl KeyCache {
     }
 
     async fn fetch(&self) -> Result<Trust, String> {
+        let method = match self.route.method {
+            KeyMethod::Get => reqwest::Method::GET,
+            KeyMethod::Post => reqwest::Method::POST,
+        };
         let mut resp = self
             .client
-            .get(&self.url)
+            .request(method, &self.url)
             .send()
             .await
             .map_err(|e| format!("fetching {}: {e}", self.url))?;
@@ -369,27 +375,32 @@ impl KeyCache {
             }
             body.extend_from_slice(&chunk);
         }
-        match self.kind {
-            CredentialKind::Ed25519PublicKeys => parse_ed25519_keys(&body),
-            CredentialKind::RsaPublicKey => parse_rsa_keys(&body),
-            CredentialKind::SharedSecret => Err("shared secrets are not published".into()),
+        match (self.route.document, self.kind) {
+            (KeyDocument::HexKeyListJson, CredentialKind::Ed25519PublicKeys) => {
+                parse_ed25519_keys(&body, self.route.member)
+            }
+            (KeyDocument::SpkiPem, CredentialKind::Ed25519PublicKeys) => {
+                parse_ed25519_pem_keys(&body)
+            }
+            (KeyDocument::SpkiPem, CredentialKind::RsaPublicKey) => parse_rsa_keys(&body),
+            (document, kind) => Err(format!(
+                "a {document:?} key route does not publish {kind:?} keys"
+            )),
         }
         .map_err(|e| format!("{}: {e}", self.url))
     }
 }
 
-/// Parses `{"publicKeys": ["<hex>", ...]}`; entries that are not valid keys
+/// Parses `{"<member>": ["<hex>", ...]}`; entries that are not valid keys
 /// are skipped, but at least one must be valid.
-fn parse_ed25519_keys(body: &[u8]) -> Result<Trust, String> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Published {
-        public_keys: Vec<serde_json::Value>,
-    }
-    let p: Published = serde_json::from_slice(body)
-        .map_err(|e| format!("expected {{\"publicKeys\": [\"<hex>\", ...]}}: {e}"))?;
-    let keys: Vec<_> = p
-        .public_keys
+fn parse_ed25519_keys(body: &[u8], member: &str) -> Result<Trust, String> {
+    let expected = || format!("expected {{\"{member}\": [\"<hex>\", ...]}}");
+    let p: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).map_err(|e| format!("{}: {e}", expected()))?;
+    let Some(serde_json::Value::Array(list)) = p.get(member) else {
+        return Err(format!("{}: no `{member}` list", expected()));
+    };
+    let keys: Vec<_> = list
         .iter()
         .filter_map(|v| v.as_str())
         .filter_map(|s| crate::keys::ed25519_from_hex(s).ok())
@@ -400,13 +411,33 @@ fn parse_ed25519_keys(body: &[u8]) -> Result<Trust, String> {
     Ok(Trust::Ed25519(keys))
 }
 
-/// Parses one or more SPKI PEM blocks.
-fn parse_rsa_keys(body: &[u8]) -> Result<Trust, String> {
+/// The SPKI PEM blocks of a key route's answer.
+fn pem_blocks(body: &[u8]) -> Result<Vec<&str>, String> {
     const END: &str = "-----END PUBLIC KEY-----";
     let text = std::str::from_utf8(body).map_err(|_| "the PEM is not UTF-8".to_owned())?;
-    let keys: Vec<_> = text
+    Ok(text
         .split_inclusive(END)
         .filter(|block| block.contains(END))
+        .collect())
+}
+
+/// Parses one or more Ed25519 SPKI PEM blocks.
+fn parse_ed25519_pem_keys(body: &[u8]) -> Result<Trust, String> {
+    use ed25519_dalek::pkcs8::DecodePublicKey;
+    let keys: Vec<_> = pem_blocks(body)?
+        .into_iter()
+        .filter_map(|block| ed25519_dalek::VerifyingKey::from_public_key_pem(block.trim()).ok())
+        .collect();
+    if keys.is_empty() {
+        return Err("no valid Ed25519 SPKI PEM public key published".into());
+    }
+    Ok(Trust::Ed25519(keys))
+}
+
+/// Parses one or more SPKI PEM blocks.
+fn parse_rsa_keys(body: &[u8]) -> Result<Trust, String> {
+    let keys: Vec<_> = pem_blocks(body)?
+        .into_iter()
         .filter_map(|block| crate::keys::rsa_from_spki_pem(block).ok())
         .collect();
     if keys.is_empty() {
@@ -476,15 +507,18 @@ impl Receiver {
                 cache_ttl,
                 refetch_interval,
             } => {
-                let route = match scheme.credential {
-                    CredentialKind::Ed25519PublicKeys => keyserver::ED25519_ROUTE,
-                    CredentialKind::RsaPublicKey => keyserver::RSA_ROUTE,
-                    CredentialKind::SharedSecret => {
-                        return Err(Error::Config(format!(
-                            "scheme `{}` uses a shared secret; it has no key server",
-                            scheme.id
-                        )))
-                    }
+                if scheme.credential == CredentialKind::SharedSecret {
+                    return Err(Error::Config(format!(
+                        "scheme `{}` uses a shared secret; it has no key server",
+                        scheme.id
+                    )));
+                }
+                let Some(&route) = scheme.key_route() else {
+                    return Err(Error::Config(format!(
+                        "scheme `{}` names no route that publishes its keys \
+                         (credential.key_routes); give the keys instead",
+                        scheme.id
+                    )));
                 };
                 let base = base_url.trim_end_matches('/');
                 url::Url::parse(base)
@@ -498,7 +532,8 @@ impl Receiver {
                     .map_err(|e| Error::Server(format!("HTTP client: {e}")))?;
                 Keys::Fetched(KeyCache {
                     client,
-                    url: format!("{base}{route}"),
+                    url: format!("{base}{}", route.path),
+                    route,
                     kind: scheme.credential,
                     ttl: cache_ttl,
                     refetch_interval,
@@ -785,8 +820,10 @@ mod tests {
 
     #[test]
     fn key_documents_parse() {
-        assert!(parse_ed25519_keys(b"{}").is_err());
-        assert!(parse_ed25519_keys(br#"{"publicKeys":["zz"]}"#).is_err());
+        assert!(parse_ed25519_keys(b"{}", "publicKeys").is_err());
+        assert!(parse_ed25519_keys(br#"{"publicKeys":["zz"]}"#, "publicKeys").is_err());
+        assert!(parse_ed25519_keys(br#"{"publicKeys":"00"}"#, "publicKeys").is_err());
+        assert!(parse_ed25519_pem_keys(b"").is_err());
         assert!(parse_rsa_keys(b"").is_err());
         assert!(parse_rsa_keys(&[0xff, 0xfe]).is_err());
     }

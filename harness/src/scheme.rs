@@ -387,6 +387,59 @@ pub struct TestKeys {
     pub unknown: Option<TestKeyPair>,
 }
 
+/// The HTTP method of a [`KeyRoute`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMethod {
+    /// `GET` (the key server also answers `HEAD`).
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl KeyMethod {
+    /// `GET` or `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyMethod::Get => "GET",
+            KeyMethod::Post => "POST",
+        }
+    }
+}
+
+/// What a [`KeyRoute`] answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyDocument {
+    /// `{"<member>": ["<hex key>", …]}`: every published key (Ed25519).
+    HexKeyListJson,
+    /// The first published key as SPKI PEM text (404 when none).
+    SpkiPem,
+    /// A provider-side check: `{"event": …, "signature": "<hex>"}` in,
+    /// `{"valid": bool, "publicKey": "<hex>" | null}` out (Ed25519).
+    CheckSignatureJson,
+}
+
+impl KeyDocument {
+    /// Whether the document publishes keys (a receiver fetches its keys
+    /// from such a route), as opposed to checking a signature.
+    pub fn publishes_keys(self) -> bool {
+        matches!(self, KeyDocument::HexKeyListJson | KeyDocument::SpkiPem)
+    }
+}
+
+/// A key-distribution route the provider serves, and so the key server
+/// (`[[credential.key_routes]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRoute {
+    /// The method it answers.
+    pub method: KeyMethod,
+    /// Its path, from the server's root (starts with `/`).
+    pub path: &'static str,
+    /// What it answers.
+    pub document: KeyDocument,
+    /// For [`KeyDocument::HexKeyListJson`]: the member holding the keys.
+    pub member: &'static str,
+}
+
 /// Status codes a vendor documents for rejections. `None` means "any 4xx".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Statuses {
@@ -456,6 +509,9 @@ pub struct Scheme {
     pub test_secret: &'static str,
     /// Checked-in key pairs (asymmetric schemes).
     pub test_keys: TestKeys,
+    /// The routes the provider publishes its keys on (asymmetric
+    /// schemes; none for shared secrets), in the description's order.
+    pub key_routes: &'static [KeyRoute],
     /// Where the proof travels.
     pub carrier: Carrier,
     /// Which bytes are signed.
@@ -571,6 +627,12 @@ impl Scheme {
                     .iter()
                     .any(|p| matches!(p, MessagePart::Header(n) if n.eq_ignore_ascii_case(h)))
             })
+    }
+
+    /// The first route that publishes the scheme's keys (the one a
+    /// receiver fetches them from), if the description names one.
+    pub fn key_route(&self) -> Option<&'static KeyRoute> {
+        self.key_routes.iter().find(|r| r.document.publishes_keys())
     }
 
     /// The key bytes of a configured shared secret, decoded as the scheme

@@ -401,8 +401,12 @@ impl Suite {
                 } => {
                     let ks = if asymmetric {
                         Some(
-                            keyserver::start_publishing(crate::demo::loopback_any(), &config.key)
-                                .await?,
+                            keyserver::start_publishing(
+                                crate::demo::loopback_any(),
+                                config.scheme.scheme(),
+                                &config.key,
+                            )
+                            .await?,
                         )
                     } else {
                         None
@@ -434,9 +438,10 @@ impl Suite {
                         None => None,
                     };
                     let ks = match key_server_addr {
-                        Some(addr) if asymmetric => {
-                            Some(keyserver::start_publishing(addr, &config.key).await?)
-                        }
+                        Some(addr) if asymmetric => Some(
+                            keyserver::start_publishing(addr, config.scheme.scheme(), &config.key)
+                                .await?,
+                        ),
                         _ => None,
                     };
                     Ok(run_against(&config, &target, effects.as_ref(), ks.as_ref()).await)

@@ -114,7 +114,7 @@ pub(crate) enum Command {
 pub(crate) enum KeyFormat {
     /// SPKI PEM.
     Pem,
-    /// Hex (Ed25519 only: the form the smartasset key route publishes).
+    /// Hex (Ed25519 only: the form a hex key-list route publishes).
     Hex,
 }
 
@@ -239,21 +239,21 @@ pub(crate) struct SignArgs {
     /// default: the test key.
     #[arg(long, value_name = "PATH")]
     pub(crate) key_file: Option<PathBuf>,
-    /// The body (for smartasset: the event), a file or `-` for stdin; at
-    /// most 16 MiB.
+    /// The body (for body-envelope schemes: the event), a file or `-` for
+    /// stdin; at most 16 MiB.
     #[arg(long, value_name = "FILE|-")]
     pub(crate) body: String,
-    /// Event id for schemes that carry it in a header (certifylize).
+    /// Event id for schemes that carry it in a header.
     #[arg(long, default_value = "dlv_hookspec_1")]
     pub(crate) event_id: String,
-    /// Event type for schemes that carry it in a header (certifylize).
+    /// Event type for schemes that carry it in a header.
     #[arg(long)]
     pub(crate) event_type: Option<String>,
-    /// Unix timestamp to sign (blink-signature), 0..=253402300799999
+    /// Unix timestamp to sign (timestamped schemes), 0..=253402300799999
     /// (seconds or milliseconds up to the year 9999); default: now.
     #[arg(long, value_parser = sign_timestamp, allow_negative_numbers = true)]
     pub(crate) timestamp: Option<i64>,
-    /// Where the API key goes (blink-apikey).
+    /// Where the API key goes (API-key schemes: query or header).
     #[arg(long, value_enum, default_value = "header")]
     pub(crate) key_in: KeyIn,
     /// Output form.
@@ -270,11 +270,11 @@ pub(crate) struct ServeArgs {
     pub(crate) addr: SocketAddr,
     #[command(flatten)]
     pub(crate) secret: SecretArgs,
-    /// Provider key server base URL (smartasset, cometh); default: trust
+    /// Provider key server base URL (schemes with published keys); default: trust
     /// the checked-in test key.
     #[arg(long, value_name = "URL")]
     pub(crate) key_server: Option<String>,
-    /// Timestamp window in seconds (blink-signature), 0..=31536000 (a
+    /// Timestamp window in seconds (timestamped schemes), 0..=31536000 (a
     /// year).
     #[arg(long, value_name = "S", default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S,
           value_parser = in_range::<0, MAX_TOLERANCE_S>, allow_negative_numbers = true)]
@@ -293,7 +293,7 @@ pub(crate) struct RunArgs {
     pub(crate) url: Option<String>,
     #[command(flatten)]
     pub(crate) secret: SecretArgs,
-    /// Bind the provider key server here (smartasset, cometh); configure the
+    /// Bind the provider key server here (schemes with published keys); configure the
     /// receiver to fetch keys from http://HOST:PORT.
     #[arg(long, value_name = "HOST:PORT")]
     pub(crate) key_server_addr: Option<SocketAddr>,
@@ -316,7 +316,7 @@ pub(crate) struct RunArgs {
     /// sender timeout of the scheme.
     #[arg(long, value_name = "MS", value_parser = in_range::<1, MAX_TIMEOUT_MS>, allow_negative_numbers = true)]
     pub(crate) timeout_ms: Option<u64>,
-    /// Timestamp window in seconds (blink-signature), 3..=31536000 (the
+    /// Timestamp window in seconds (timestamped schemes), 3..=31536000 (the
     /// freshness cases send 2 s inside and outside it; a year at most).
     #[arg(long, value_name = "S", default_value_t = hookspec::verify::DEFAULT_TOLERANCE_S,
           value_parser = in_range::<MIN_RUN_TOLERANCE_S, MAX_TOLERANCE_S>,

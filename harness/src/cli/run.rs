@@ -147,12 +147,16 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     let rt = runtime()?;
     let report = rt.block_on(async {
         let key_server = match args.key_server_addr {
+            Some(_) if !needs_secret && config.scheme.scheme().key_routes.is_empty() => bail!(
+                "--key-server-addr: scheme `{}` names no key routes (credential.key_routes)",
+                config.scheme
+            ),
             Some(addr) if !needs_secret => Some(
-                hookspec::keyserver::start_publishing(addr, &config.key)
+                hookspec::keyserver::start_publishing(addr, config.scheme.scheme(), &config.key)
                     .await
                     .with_context(|| format!("--key-server-addr {addr}"))?,
             ),
-            Some(_) => bail!("--key-server-addr is for smartasset and cometh"),
+            Some(_) => bail!("--key-server-addr is for schemes with published keys"),
             None => None,
         };
         let runner = Runner::new(&config, &target).with_services(

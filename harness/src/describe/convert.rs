@@ -12,8 +12,9 @@ use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
     AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName, HandshakeKind,
-    HexAccept, HexCase, KeyRole, LevelName, ProofReadingName, SchemeFile,
-    SecretDecoding as SecretDecodingName, Syntax, TimestampFormat, TimestampFrom,
+    HexAccept, HexCase, HttpMethod, KeyDocument as KeyDocumentName, KeyRole, LevelName,
+    ProofReadingName, SchemeFile, SecretDecoding as SecretDecodingName, Syntax, TimestampFormat,
+    TimestampFrom,
 };
 use super::registry::Files;
 use super::template::{self, Part, Placeholder};
@@ -21,8 +22,9 @@ use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::SigningKey;
 use crate::scheme::{
     Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
-    ExtraHeader, Level, Message, MessagePart, ProofReading, Scheme, SecretDecoding, Statuses,
-    TestKeyPair, TestKeys, TimestampRule, TimestampSource, DEFAULT_SENDER_TIMEOUT_MS,
+    ExtraHeader, KeyDocument, KeyMethod, KeyRoute, Level, Message, MessagePart, ProofReading,
+    Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampRule, TimestampSource,
+    DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -111,6 +113,7 @@ pub fn to_scheme(
         )),
     };
     let test_keys = test_keys(&cx, file, files, credential)?;
+    let key_routes = key_routes(&cx, file, credential)?;
     let carrier = carrier(&cx, file)?;
     let message = message(&cx, file, &carrier)?;
     let sig = &file.signature;
@@ -213,6 +216,7 @@ pub fn to_scheme(
         secret_decoding,
         test_secret,
         test_keys,
+        key_routes,
         carrier,
         message,
         algorithm,
@@ -464,4 +468,39 @@ fn test_keys(
         }
     }
     Ok(keys)
+}
+
+/// The key routes, as the key server serves them. Hex key lists and
+/// signature checks are Ed25519 documents; an SPKI PEM route serves a key
+/// of either kind.
+fn key_routes(
+    cx: &Cx<'_>,
+    file: &SchemeFile,
+    credential: CredentialKind,
+) -> Result<&'static [KeyRoute], DescribeError> {
+    let mut routes = Vec::with_capacity(file.credential.key_routes.len());
+    for entry in &file.credential.key_routes {
+        let r = entry.get_ref();
+        let document = match r.document {
+            KeyDocumentName::HexKeyListJson => KeyDocument::HexKeyListJson,
+            KeyDocumentName::SpkiPem => KeyDocument::SpkiPem,
+            KeyDocumentName::CheckSignatureJson => KeyDocument::CheckSignatureJson,
+        };
+        if document != KeyDocument::SpkiPem && credential != CredentialKind::Ed25519PublicKeys {
+            return cx.no(
+                entry.span(),
+                "hex key lists and signature checks of keys other than Ed25519",
+            );
+        }
+        routes.push(KeyRoute {
+            method: match r.method {
+                HttpMethod::Get => KeyMethod::Get,
+                HttpMethod::Post => KeyMethod::Post,
+            },
+            path: leak(&r.path),
+            document,
+            member: leak(r.member.as_deref().unwrap_or("publicKeys")),
+        });
+    }
+    Ok(leak_slice(routes))
 }

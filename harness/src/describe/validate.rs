@@ -159,7 +159,7 @@ fn check_credential(cx: &Ctx<'_>, file: &SchemeFile) -> Result<(), DescribeError
                     "key route path `{}` does not start with `/`",
                     r.get_ref().path
                 ),
-                "write the path from the server's root, e.g. `/webhook/publicKey`",
+                "write the path from the server's root, e.g. `/keys`",
             ));
         }
     }
