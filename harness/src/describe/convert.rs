@@ -21,8 +21,8 @@ use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::SigningKey;
 use crate::scheme::{
     Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
-    ExtraHeader, Level, Message, MessagePart, ProofReading, Scheme, SecretDecoding, Statuses,
-    TestKeyPair, TestKeys, DEFAULT_SENDER_TIMEOUT_MS,
+    ExtraHeader, LedgerEntry, Level, Message, MessagePart, ProofReading, Scheme, SecretDecoding,
+    Statuses, TestKeyPair, TestKeys, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -231,6 +231,109 @@ pub fn to_scheme(
             ProofReadingName::NodeBase64 => ProofReading::NodeBase64,
         },
         sample_event: s(&file.events.sample),
+        vectors: vector_data(&cx, file, files)?,
+    })
+}
+
+/// `[vectors]`, defaulted from `[events]`; the ledger file is read and
+/// parsed here so that a broken ledger is an error at its field.
+fn vector_data(
+    cx: &Cx<'_>,
+    file: &SchemeFile,
+    files: &Files<'_>,
+) -> Result<VectorData, DescribeError> {
+    let v = file.vectors.clone().unwrap_or_default();
+    let body = match &v.body {
+        Some(b) => s(b),
+        None => {
+            let sample = file.events.sample.get_ref();
+            match sample.rfind('}') {
+                Some(at) => leak(&format!(
+                    "{}@EXTRA@{}",
+                    sample.get(..at).unwrap_or_default(),
+                    sample.get(at..).unwrap_or_default()
+                )),
+                None => leak(sample),
+            }
+        }
+    };
+    let event_id = leak(v.event_id.as_deref().unwrap_or("evt_hookspec_@TC@"));
+    let types = match &v.types {
+        Some(t) => t.as_slice(),
+        None => file.events.types.as_slice(),
+    };
+    let tamper = match &v.tamper {
+        None => None,
+        Some(t) => match t.get_ref().as_slice() {
+            [from, to] if !from.is_empty() && from != to => Some((leak(from), leak(to))),
+            _ => return cx.bad(
+                t.span(),
+                "`tamper` is not a pair of different texts".into(),
+                "write tamper = [\"<text in the event>\", \"<the same text, one byte changed>\"]",
+            ),
+        },
+    };
+    let (ledger, retired) = match &v.ledger {
+        None => (&[][..], &[][..]),
+        Some(path) => {
+            let text = match files.read(cx.origin, path.get_ref()) {
+                Ok(t) => t,
+                Err(why) => {
+                    return cx.bad(
+                        path.span(),
+                        format!("cannot read the ledger `{}`: {why}", path.get_ref()),
+                        "give a path relative to the scheme file",
+                    )
+                }
+            };
+            let parsed = match crate::vectors::ledger::parse(&text) {
+                Ok(l) => l,
+                Err(why) => {
+                    return cx.bad(
+                        path.span(),
+                        format!("ledger `{}`: {why}", path.get_ref()),
+                        "see vectors/README.md for the ledger format",
+                    )
+                }
+            };
+            let lines = parsed
+                .lines
+                .iter()
+                .map(|l| LedgerEntry {
+                    key: leak(&l.key),
+                    tc_id: l.tc_id,
+                    comment: l.comment.as_deref().map(leak),
+                })
+                .collect();
+            (leak_slice(lines), leak_slice(parsed.retired))
+        }
+    };
+    Ok(VectorData {
+        body,
+        event_id,
+        body_id: v.body_id.as_deref().map_or(event_id, leak),
+        types: leak_slice(types.iter().map(|t| leak(t)).collect()),
+        type_markers: leak_slice(
+            v.type_markers
+                .iter()
+                .map(|(k, vals)| {
+                    (
+                        leak(k),
+                        leak_slice(vals.iter().map(|x| leak(x)).collect::<Vec<_>>()),
+                    )
+                })
+                .collect(),
+        ),
+        tamper,
+        form_body: leak(
+            v.form_body
+                .as_deref()
+                .unwrap_or("id=@EVENT_ID@&type=@TYPE@"),
+        ),
+        narrow_window_s: v.narrow_window_s.as_ref().map(|n| *n.get_ref()),
+        decoy_scheme: v.decoy_scheme.as_deref().map(leak),
+        ledger,
+        retired,
     })
 }
 
