@@ -95,6 +95,16 @@ impl Gen {
         Ok(g)
     }
 
+    /// What a comment calls the proof: a static token (a proof over
+    /// nothing), the key itself, or a signature.
+    pub(super) fn noun(&self) -> &'static str {
+        match (self.scheme.encoding, self.scheme.message.is_empty()) {
+            (crate::scheme::Encoding::Text, _) => "key",
+            (_, true) => "token",
+            (_, false) => "signature",
+        }
+    }
+
     pub(super) fn ev(&self, tc: u32) -> String {
         self.bodies.ev(tc)
     }

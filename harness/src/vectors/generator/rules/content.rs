@@ -12,11 +12,12 @@ use crate::vectors::Expected::{Invalid as I, Valid as V};
 pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
     let s = g.scheme;
     if !s.message.signs_content() {
+        let n = g.noun();
         out.push(case(
             "body.unauthenticated",
             V,
             &["BodyNotAuthenticated"],
-            "body changed (the proof does not cover it)",
+            format!("body changed (the {n} does not cover it)"),
             |g, tc| {
                 let mut d = g.signed(tc, g.ev(tc))?;
                 d.body = g.bodies.tamper(&g.ev(tc))?.into_bytes();

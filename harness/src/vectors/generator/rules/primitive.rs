@@ -139,19 +139,20 @@ fn rotation(g: &Gen, out: &mut Vec<Case>, set: bool) {
 /// HMAC: the secret as the proof, an empty secret, the body instead of the
 /// message, another hash, no key at all.
 fn hmac(g: &Gen, out: &mut Vec<Case>) {
+    let n = g.noun();
     let alg = g.scheme.algorithm;
     out.push(case(
         "key.secret-as-proof",
         I,
         &["WrongKey"],
-        "the secret itself as the proof",
+        format!("the secret itself as the {n}"),
         |g, tc| g.with_text(tc, g.secret_text),
     ));
     out.push(case(
         "key.empty-secret",
         I,
         &["EmptySecret"],
-        "proof made with an empty secret",
+        format!("{n} made with an empty secret"),
         |g, tc| {
             let p = g.payload(tc, 0, g.ev(tc));
             g.with_text(tc, &g.text_for(&SigningKey::Secret(Vec::new()), &p)?)
@@ -162,7 +163,7 @@ fn hmac(g: &Gen, out: &mut Vec<Case>) {
             "message.body-instead",
             I,
             &["TokenOverBody"],
-            "proof is the HMAC of the body",
+            format!("{n} is the HMAC of the body"),
             move |g, tc| {
                 let mac = sign::hmac_parts(alg, g.secret_key()?, &[g.ev(tc).as_bytes()]);
                 g.with_text(tc, &g.encode(&mac.unwrap_or_default()))

@@ -18,7 +18,7 @@ pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
         Encoding::Text => text(g, out),
     }
     if g.scheme.encoding != Encoding::Text {
-        raw_bytes(out);
+        raw_bytes(g, out);
     }
     prefix(g, out);
 }
@@ -30,11 +30,12 @@ fn zero_text(g: &Gen) -> String {
 
 /// Missing, empty, duplicated, moved, non-ASCII.
 fn presence(g: &Gen, out: &mut Vec<Case>) {
+    let n = g.noun();
     out.push(edit(
         "proof.empty",
         I,
         &["EmptySignature"],
-        "proof empty",
+        format!("{n} empty"),
         |_| String::new(),
     ));
     let carrier = g.scheme.carrier;
@@ -72,7 +73,7 @@ fn presence(g: &Gen, out: &mut Vec<Case>) {
         "proof.bearer",
         I,
         &[bearer_flag],
-        "proof in Authorization: Bearer",
+        format!("{n} in Authorization: Bearer"),
         move |g, tc| {
             let text = g.valid_text(tc)?;
             let mut d = g.with_text(tc, &text)?;
@@ -128,66 +129,75 @@ fn presence(g: &Gen, out: &mut Vec<Case>) {
     ));
 }
 
+/// A hex edit: rule key, flags, comment, the edit.
+type HexEdit = (
+    &'static str,
+    &'static [&'static str],
+    String,
+    fn(&str) -> String,
+);
+
 fn hex(g: &Gen, out: &mut Vec<Case>) {
+    let n = g.noun();
     let half = g.raw_len / 2;
     let long = if g.scheme.credential == crate::scheme::CredentialKind::SharedSecret {
         "ExtendedSignature"
     } else {
         "SignatureLength"
     };
-    let edits: [(&str, &[&'static str], String, fn(&str) -> String); 9] = [
+    let edits: [HexEdit; 9] = [
         (
             "hex.half",
             &["SignaturePrefix"],
-            format!("first {half} bytes of the proof"),
+            format!("first {half} bytes of the {n}"),
             |t| head(t, t.chars().count() / 2),
         ),
         (
             "hex.first-byte",
             &["SignaturePrefix"],
-            "first byte of the proof".into(),
+            format!("first byte of the {n}"),
             |t| head(t, 2),
         ),
         (
             "hex.drop-digit",
             &["TruncatedSignature"],
-            "proof one hex digit short".into(),
+            format!("{n} one hex digit short"),
             drop_last,
         ),
         (
             "hex.extra-digit",
             &["ExtendedSignature"],
-            "proof with one extra hex digit".into(),
+            format!("{n} with one extra hex digit"),
             |t| format!("{t}0"),
         ),
         (
             "hex.junk",
             &["ExtendedSignature"],
-            "proof followed by non-hex characters".into(),
+            format!("{n} followed by non-hex characters"),
             |t| format!("{t}zz"),
         ),
         (
             "hex.invalid-char",
             &["InvalidHex"],
-            "non-hex character in the proof".into(),
+            format!("non-hex character in the {n}"),
             |t| replace_at(t, 10, "g"),
         ),
         (
             "hex.0x",
             &["InvalidHex"],
-            "proof with a 0x prefix".into(),
+            format!("{n} with a 0x prefix"),
             |t| format!("0x{t}"),
         ),
         (
             "hex.flip-last",
             &["ModifiedSignature"],
-            "last hex digit of the proof changed".into(),
+            format!("last hex digit of the {n} changed"),
             flip_last_hex,
         ),
         (
             "hex.all-zero",
             &["ModifiedSignature"],
-            "all-zero proof".into(),
+            format!("all-zero {n}"),
             |t| "0".repeat(t.chars().count()),
         ),
     ];
@@ -198,33 +208,34 @@ fn hex(g: &Gen, out: &mut Vec<Case>) {
         "hex.extra-byte",
         I,
         &[long],
-        "proof with one extra byte",
+        format!("{n} with one extra byte"),
         |t| format!("{t}00"),
     ));
     out.push(edit(
         "hex.upper",
         A,
         &["HexCase"],
-        "proof in uppercase hex",
+        format!("{n} in uppercase hex"),
         |t| t.to_ascii_uppercase(),
     ));
     out.push(edit(
         "hex.mixed",
         A,
         &["HexCase"],
-        "proof in mixed-case hex",
+        format!("{n} in mixed-case hex"),
         |t| mixed_case(&t),
     ));
     out.push(case(
         "encoding.other",
         I,
         &["WrongEncoding"],
-        "proof in base64 instead of hex",
+        format!("{n} in base64 instead of hex"),
         |g, tc| g.with_text(tc, &crate::encoding::encode_base64(&g.raw_proof(tc)?)),
     ));
 }
 
 fn base64(g: &Gen, out: &mut Vec<Case>) {
+    let n = g.noun();
     let t = &["TruncatedSignature"];
     if g.text_len > 100 {
         out.push(edit(
@@ -258,7 +269,7 @@ fn base64(g: &Gen, out: &mut Vec<Case>) {
         "b64.invalid-chars",
         I,
         &["InvalidBase64"],
-        "non-base64 characters inside the proof",
+        format!("non-base64 characters inside the {n}"),
         |t| replace_at(&replace_at(&t, 20, "!"), 21, "*"),
     ));
     let l = &["LenientBase64"];
@@ -285,7 +296,7 @@ fn base64(g: &Gen, out: &mut Vec<Case>) {
         "encoding.other",
         I,
         &["WrongEncoding"],
-        "proof in hex instead of base64",
+        format!("{n} in hex instead of base64"),
         |g, tc| g.with_text(tc, &crate::encoding::encode_hex(&g.raw_proof(tc)?)),
     ));
 }
@@ -311,8 +322,9 @@ fn text(g: &Gen, out: &mut Vec<Case>) {
 }
 
 /// Edits of the raw proof bytes, re-encoded.
-fn raw_bytes(out: &mut Vec<Case>) {
-    let raw = |key: &str, flag: &'static str, comment: &str, f: fn(&mut Vec<u8>)| {
+fn raw_bytes(g: &Gen, out: &mut Vec<Case>) {
+    let n = g.noun();
+    let raw = |key: &str, flag: &'static str, comment: String, f: fn(&mut Vec<u8>)| {
         case(key, I, &[flag], comment, move |g, tc| {
             let mut raw = g.raw_proof(tc)?;
             f(&mut raw);
@@ -322,13 +334,13 @@ fn raw_bytes(out: &mut Vec<Case>) {
     out.push(raw(
         "raw.prepend-zero",
         "SignatureLength",
-        "zero byte prepended to the proof",
+        format!("zero byte prepended to the {n}"),
         |r| r.insert(0, 0),
     ));
     out.push(raw(
         "raw.drop-byte",
         "SignatureLength",
-        "last byte of the proof removed",
+        format!("last byte of the {n} removed"),
         |r| {
             r.pop();
         },
@@ -336,7 +348,7 @@ fn raw_bytes(out: &mut Vec<Case>) {
     out.push(raw(
         "raw.flip-bit",
         "ModifiedSignature",
-        "one bit of the proof flipped",
+        format!("one bit of the {n} flipped"),
         |r| {
             if let Some(b) = r.last_mut() {
                 *b ^= 1;
@@ -358,6 +370,7 @@ pub(super) fn hash_tag(a: Algorithm) -> Option<&'static str> {
 /// The prefix of a single-proof header: wrong, missing, repeated, or in
 /// another case; or one added where the scheme has none.
 fn prefix(g: &Gen, out: &mut Vec<Case>) {
+    let n = g.noun();
     let Carrier::Header { prefix, .. } = g.scheme.carrier else {
         return;
     };
@@ -370,7 +383,7 @@ fn prefix(g: &Gen, out: &mut Vec<Case>) {
             "prefix.added",
             I,
             w,
-            format!("proof with a {tag}= prefix"),
+            format!("{n} with a {tag}= prefix"),
             move |t| format!("{tag}={t}"),
         ));
         return;
@@ -397,7 +410,7 @@ fn prefix(g: &Gen, out: &mut Vec<Case>) {
             "prefix.other-valid",
             I,
             w,
-            format!("{other} prefix with the valid proof"),
+            format!("{other} prefix with the valid {n}"),
             move |_, t| Ok(format!("{o}{t}").into_bytes()),
         ));
     }
