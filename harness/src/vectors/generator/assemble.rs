@@ -192,3 +192,62 @@ pub(in crate::vectors) fn generate(id: SchemeId) -> Result<VectorFile, Error> {
         test_groups: groups,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheme::LedgerEntry;
+
+    fn dummy(key: &str) -> Case {
+        rules::case(
+            key.to_owned(),
+            crate::vectors::Expected::Valid,
+            &["Basic"],
+            "c",
+            |g, tc| g.signed(tc, g.ev(tc)),
+        )
+    }
+
+    #[test]
+    fn builtin_ledgers_name_every_rule_that_applies() {
+        // A built-in's ledger is complete, so that a new rule never shifts
+        // the fresh id another new rule got.
+        for id in SchemeId::builtins() {
+            let g = Gen::new(id).unwrap();
+            let ledger = id.scheme().vectors.ledger;
+            for c in rules::catalogue(&g) {
+                assert!(
+                    ledger.iter().any(|l| l.key == c.key),
+                    "{id}: rule `{}` is not in vectors/{id}.ids (give it a tcId or `-`)",
+                    c.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fresh_ids_go_above_every_used_and_retired_id() {
+        let id = SchemeId::builtins()[0];
+        let data = id.scheme().vectors;
+        let max = data
+            .ledger
+            .iter()
+            .filter_map(|l: &LedgerEntry| l.tc_id)
+            .chain(data.retired.iter().copied())
+            .max()
+            .unwrap();
+        let n = numbered(id, vec![dummy("new.one"), dummy("new.two")]);
+        // The ledger names keys these cases lack: an error, not a silent drop.
+        assert!(n.is_err());
+        let mut cases: Vec<Case> = data.ledger.iter().map(|l| dummy(l.key)).collect();
+        cases.push(dummy("new.one"));
+        cases.push(dummy("new.two"));
+        let n = numbered(id, cases).unwrap();
+        let fresh: Vec<u32> = n
+            .iter()
+            .filter(|(_, c)| c.key.starts_with("new."))
+            .map(|(tc, _)| *tc)
+            .collect();
+        assert_eq!(fresh, vec![max + 1, max + 2]);
+    }
+}
