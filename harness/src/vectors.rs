@@ -6,13 +6,17 @@
 //! receiver must reach: `valid` (accept), `invalid` (reject) or `acceptable`
 //! (either; the note of the test's flag says why).
 //!
-//! The files are *generated* by [`generate`] from the case tables in this
-//! module and checked in; `tests/vectors.rs` fails when they drift
+//! The files are *generated* by [`generate`] from rules over the scheme
+//! description (no per-vendor table: any scheme the engine can sign gets
+//! vectors) and checked in; `tests/vectors.rs` fails when they drift
 //! (regenerate with `HOOKSPEC_BLESS=1 cargo test --test vectors`).
 //!
-//! **tcIds are stable.** Every case carries an explicit id literal in its
-//! scheme's table. An id is never derived from a position and never reused:
-//! when a case is removed its id goes to [`retired_tc_ids`].
+//! **tcIds are stable.** Every rule has a stable key, and the scheme's
+//! tcId ledger (`[vectors] ledger`, `vectors/<scheme>.ids`) gives each key
+//! its published id; a key the ledger does not know gets a fresh id above
+//! every used and retired one. An id is never reused: when a test goes,
+//! its id becomes a `retired` line of the ledger ([`retired_tc_ids`]).
+//! `vectors/README.md` has the details.
 //!
 //! Reading side: [`load`] is total (a malformed file is an [`Error`], never a
 //! panic), [`TestGroup::trust`] and [`VectorTest::delivery`] turn a vector

@@ -122,28 +122,7 @@ pub fn to_scheme(
         AlgorithmName::RsaPkcs1v15Sha256 => Algorithm::RsaPkcs1v15Sha256,
         AlgorithmName::Key => Algorithm::SharedKey,
     };
-    let encoding = match sig.encoding.get_ref() {
-        EncodingName::Hex => {
-            let case = sig
-                .hex_case
-                .as_ref()
-                .map_or(HexCase::Lower, |h| *h.get_ref());
-            let accept = sig
-                .hex_accept
-                .as_ref()
-                .map_or(HexAccept::Any, |h| *h.get_ref());
-            if case != HexCase::Lower || accept != HexAccept::Any {
-                return cx.no(
-                    sig.encoding.span(),
-                    "hex other than sent lowercase, accepted in either case",
-                );
-            }
-            Encoding::Hex
-        }
-        EncodingName::Base64 => Encoding::Base64,
-        EncodingName::Text => Encoding::Text,
-        EncodingName::Base64url => Encoding::Base64Url,
-    };
+    let encoding = encoding(&cx, sig)?;
     let i = &file.idempotency;
     let event_id = match (&i.header, &i.pointer) {
         (Some(h), _) => EventId::Header(s(h)),
@@ -232,6 +211,32 @@ pub fn to_scheme(
         },
         sample_event: s(&file.events.sample),
         vectors: vector_data(&cx, file, files)?,
+    })
+}
+
+/// `signature.encoding` (with its hex options).
+fn encoding(cx: &Cx<'_>, sig: &super::model::Signature) -> Result<Encoding, DescribeError> {
+    Ok(match sig.encoding.get_ref() {
+        EncodingName::Hex => {
+            let case = sig
+                .hex_case
+                .as_ref()
+                .map_or(HexCase::Lower, |h| *h.get_ref());
+            let accept = sig
+                .hex_accept
+                .as_ref()
+                .map_or(HexAccept::Any, |h| *h.get_ref());
+            if case != HexCase::Lower || accept != HexAccept::Any {
+                return cx.no(
+                    sig.encoding.span(),
+                    "hex other than sent lowercase, accepted in either case",
+                );
+            }
+            Encoding::Hex
+        }
+        EncodingName::Base64 => Encoding::Base64,
+        EncodingName::Text => Encoding::Text,
+        EncodingName::Base64url => Encoding::Base64Url,
     })
 }
 

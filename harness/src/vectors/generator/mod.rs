@@ -12,9 +12,9 @@
 //! description always gives the same bytes.
 
 mod assemble;
-mod bodies;
 #[cfg(test)]
-mod bootstrap;
+mod audit;
+mod bodies;
 mod edits;
 mod notes;
 mod rules;

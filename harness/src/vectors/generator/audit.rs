@@ -1,7 +1,11 @@
-//! Test-only: writes a built-in scheme's first tcId ledger by matching the
-//! published vector file against the rules' cases (same flags, result,
-//! key material and request bytes). Run once, by hand:
-//! `HOOKSPEC_LEDGER_BOOTSTRAP=1 cargo test --lib ledger_bootstrap -- --ignored`.
+//! Test-only audit: derives each built-in's tcId ledger afresh by matching
+//! its published vector file against the rules' cases (same flags, result,
+//! key material and request bytes), and writes it to
+//! `target/ledger-audit/<scheme>.ids` (never over `vectors/`). This is how
+//! the first ledgers were written; run it by hand after changing rules to
+//! see which published test each rule reproduces:
+//! `cargo test --lib ledger_audit -- --ignored --nocapture`.
+//! It knows nothing of `retired` lines: compare, do not copy blindly.
 
 use std::fmt::Write as _;
 
@@ -11,8 +15,8 @@ use super::Gen;
 use crate::scheme::SchemeId;
 
 #[test]
-#[ignore = "writes vectors/*.ids; run by hand"]
-fn ledger_bootstrap() {
+#[ignore = "writes target/ledger-audit/*.ids; run by hand"]
+fn ledger_audit() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for id in SchemeId::builtins() {
         let g = Gen::new(id).unwrap();
@@ -66,7 +70,9 @@ fn ledger_bootstrap() {
                 let _ = writeln!(text, "- {}", c.key);
             }
         }
-        std::fs::write(root.join(format!("vectors/{id}.ids")), text).unwrap();
+        let out = root.join("target/ledger-audit");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(format!("{id}.ids")), text).unwrap();
         eprintln!("{id}: {} matched, unmatched: {missing:#?}", lines.len());
     }
 }
