@@ -249,6 +249,11 @@ fn vector_data(
 ) -> Result<VectorData, DescribeError> {
     let v = file.vectors.clone().unwrap_or_default();
     let body = match &v.body {
+        Some(b) if b.get_ref().matches("@EXTRA@").count() != 1 => return cx.bad(
+            b.span(),
+            "the vectors' `body` needs exactly one `@EXTRA@` marker".into(),
+            "put `@EXTRA@` where members may be added, e.g. before the `}` of the innermost object",
+        ),
         Some(b) => s(b),
         None => {
             let sample = file.events.sample.get_ref();
