@@ -14,8 +14,8 @@ pub const BUILTIN_SCHEMES: &[(&str, &str)] = &[
     ("schemes/cometh.toml", include_str!("cometh.toml")),
 ];
 
-/// The files the built-in scheme files name (test keys), by path from
-/// the repository root.
+/// The files the built-in scheme files name (test keys, tcId ledgers), by
+/// path from the repository root.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "vectors/keys/cometh-1.pem",
@@ -56,5 +56,29 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "vectors/keys/smartasset-unpublished.pub.pem",
         include_str!("../vectors/keys/smartasset-unpublished.pub.pem"),
+    ),
+    (
+        "vectors/blockmark.ids",
+        include_str!("../vectors/blockmark.ids"),
+    ),
+    (
+        "vectors/certifylize.ids",
+        include_str!("../vectors/certifylize.ids"),
+    ),
+    (
+        "vectors/blink-apikey.ids",
+        include_str!("../vectors/blink-apikey.ids"),
+    ),
+    (
+        "vectors/blink-signature.ids",
+        include_str!("../vectors/blink-signature.ids"),
+    ),
+    (
+        "vectors/smartasset.ids",
+        include_str!("../vectors/smartasset.ids"),
+    ),
+    (
+        "vectors/cometh.ids",
+        include_str!("../vectors/cometh.ids"),
     ),
 ];

@@ -224,6 +224,56 @@ fn node_shows_the_split_the_non_canonical_notes_describe() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The vectors the rules make for a scheme file that is no vendor's
+/// (`tests/schemes/acme.toml`) agree with a Node verifier written from that
+/// file alone.
+#[test]
+fn node_agrees_with_a_custom_scheme_s_vectors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let id = hookspec::describe::register_file(&root.join("tests/schemes/acme.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = std::env::temp_dir().join(format!("hookspec-xcheck-{}", std::process::id()));
+    let path = vectors::write_one(&dir, id).unwrap();
+    let out = Command::new("node")
+        .arg(root.join("tests/xcheck/verify.mjs"))
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| tool_missing("node", &e));
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_dir(&dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = vectors::generate(id).unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut verdicts = BTreeMap::new();
+    for line in text.lines().filter(|l| l.starts_with("verdict\t")) {
+        let f: Vec<&str> = line.split('\t').collect();
+        verdicts.insert(
+            f[2].parse::<u32>().unwrap(),
+            (f[4] == "accept", f[5].to_owned()),
+        );
+    }
+    let mut failures = Vec::new();
+    for (_, t) in file.tests() {
+        match verdicts.get(&t.tc_id) {
+            Some((accepted, why)) if !t.result.allows(*accepted) => failures.push(format!(
+                "acme::{} [{}]: expected {:?}, node {}: {why}",
+                t.name(),
+                t.comment,
+                t.result,
+                if *accepted { "accepted" } else { "rejected" }
+            )),
+            Some(_) => {}
+            None => failures.push(format!("acme::{}: no verdict", t.name())),
+        }
+    }
+    assert!(file.number_of_tests > 50);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 fn openssl_hmac(secret: &str, message: &[u8]) -> String {
     let mut child = Command::new("openssl")
         .args(["dgst", "-sha256", "-hmac", secret])

@@ -43,8 +43,8 @@ fn bless() -> Result<(), String> {
             let gone = vanished(scheme, &old, &new);
             if !gone.is_empty() {
                 return Err(format!(
-                    "{scheme}: tcIds {gone:?} would disappear; add them to \
-                     vectors::retired_tc_ids before regenerating"
+                    "{scheme}: tcIds {gone:?} would disappear; retire them \
+                     (`retired <tcId>` lines in vectors/{scheme}.ids) before regenerating"
                 ));
             }
         }
@@ -66,7 +66,8 @@ fn regenerate(scheme: SchemeId) -> Result<(), Failed> {
         if !gone.is_empty() {
             return Err(format!(
                 "{scheme}: tcIds {gone:?} are in the checked-in file but no longer generated; \
-                 tcIds are stable: restore the cases or list the ids in vectors::retired_tc_ids"
+                 tcIds are stable: restore the cases or retire the ids \
+                 (`retired <tcId>` lines in vectors/{scheme}.ids)"
             )
             .into());
         }

@@ -549,6 +549,55 @@ pub struct Scheme {
     /// (event type), `@TOKEN@` and `@BLOCK@` (ordering key and block
     /// number) that the harness fills per delivery.
     pub sample_event: &'static str,
+    /// What the published test vectors pin (`[vectors]`, defaulted from
+    /// `[events]`): see [`VectorData`].
+    pub vectors: VectorData,
+}
+
+/// The data a scheme's published test vectors pin (`[vectors]` in the
+/// scheme file; `docs/scheme-format.md`). The vector generator
+/// ([`crate::vectors`]) is rules over the description; these are only the
+/// values the rules fill in, and the ledger that keeps tcIds stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VectorData {
+    /// The standard event, a template with the markers `@ID@`,
+    /// `@EVENT_ID@`, `@TYPE@`, `@TC@`, `@TC12@`, `@N@`, `@TOKEN@`,
+    /// `@BLOCK@`, `@EXTRA@` and the `type_markers`.
+    pub body: &'static str,
+    /// The event id of a delivery (same markers, no `@ID@`).
+    pub event_id: &'static str,
+    /// The id written where the body says `@ID@`.
+    pub body_id: &'static str,
+    /// The event types, by index (`@TYPE@`).
+    pub types: &'static [&'static str],
+    /// Per-type markers: `@NAME@` is the value at the event type's index
+    /// (the first value when the list is shorter).
+    pub type_markers: &'static [(&'static str, &'static [&'static str])],
+    /// A one-byte change inside the standard event, `(from, to)`; `None`:
+    /// the generator changes the last letter of the first string value.
+    pub tamper: Option<(&'static str, &'static str)>,
+    /// A body that is not JSON (same markers).
+    pub form_body: &'static str,
+    /// A second, narrower timestamp window with its own cases, in seconds.
+    pub narrow_window_s: Option<u64>,
+    /// A registered scheme whose valid proof is sent as a decoy beside a
+    /// missing key (`query-or-header` schemes).
+    pub decoy_scheme: Option<&'static str>,
+    /// The tcId ledger: rule key to published tcId, in file order.
+    pub ledger: &'static [LedgerEntry],
+    /// tcIds that were published and must never be given again.
+    pub retired: &'static [u32],
+}
+
+/// One line of a tcId ledger (`vectors/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerEntry {
+    /// The rule's stable key.
+    pub key: &'static str,
+    /// Its tcId; `None`: the rule is left out of this scheme's vectors.
+    pub tc_id: Option<u32>,
+    /// The published comment, when it differs from the rule's own.
+    pub comment: Option<&'static str>,
 }
 
 /// How strongly a behaviour is required (RFC 2119 words, as the vendor

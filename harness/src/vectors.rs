@@ -6,13 +6,17 @@
 //! receiver must reach: `valid` (accept), `invalid` (reject) or `acceptable`
 //! (either; the note of the test's flag says why).
 //!
-//! The files are *generated* by [`generate`] from the case tables in this
-//! module and checked in; `tests/vectors.rs` fails when they drift
+//! The files are *generated* by [`generate`] from rules over the scheme
+//! description (no per-vendor table: any scheme the engine can sign gets
+//! vectors) and checked in; `tests/vectors.rs` fails when they drift
 //! (regenerate with `HOOKSPEC_BLESS=1 cargo test --test vectors`).
 //!
-//! **tcIds are stable.** Every case carries an explicit id literal in its
-//! scheme's table. An id is never derived from a position and never reused:
-//! when a case is removed its id goes to [`retired_tc_ids`].
+//! **tcIds are stable.** Every rule has a stable key, and the scheme's
+//! tcId ledger (`[vectors] ledger`, `vectors/<scheme>.ids`) gives each key
+//! its published id; a key the ledger does not know gets a fresh id above
+//! every used and retired one. An id is never reused: when a test goes,
+//! its id becomes a `retired` line of the ledger ([`retired_tc_ids`]).
+//! `vectors/README.md` has the details.
 //!
 //! Reading side: [`load`] is total (a malformed file is an [`Error`], never a
 //! panic), [`TestGroup::trust`] and [`VectorTest::delivery`] turn a vector
@@ -32,6 +36,7 @@ use crate::Error;
 
 mod generator;
 mod json;
+pub(crate) mod ledger;
 
 pub use generator::FIXED_NOW;
 
@@ -44,9 +49,11 @@ pub const MAX_VECTOR_FILE_BYTES: u64 = 16 << 20;
 
 /// Ids that were used by a case that no longer exists. They must never be
 /// given to a new case (a receiver's expected-failure list may name them).
-pub fn retired_tc_ids(_scheme: SchemeId) -> &'static [u32] {
-    // Nothing retired yet.
-    &[]
+///
+/// They come from the scheme's tcId ledger (`retired` lines; see
+/// `vectors/README.md`).
+pub fn retired_tc_ids(scheme: SchemeId) -> &'static [u32] {
+    scheme.scheme().vectors.retired
 }
 
 /// One vector file: every test of one scheme.
@@ -102,7 +109,8 @@ pub enum BugType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TestGroup {
-    /// Shared secret (HMAC key or API key) as UTF-8 text.
+    /// Shared secret (HMAC key or API key) as the scheme hands it out
+    /// (decoded as its `secret_decoding` says).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Published Ed25519 public keys, 64 hex digits each.
@@ -262,7 +270,7 @@ impl TestGroup {
         let kind = scheme.scheme().credential;
         match (kind, &self.secret, &self.public_keys, &self.public_key_pem) {
             (CredentialKind::SharedSecret, Some(s), None, None) => {
-                Ok(Trust::Secret(s.as_bytes().to_vec()))
+                scheme.scheme().shared_key(s.as_bytes()).map(Trust::Secret)
             }
             (CredentialKind::Ed25519PublicKeys, None, Some(keys), None) => keys
                 .iter()

@@ -152,7 +152,26 @@ function comethRaw(group, req) {
   return [ok, ok ? 'signature verified' : 'signature does not verify'];
 }
 
+// acme (tests/schemes/acme.toml, a scheme file that is no vendor's):
+// X-Acme-Signature: t=<ts>,v1=<base64 HMAC-SHA512(hex-decoded secret, "<t>:<body>")>,
+// ±300 s. This implementation accepts only that exact format, strict base64.
+function acme(group, req, now) {
+  const h = single(req, 'X-Acme-Signature');
+  if (h === null) return [false, 'no single header'];
+  const m = /^t=(0|[1-9][0-9]{0,15}),v1=([A-Za-z0-9+/]{86}==)$/.exec(h);
+  if (!m) return [false, 'header not t=<digits>,v1=<base64 of 64 bytes>'];
+  const ts = Number(m[1]);
+  if (!Number.isSafeInteger(ts)) return [false, 'timestamp out of range'];
+  const mac = createHmac('sha512', Buffer.from(group.secret, 'hex'));
+  mac.update(Buffer.from(`${m[1]}:`, 'utf8'));
+  mac.update(body(req));
+  if (!equal(Buffer.from(m[2], 'base64'), mac.digest())) return [false, 'hmac mismatch'];
+  if (Math.abs(now - ts) > (group.tolerance ?? 300)) return [false, 'outside the window'];
+  return [true, 'hmac and window ok'];
+}
+
 const IMPLEMENTATIONS = {
+  acme: { node: acme },
   blockmark: { node: blockmark },
   certifylize: { node: certifylize },
   'blink-apikey': { node: blinkApiKey },

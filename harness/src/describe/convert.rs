@@ -22,9 +22,9 @@ use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::SigningKey;
 use crate::scheme::{
     Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
-    ExtraHeader, KeyDocument, KeyMethod, KeyRoute, Level, Message, MessagePart, ProofReading,
-    Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampRule, TimestampSource,
-    DEFAULT_SENDER_TIMEOUT_MS,
+    ExtraHeader, KeyDocument, KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart,
+    ProofReading, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampRule,
+    TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -125,28 +125,7 @@ pub fn to_scheme(
         AlgorithmName::RsaPkcs1v15Sha256 => Algorithm::RsaPkcs1v15Sha256,
         AlgorithmName::Key => Algorithm::SharedKey,
     };
-    let encoding = match sig.encoding.get_ref() {
-        EncodingName::Hex => {
-            let case = sig
-                .hex_case
-                .as_ref()
-                .map_or(HexCase::Lower, |h| *h.get_ref());
-            let accept = sig
-                .hex_accept
-                .as_ref()
-                .map_or(HexAccept::Any, |h| *h.get_ref());
-            if case != HexCase::Lower || accept != HexAccept::Any {
-                return cx.no(
-                    sig.encoding.span(),
-                    "hex other than sent lowercase, accepted in either case",
-                );
-            }
-            Encoding::Hex
-        }
-        EncodingName::Base64 => Encoding::Base64,
-        EncodingName::Text => Encoding::Text,
-        EncodingName::Base64url => Encoding::Base64Url,
-    };
+    let encoding = encoding(&cx, sig)?;
     let i = &file.idempotency;
     let event_id = match (&i.header, &i.pointer) {
         (Some(h), _) => EventId::Header(s(h)),
@@ -248,6 +227,140 @@ pub fn to_scheme(
             ProofReadingName::NodeBase64 => ProofReading::NodeBase64,
         },
         sample_event: s(&file.events.sample),
+        vectors: vector_data(&cx, file, files)?,
+    })
+}
+
+/// `signature.encoding` (with its hex options).
+fn encoding(cx: &Cx<'_>, sig: &super::model::Signature) -> Result<Encoding, DescribeError> {
+    Ok(match sig.encoding.get_ref() {
+        EncodingName::Hex => {
+            let case = sig
+                .hex_case
+                .as_ref()
+                .map_or(HexCase::Lower, |h| *h.get_ref());
+            let accept = sig
+                .hex_accept
+                .as_ref()
+                .map_or(HexAccept::Any, |h| *h.get_ref());
+            if case != HexCase::Lower || accept != HexAccept::Any {
+                return cx.no(
+                    sig.encoding.span(),
+                    "hex other than sent lowercase, accepted in either case",
+                );
+            }
+            Encoding::Hex
+        }
+        EncodingName::Base64 => Encoding::Base64,
+        EncodingName::Text => Encoding::Text,
+        EncodingName::Base64url => Encoding::Base64Url,
+    })
+}
+
+/// `[vectors]`, defaulted from `[events]`; the ledger file is read and
+/// parsed here so that a broken ledger is an error at its field.
+fn vector_data(
+    cx: &Cx<'_>,
+    file: &SchemeFile,
+    files: &Files<'_>,
+) -> Result<VectorData, DescribeError> {
+    let v = file.vectors.clone().unwrap_or_default();
+    let body = match &v.body {
+        Some(b) if b.get_ref().matches("@EXTRA@").count() != 1 => return cx.bad(
+            b.span(),
+            "the vectors' `body` needs exactly one `@EXTRA@` marker".into(),
+            "put `@EXTRA@` where members may be added, e.g. before the `}` of the innermost object",
+        ),
+        Some(b) => s(b),
+        None => {
+            let sample = file.events.sample.get_ref();
+            match sample.rfind('}') {
+                Some(at) => leak(&format!(
+                    "{}@EXTRA@{}",
+                    sample.get(..at).unwrap_or_default(),
+                    sample.get(at..).unwrap_or_default()
+                )),
+                None => leak(sample),
+            }
+        }
+    };
+    let event_id = leak(v.event_id.as_deref().unwrap_or("evt_hookspec_@TC@"));
+    let types = match &v.types {
+        Some(t) => t.as_slice(),
+        None => file.events.types.as_slice(),
+    };
+    let tamper = match &v.tamper {
+        None => None,
+        Some(t) => match t.get_ref().as_slice() {
+            [from, to] if !from.is_empty() && from != to => Some((leak(from), leak(to))),
+            _ => return cx.bad(
+                t.span(),
+                "`tamper` is not a pair of different texts".into(),
+                "write tamper = [\"<text in the event>\", \"<the same text, one byte changed>\"]",
+            ),
+        },
+    };
+    let (ledger, retired) = match &v.ledger {
+        None => (&[][..], &[][..]),
+        Some(path) => {
+            let text = match files.read(cx.origin, path.get_ref()) {
+                Ok(t) => t,
+                Err(why) => {
+                    return cx.bad(
+                        path.span(),
+                        format!("cannot read the ledger `{}`: {why}", path.get_ref()),
+                        "give a path relative to the scheme file",
+                    )
+                }
+            };
+            let parsed = match crate::vectors::ledger::parse(&text) {
+                Ok(l) => l,
+                Err(why) => {
+                    return cx.bad(
+                        path.span(),
+                        format!("ledger `{}`: {why}", path.get_ref()),
+                        "see vectors/README.md for the ledger format",
+                    )
+                }
+            };
+            let lines = parsed
+                .lines
+                .iter()
+                .map(|l| LedgerEntry {
+                    key: leak(&l.key),
+                    tc_id: l.tc_id,
+                    comment: l.comment.as_deref().map(leak),
+                })
+                .collect();
+            (leak_slice(lines), leak_slice(parsed.retired))
+        }
+    };
+    Ok(VectorData {
+        body,
+        event_id,
+        body_id: v.body_id.as_deref().map_or(event_id, leak),
+        types: leak_slice(types.iter().map(|t| leak(t)).collect()),
+        type_markers: leak_slice(
+            v.type_markers
+                .iter()
+                .map(|(k, vals)| {
+                    (
+                        leak(k),
+                        leak_slice(vals.iter().map(|x| leak(x)).collect::<Vec<_>>()),
+                    )
+                })
+                .collect(),
+        ),
+        tamper,
+        form_body: leak(
+            v.form_body
+                .as_deref()
+                .unwrap_or("id=@EVENT_ID@&type=@TYPE@"),
+        ),
+        narrow_window_s: v.narrow_window_s.as_ref().map(|n| *n.get_ref()),
+        decoy_scheme: v.decoy_scheme.as_deref().map(leak),
+        ledger,
+        retired,
     })
 }
 

@@ -53,6 +53,48 @@ pub struct SchemeFile {
     /// How the vendor's own verification code reads the proof.
     #[serde(default)]
     pub vendor_code: VendorCode,
+    /// What the published test vectors pin (optional; defaults from
+    /// `[events]`).
+    #[serde(default)]
+    pub vectors: Option<Vectors>,
+}
+
+/// `[vectors]`: the values the vector generator's rules fill in, and the
+/// tcId ledger. Every field is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vectors {
+    /// The standard event template (default: `events.sample`, with
+    /// `@EXTRA@` before its last `}`).
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
+    /// The event id template (default `evt_hookspec_@TC@`).
+    #[serde(default)]
+    pub event_id: Option<String>,
+    /// The template of the body's `@ID@` (default: `event_id`).
+    #[serde(default)]
+    pub body_id: Option<String>,
+    /// Event types by index (default: `events.types`).
+    #[serde(default)]
+    pub types: Option<Vec<String>>,
+    /// Per-type markers: `NAME = [value for type 0, value for type 1, …]`.
+    #[serde(default)]
+    pub type_markers: std::collections::BTreeMap<String, Vec<String>>,
+    /// `[from, to]`: a one-byte change inside the standard event.
+    #[serde(default)]
+    pub tamper: Option<Spanned<Vec<String>>>,
+    /// A body that is not JSON (default `id=@EVENT_ID@&type=@TYPE@`).
+    #[serde(default)]
+    pub form_body: Option<String>,
+    /// A narrower timestamp window with its own group of cases, seconds.
+    #[serde(default)]
+    pub narrow_window_s: Option<Spanned<u64>>,
+    /// A registered scheme whose proof is the decoy of a missing key.
+    #[serde(default)]
+    pub decoy_scheme: Option<String>,
+    /// The tcId ledger file, relative to the scheme file.
+    #[serde(default)]
+    pub ledger: Option<Spanned<String>>,
 }
 
 /// `[credential]`: the key material.

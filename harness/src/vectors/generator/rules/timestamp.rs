@@ -1,0 +1,424 @@
+//! A timestamped key/value header: the window's edges, timestamp
+//! spellings, the list's syntax, and (when the URL is signed) other URLs
+//! and other message layouts.
+
+use super::super::{Gen, GroupKind, FIXED_NOW};
+use super::{case, Case};
+use crate::delivery::Delivery;
+use crate::parse::KvList;
+use crate::scheme::MessagePart;
+use crate::sign;
+use crate::vectors::Expected::{self, Acceptable as A, Invalid as I, Valid as V};
+use crate::verify::DEFAULT_TOLERANCE_S;
+use crate::Error;
+
+/// A delivery of `tc`'s event posted to `sent_url` whose proof covers
+/// `signed_ts` and `signed_url` and whose list says `sent_ts`.
+fn signed_over(
+    g: &Gen,
+    tc: u32,
+    (signed_ts, sent_ts): (&str, &str),
+    (signed_url, sent_url): (&str, &str),
+) -> Result<Delivery, Error> {
+    let list = kv(g)?;
+    let ev = g.ev(tc);
+    let msg = sign::signed_message(g.scheme, signed_ts, signed_url, ev.as_bytes());
+    let text = g.encode(&sign::proof(g.scheme, &g.primary, &msg)?);
+    let value = list.join(&[(list.ts_key, sent_ts), (list.sig_key, &text)]);
+    g.rewrite_header(tc, Some(sent_url), value)
+}
+
+fn kv(g: &Gen) -> Result<KvList, Error> {
+    g.scheme
+        .carrier
+        .kv_list()
+        .ok_or_else(|| Error::Vector("generator: not a key/value list".into()))
+}
+
+/// Signed at `ts` (the engine's own signing).
+fn at(key: String, result: Expected, flag: &'static str, comment: String, ts: i64) -> Case {
+    case(key, result, &[flag], comment, move |g, tc| {
+        let mut p = g.payload(tc, 0, g.ev(tc));
+        p.timestamp = ts;
+        sign::sign(g.scheme, &g.primary, &p)
+    })
+}
+
+pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
+    let Some(list) = g.scheme.carrier.kv_list() else {
+        return;
+    };
+    if !g.scheme.message.signs_timestamp() {
+        return;
+    }
+    window(g, out);
+    spellings(list, out);
+    syntax(list, out);
+    if g.scheme.message.signs_url() {
+        urls(g, out);
+    }
+    layouts(g, out);
+}
+
+/// Inside and outside the window (and the narrow window, if any).
+fn window(g: &Gen, out: &mut Vec<Case>) {
+    let tol = i64::try_from(DEFAULT_TOLERANCE_S).unwrap_or(i64::MAX);
+    let now = FIXED_NOW;
+    let (inside, outside) = (tol - 1, tol + 1);
+    out.push(at(
+        "ts.past-inside".into(),
+        V,
+        "FreshTimestamp",
+        format!("timestamp {inside} s in the past"),
+        now - inside,
+    ));
+    out.push(at(
+        "ts.future-inside".into(),
+        V,
+        "FreshTimestamp",
+        format!("timestamp {inside} s in the future"),
+        now + inside,
+    ));
+    out.push(at(
+        "ts.past-outside".into(),
+        I,
+        "StaleTimestamp",
+        format!("timestamp {outside} s in the past"),
+        now - outside,
+    ));
+    out.push(at(
+        "ts.future-outside".into(),
+        I,
+        "FutureTimestamp",
+        format!("timestamp {outside} s in the future"),
+        now + outside,
+    ));
+    out.push(at(
+        "ts.zero".into(),
+        I,
+        "StaleTimestamp",
+        "timestamp 0".into(),
+        0,
+    ));
+    out.push(case(
+        "ts.modified",
+        I,
+        &["ModifiedTimestamp"],
+        "timestamp changed after signing",
+        |g, tc| {
+            let (now, later) = (FIXED_NOW.to_string(), (FIXED_NOW + 10).to_string());
+            signed_over(g, tc, (&now, &later), (&g.url, &g.url))
+        },
+    ));
+    let Some(n) = g.bodies.data.narrow_window_s else {
+        return;
+    };
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    let (inside, outside) = (n - 1, n + 1);
+    let narrow = [
+        (
+            "ts.narrow.past-inside",
+            V,
+            "FreshTimestamp",
+            format!("timestamp {inside} s in the past, window {n} s"),
+            now - inside,
+        ),
+        (
+            "ts.narrow.past-outside",
+            I,
+            "StaleTimestamp",
+            format!("timestamp {outside} s in the past, window {n} s"),
+            now - outside,
+        ),
+        (
+            "ts.narrow.future-outside",
+            I,
+            "FutureTimestamp",
+            format!("timestamp {outside} s in the future, window {n} s"),
+            now + outside,
+        ),
+    ];
+    for (key, result, flag, comment, ts) in narrow {
+        out.push(at(key.into(), result, flag, comment, ts).group(GroupKind::Narrow));
+    }
+}
+
+/// Non-canonical spellings of the timestamp, signed as sent or over the
+/// canonical value.
+fn spellings(list: KvList, out: &mut Vec<Case>) {
+    let now = FIXED_NOW;
+    let t = list.ts_key;
+    let lenient = [
+        ("plus", format!("+{now}"), format!("+{t}")),
+        (
+            "leading-zero",
+            format!("0{now}"),
+            format!("{t} with a leading zero"),
+        ),
+        ("fraction", format!("{now}.0"), format!("{t}.0")),
+    ];
+    for (name, sent, what) in &lenient {
+        let s = sent.clone();
+        out.push(case(
+            format!("ts.as-sent.{name}"),
+            A,
+            &["NonCanonicalTimestampSigned"],
+            format!("{what}, signed as sent"),
+            move |g, tc| signed_over(g, tc, (&s, &s), (&g.url, &g.url)),
+        ));
+    }
+    let canonical_signed = [
+        ("plus", format!("+{now}"), format!("+{t}")),
+        ("leading-zero", format!("0{now}"), "leading zero".to_owned()),
+        ("fraction", format!("{now}.0"), format!("{t}.0")),
+        ("exponent", "1.7e9".to_owned(), "1.7e9".to_owned()),
+        ("junk", format!("{now}abc"), "trailing junk".to_owned()),
+    ];
+    for (name, sent, what) in canonical_signed {
+        out.push(case(
+            format!("ts.canonical-signed.{name}"),
+            I,
+            &["NonCanonicalTimestamp"],
+            format!("{what}, signed over the canonical {t}"),
+            move |g, tc| signed_over(g, tc, (&FIXED_NOW.to_string(), &sent), (&g.url, &g.url)),
+        ));
+    }
+    let invalid = [
+        ("junk", format!("{now}abc"), "trailing junk"),
+        ("exponent", "1e9".to_owned(), "1e9"),
+        ("negative", format!("-{now}"), "negative timestamp"),
+        (
+            "overflow",
+            "99999999999999999999".to_owned(),
+            "timestamp beyond i64",
+        ),
+        (
+            "millis",
+            format!("{now}000"),
+            "milliseconds instead of seconds",
+        ),
+        ("nan", "NaN".to_owned(), "NaN"),
+        ("empty", String::new(), "empty ts"),
+    ];
+    for (name, sent, what) in invalid {
+        let what = if name == "empty" {
+            format!("empty {t}")
+        } else {
+            what.to_owned()
+        };
+        out.push(case(
+            format!("ts.as-sent.{name}"),
+            I,
+            &["NonCanonicalTimestamp"],
+            format!("{what}, signed as sent"),
+            move |g, tc| signed_over(g, tc, (&sent, &sent), (&g.url, &g.url)),
+        ));
+    }
+}
+
+/// The list's syntax: order, whitespace, extra and missing parameters.
+fn syntax(list: KvList, out: &mut Vec<Case>) {
+    let (t, s) = (list.ts_key, list.sig_key);
+    let (pair, kv) = (char::from(list.pair), char::from(list.kv));
+    let other_key = if s == "v1" { "v2" } else { "v1" };
+    let extra_key = if t == "v" || s == "v" { "x" } else { "v" };
+    type Value = Box<dyn Fn(&str, &str) -> String>;
+    let rules: [(&str, Expected, &'static str, String, Value); 6] = [
+        (
+            "kv.reordered",
+            A,
+            "ParameterSyntax",
+            format!("{s} before {t}"),
+            Box::new(move |ts, sig| format!("{s}{kv}{sig}{pair}{t}{kv}{ts}")),
+        ),
+        (
+            "kv.spaced",
+            A,
+            "ParameterSyntax",
+            format!("whitespace around {pair} and {kv}"),
+            Box::new(move |ts, sig| format!("{t} {kv} {ts} {pair} {s} {kv} {sig}")),
+        ),
+        (
+            "kv.extra-param",
+            A,
+            "ParameterSyntax",
+            "unknown extra parameter".into(),
+            Box::new(move |ts, sig| format!("{t}{kv}{ts}{pair}{s}{kv}{sig}{pair}{extra_key}{kv}1")),
+        ),
+        (
+            "kv.no-proof",
+            I,
+            "MissingParameter",
+            format!("{s} missing"),
+            Box::new(move |ts, _| format!("{t}{kv}{ts}")),
+        ),
+        (
+            "kv.no-timestamp",
+            I,
+            "MissingParameter",
+            format!("{t} missing"),
+            Box::new(move |_, sig| format!("{s}{kv}{sig}")),
+        ),
+        (
+            "kv.other-proof-key",
+            I,
+            "MissingParameter",
+            format!("{other_key}{kv} instead of {s}{kv}"),
+            Box::new(move |ts, sig| format!("{t}{kv}{ts}{pair}{other_key}{kv}{sig}")),
+        ),
+    ];
+    for (key, result, flag, comment, value) in rules {
+        out.push(case(key, result, &[flag], comment, move |g, tc| {
+            let ts = FIXED_NOW.to_string();
+            let sig = g.valid_text(tc)?;
+            g.rewrite_header(tc, None, value(&ts, &sig))
+        }));
+    }
+}
+
+/// The proof covers another URL than the one posted to.
+fn urls(g: &Gen, out: &mut Vec<Case>) {
+    let u = g.url.clone();
+    out.push(case(
+        "url.with-query",
+        V,
+        &["SignedUrl"],
+        "URL with a query, signed including the query",
+        |g, tc| {
+            let u = format!("{}?workflow=42&env=prod", g.url);
+            let now = FIXED_NOW.to_string();
+            signed_over(g, tc, (&now, &now), (&u, &u))
+        },
+    ));
+    let other_path = match u.rsplit_once('/') {
+        Some((head, _)) => format!("{head}/other"),
+        None => format!("{u}/other"),
+    };
+    let q = format!("{u}?workflow=42");
+    let pairs = [
+        (
+            "url.other-path",
+            "signed for another path",
+            other_path,
+            u.clone(),
+        ),
+        (
+            "url.extra-query",
+            "signed with a query the request does not have",
+            q.clone(),
+            u.clone(),
+        ),
+        (
+            "url.missing-query",
+            "signed without the query the request has",
+            u.clone(),
+            q,
+        ),
+        (
+            "url.other-host",
+            "signed for another host",
+            u.replacen("://receiver.example", "://attacker.example", 1),
+            u.clone(),
+        ),
+        (
+            "url.other-port",
+            "signed for another port",
+            u.replacen("://receiver.example/", "://receiver.example:8443/", 1),
+            u.clone(),
+        ),
+        (
+            "url.http",
+            "signed for http instead of https",
+            u.replacen("https://", "http://", 1),
+            u.clone(),
+        ),
+    ];
+    for (key, comment, signed, sent) in pairs {
+        out.push(case(key, I, &["OtherUrl"], comment, move |g, tc| {
+            let now = FIXED_NOW.to_string();
+            signed_over(g, tc, (&now, &now), (&signed, &sent))
+        }));
+    }
+}
+
+/// A template part as a comment names it.
+fn part_name(p: &MessagePart) -> &'static str {
+    match p {
+        MessagePart::Literal(l) => l,
+        MessagePart::Timestamp => "ts",
+        MessagePart::Url => "url",
+        MessagePart::Body => "body",
+        MessagePart::Event => "event",
+        MessagePart::Header(h) => h,
+    }
+}
+
+/// The proof covers another message layout.
+fn layouts(g: &Gen, out: &mut Vec<Case>) {
+    let parts = g.scheme.message.parts;
+    if g.scheme.message.signs_url() {
+        // The URL and the literal after it left out.
+        let mut kept: Vec<MessagePart> = Vec::new();
+        let mut skip = false;
+        for p in parts {
+            match p {
+                MessagePart::Url => skip = true,
+                MessagePart::Literal(_) if skip => skip = false,
+                other => {
+                    skip = false;
+                    kept.push(*other);
+                }
+            }
+        }
+        let shown: String = kept.iter().map(part_name).collect();
+        out.push(case(
+            "message.no-url",
+            I,
+            &["WrongMessage"],
+            format!("signed over {shown}, URL left out"),
+            move |g, tc| {
+                let ts = FIXED_NOW.to_string();
+                let ev = g.ev(tc);
+                let msg: Vec<u8> = kept
+                    .iter()
+                    .flat_map(|p| match p {
+                        MessagePart::Literal(l) => l.as_bytes().to_vec(),
+                        MessagePart::Timestamp => ts.as_bytes().to_vec(),
+                        MessagePart::Url => g.url.as_bytes().to_vec(),
+                        MessagePart::Body | MessagePart::Event => ev.as_bytes().to_vec(),
+                        // Only the timestamp's own header has a value here.
+                        MessagePart::Header(h) => {
+                            if g.scheme.timestamp_header() == Some(*h) {
+                                ts.as_bytes().to_vec()
+                            } else {
+                                Vec::new()
+                            }
+                        }
+                    })
+                    .collect();
+                with_proof_over(g, tc, &msg)
+            },
+        ));
+    }
+    if g.scheme.message.signs_body() && !g.scheme.message.is_raw_body() {
+        out.push(case(
+            "message.body-only",
+            I,
+            &["WrongMessage"],
+            "signed over the body alone",
+            |g, tc| with_proof_over(g, tc, g.ev(tc).as_bytes()),
+        ));
+    }
+}
+
+/// `tc`'s delivery with a proof over `msg`.
+fn with_proof_over(g: &Gen, tc: u32, msg: &[u8]) -> Result<Delivery, Error> {
+    let list = kv(g)?;
+    let text = g.encode(&sign::proof(g.scheme, &g.primary, msg)?);
+    let ts = FIXED_NOW.to_string();
+    g.rewrite_header(
+        tc,
+        None,
+        list.join(&[(list.ts_key, &ts), (list.sig_key, &text)]),
+    )
+}
