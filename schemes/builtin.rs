@@ -12,6 +12,13 @@ pub const BUILTIN_SCHEMES: &[(&str, &str)] = &[
     ("schemes/blink-signature.toml", include_str!("blink-signature.toml")),
     ("schemes/smartasset.toml", include_str!("smartasset.toml")),
     ("schemes/cometh.toml", include_str!("cometh.toml")),
+    ("schemes/standard-webhooks.toml", include_str!("standard-webhooks.toml")),
+    ("schemes/svix.toml", include_str!("svix.toml")),
+    ("schemes/stripe.toml", include_str!("stripe.toml")),
+    ("schemes/github.toml", include_str!("github.toml")),
+    ("schemes/slack.toml", include_str!("slack.toml")),
+    ("schemes/shopify.toml", include_str!("shopify.toml")),
+    ("schemes/discord.toml", include_str!("discord.toml")),
 ];
 
 /// The files the built-in scheme files name (test keys, tcId ledgers), by
@@ -81,4 +88,27 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "vectors/cometh.ids",
         include_str!("../vectors/cometh.ids"),
     ),
+    (
+        "vectors/keys/discord-1.pem",
+        include_str!("../vectors/keys/discord-1.pem"),
+    ),
+    (
+        "vectors/keys/discord-1.pub.pem",
+        include_str!("../vectors/keys/discord-1.pub.pem"),
+    ),
+    (
+        "vectors/keys/discord-2.pem",
+        include_str!("../vectors/keys/discord-2.pem"),
+    ),
+    (
+        "vectors/keys/discord-2.pub.pem",
+        include_str!("../vectors/keys/discord-2.pub.pem"),
+    ),
+    ("vectors/standard-webhooks.ids", include_str!("../vectors/standard-webhooks.ids")),
+    ("vectors/svix.ids", include_str!("../vectors/svix.ids")),
+    ("vectors/stripe.ids", include_str!("../vectors/stripe.ids")),
+    ("vectors/github.ids", include_str!("../vectors/github.ids")),
+    ("vectors/slack.ids", include_str!("../vectors/slack.ids")),
+    ("vectors/shopify.ids", include_str!("../vectors/shopify.ids")),
+    ("vectors/discord.ids", include_str!("../vectors/discord.ids")),
 ];

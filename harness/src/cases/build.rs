@@ -55,7 +55,7 @@ impl BuildContext<'_> {
 
     /// [`BuildContext::encoded`] with the timestamp written as `ts`.
     fn encoded_at(&self, key: &SigningKey, payload: &Payload, ts: &str) -> Result<String, Error> {
-        let message = sign::signed_message(self.scheme, ts, &payload.url, &payload.event);
+        let message = sign::payload_message(self.scheme, payload, ts);
         Ok(sign::encode_proof(
             self.scheme,
             &sign::proof(self.scheme, key, &message)?,
