@@ -49,7 +49,7 @@ fn serve(scheme: SchemeId) -> Served {
             "--addr",
             "127.0.0.1:0",
             "--secret",
-            TEST_SECRET,
+            scheme.scheme().test_secret,
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -125,17 +125,23 @@ fn signed_curl_commands_are_accepted_and_a_changed_byte_is_rejected() {
     std::fs::create_dir_all(&dir).unwrap();
     for scheme in SchemeId::builtins() {
         let served = serve(scheme);
-        let body = match scheme.as_str() {
-            "blockmark" => {
-                r#"{"event":"issued_certificate.created","data":{"slug":"cli-1","note":"it's here"}}"#
-            }
-            "smartasset" => {
-                r#"{"name":"smartAssetContract.Hydrated","tokenId":"7","blocknumber":5,"raw":{"id":"cli-1"},"note":"it's here"}"#
-            }
-            _ => r#"{"id":"cli-1","type":"ORDER_LISTED","note":"it's here"}"#,
-        };
+        // The scheme's sample event, with a quote for the shell to carry.
+        let s = scheme.scheme();
+        let sample = s
+            .sample_event
+            .replace("@ID@", "cli-1")
+            .replace(
+                "@TYPE@",
+                s.event_types.first().copied().unwrap_or("test.event"),
+            )
+            .replace("@TOKEN@", "7")
+            .replace("@BLOCK@", "5");
+        let body = format!(
+            "{},\"note\":\"it's here\"}}",
+            sample.strip_suffix('}').unwrap()
+        );
         let file = dir.join(format!("{scheme}.json"));
-        std::fs::write(&file, body).unwrap();
+        std::fs::write(&file, &body).unwrap();
         let url = format!("http://{}/hooks/{scheme}?tenant=1", served.addr);
         let out = hookspec(&[
             "sign",
@@ -144,7 +150,7 @@ fn signed_curl_commands_are_accepted_and_a_changed_byte_is_rejected() {
             "--url",
             &url,
             "--secret",
-            TEST_SECRET,
+            scheme.scheme().test_secret,
             "--body",
             file.to_str().unwrap(),
             "--event-id",

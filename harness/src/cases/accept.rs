@@ -30,7 +30,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
     for t in scheme.event_types {
         c.single(
             Family::Accept,
-            &format!("event-type.{t}"),
+            &format!("event-type.{}", id_safe(t)),
             Level::Must,
             &format!("a valid `{t}` event is accepted (2xx) and processed"),
             B::Valid {
@@ -97,4 +97,18 @@ fn title_case(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// `text` as a piece of a case id: characters outside `[A-Za-z0-9._-]`
+/// become `-` (an event type such as Shopify's `orders/create`).
+fn id_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }

@@ -75,7 +75,7 @@ fn signed_plain_event(ctx: &BuildContext<'_>) -> Result<(sign::Payload, Vec<u8>)
     let ev = ctx.events.event(s, BodyKind::Plain);
     let payload = ctx.payload(&ev);
     let ts = payload.timestamp.to_string();
-    let message = sign::signed_message(s, &ts, &payload.url, &payload.event);
+    let message = sign::payload_message(s, &payload, &ts);
     let raw = sign::proof(s, ctx.key, &message)?;
     Ok((payload, raw))
 }
@@ -212,7 +212,12 @@ mod tests {
             let size = |d: &Delivery| {
                 d.url.len() + d.body.len() + d.headers.iter().map(|(_, v)| v.len()).sum::<usize>()
             };
-            assert!(size(&b) < size(&a), "{}", s.id);
+            // One byte shorter decoded; in base64 a 32-byte tag and a
+            // 31-byte one are both 44 characters (padding differs).
+            assert!(size(&b) <= size(&a), "{}", s.id);
+            if s.encoding != crate::scheme::Encoding::Base64 {
+                assert!(size(&b) < size(&a), "{}", s.id);
+            }
         }
     }
 
