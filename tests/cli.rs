@@ -130,7 +130,10 @@ fn signed_curl_commands_are_accepted_and_a_changed_byte_is_rejected() {
         let sample = s
             .sample_event
             .replace("@ID@", "cli-1")
-            .replace("@TYPE@", s.event_types.first().copied().unwrap_or("test.event"))
+            .replace(
+                "@TYPE@",
+                s.event_types.first().copied().unwrap_or("test.event"),
+            )
             .replace("@TOKEN@", "7")
             .replace("@BLOCK@", "5");
         let body = format!(

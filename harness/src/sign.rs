@@ -149,7 +149,6 @@ pub fn message_parts_with<'a>(
     event: &'a [u8],
     header: impl Fn(&str) -> Option<&'a [u8]>,
 ) -> MessageParts<'a> {
-    let ts_header = scheme.timestamp_header();
     let mut out = MessageParts {
         parts: [b""; Message::MAX_PARTS],
         len: 0,
@@ -161,7 +160,10 @@ pub fn message_parts_with<'a>(
             MessagePart::Url => url,
             MessagePart::Body | MessagePart::Event => event,
             MessagePart::Header(name) => header(name).unwrap_or_else(|| {
-                if ts_header.is_some_and(|t| t.eq_ignore_ascii_case(name)) {
+                if scheme
+                    .timestamp_header()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(name))
+                {
                     timestamp
                 } else {
                     b""

@@ -11,7 +11,7 @@ use crate::delivery::{Delivery, HeaderLookup};
 use crate::encoding::{self, DecodeError};
 use crate::keys::Trust;
 use crate::parse::{self, ParseError};
-use crate::scheme::{Algorithm, Carrier, Encoding, EventId, Scheme};
+use crate::scheme::{Algorithm, Carrier, Encoding, EventId, MessagePart, Scheme};
 use crate::sign;
 
 /// The default accepted clock difference for timestamped schemes, in
@@ -570,21 +570,35 @@ pub fn authenticate(
         HeaderLookup::One(v) => Some(v),
         _ => None,
     };
-    let parts = sign::message_parts_with(
-        scheme,
-        ts_text,
-        delivery.url.as_bytes(),
-        located.event,
-        header,
-    );
-    let first = check_proof_parts(scheme, trust, parts.as_slice(), located.proof.as_slice());
+    // The common messages (the raw body, the envelope's event, nothing)
+    // without assembling a template.
+    let single: [&[u8]; 1];
+    let assembled;
+    let parts: &[&[u8]] = match scheme.message.parts {
+        [] => &[],
+        [MessagePart::Body | MessagePart::Event] => {
+            single = [located.event];
+            &single
+        }
+        _ => {
+            assembled = sign::message_parts_with(
+                scheme,
+                ts_text,
+                delivery.url.as_bytes(),
+                located.event,
+                header,
+            );
+            assembled.as_slice()
+        }
+    };
+    let first = check_proof_parts(scheme, trust, parts, located.proof.as_slice());
     if first.is_err() {
         // Any proof of the list may match (a secret rotation signs with
         // several); how many there are is public.
         let any = located
             .more
             .iter()
-            .any(|p| check_proof_parts(scheme, trust, parts.as_slice(), p.as_slice()).is_ok());
+            .any(|p| check_proof_parts(scheme, trust, parts, p.as_slice()).is_ok());
         if !any {
             first?;
         }

@@ -491,15 +491,27 @@ fn edit_body(body: &[u8], edit: BodyEdit) -> Vec<u8> {
         }
         BodyEdit::KeyOrder => {
             if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(body) {
-                let mut entries: Vec<_> = m.into_iter().collect();
-                if entries.len() >= 2 {
-                    entries.swap(0, 1);
+                let sorted: Vec<_> = m.into_iter().collect();
+                let render = |entries: &[(String, serde_json::Value)]| {
+                    let parts: Vec<String> = entries
+                        .iter()
+                        .map(|(k, v)| format!("{}:{v}", serde_json::Value::String(k.clone())))
+                        .collect();
+                    format!("{{{}}}", parts.join(",")).into_bytes()
+                };
+                // The members in another order than sent: the first two
+                // swapped (in key order), or, when that happens to be the
+                // order sent, reversed, or in key order.
+                let mut swapped = sorted.clone();
+                if swapped.len() >= 2 {
+                    swapped.swap(0, 1);
                 }
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}:{v}", serde_json::Value::String(k.clone())))
-                    .collect();
-                b = format!("{{{}}}", parts.join(",")).into_bytes();
+                let mut reversed = sorted.clone();
+                reversed.reverse();
+                b = [render(&swapped), render(&reversed), render(&sorted)]
+                    .into_iter()
+                    .find(|c| c.as_slice() != body)
+                    .unwrap_or(b);
             }
         }
     }
