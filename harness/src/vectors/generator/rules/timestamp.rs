@@ -51,8 +51,9 @@ pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
     if !g.scheme.message.signs_timestamp() {
         return;
     }
-    window(g, out);
-    spellings(list, out);
+    let sides = Sides::of(g);
+    window(g, sides, out);
+    spellings(list, sides, out);
     syntax(list, out);
     if g.scheme.message.signs_url() {
         urls(g, out);
@@ -60,8 +61,47 @@ pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
     layouts(g, out);
 }
 
+/// Which sides of the window the provider's own verification checks
+/// (`scheme.timestamp`; both when the description says nothing).
+#[derive(Clone, Copy)]
+struct Sides {
+    past: bool,
+    future: bool,
+}
+
+impl Sides {
+    fn of(g: &Gen) -> Self {
+        let (past, future) = g
+            .scheme
+            .timestamp
+            .map_or((true, true), |t| (t.checks_past, t.checks_future));
+        Sides { past, future }
+    }
+
+    /// The verdict, flag and comment suffix of a correctly signed
+    /// timestamp outside the window on the past (`future == false`) or
+    /// future side: invalid when the provider checks that side, else
+    /// acceptable (a receiver using the provider's library accepts it).
+    fn outside(self, future: bool) -> (Expected, &'static str, &'static str) {
+        match (future, if future { self.future } else { self.past }) {
+            (false, true) => (I, "StaleTimestamp", ""),
+            (true, true) => (I, "FutureTimestamp", ""),
+            (false, false) => (
+                A,
+                "UncheckedPastTimestamp",
+                " (the provider's library does not check the past side)",
+            ),
+            (true, false) => (
+                A,
+                "UncheckedFutureTimestamp",
+                " (the provider's library does not check the future side)",
+            ),
+        }
+    }
+}
+
 /// Inside and outside the window (and the narrow window, if any).
-fn window(g: &Gen, out: &mut Vec<Case>) {
+fn window(g: &Gen, sides: Sides, out: &mut Vec<Case>) {
     let tol = i64::try_from(DEFAULT_TOLERANCE_S).unwrap_or(i64::MAX);
     let now = FIXED_NOW;
     let (inside, outside) = (tol - 1, tol + 1);
@@ -79,25 +119,27 @@ fn window(g: &Gen, out: &mut Vec<Case>) {
         format!("timestamp {inside} s in the future"),
         now + inside,
     ));
+    let (past_r, past_f, past_c) = sides.outside(false);
+    let (future_r, future_f, future_c) = sides.outside(true);
     out.push(at(
         "ts.past-outside".into(),
-        I,
-        "StaleTimestamp",
-        format!("timestamp {outside} s in the past"),
+        past_r,
+        past_f,
+        format!("timestamp {outside} s in the past{past_c}"),
         now - outside,
     ));
     out.push(at(
         "ts.future-outside".into(),
-        I,
-        "FutureTimestamp",
-        format!("timestamp {outside} s in the future"),
+        future_r,
+        future_f,
+        format!("timestamp {outside} s in the future{future_c}"),
         now + outside,
     ));
     out.push(at(
         "ts.zero".into(),
-        I,
-        "StaleTimestamp",
-        "timestamp 0".into(),
+        past_r,
+        past_f,
+        format!("timestamp 0{past_c}"),
         0,
     ));
     out.push(case(
@@ -125,16 +167,16 @@ fn window(g: &Gen, out: &mut Vec<Case>) {
         ),
         (
             "ts.narrow.past-outside",
-            I,
-            "StaleTimestamp",
-            format!("timestamp {outside} s in the past, window {n} s"),
+            past_r,
+            past_f,
+            format!("timestamp {outside} s in the past, window {n} s{past_c}"),
             now - outside,
         ),
         (
             "ts.narrow.future-outside",
-            I,
-            "FutureTimestamp",
-            format!("timestamp {outside} s in the future, window {n} s"),
+            future_r,
+            future_f,
+            format!("timestamp {outside} s in the future, window {n} s{future_c}"),
             now + outside,
         ),
     ];
@@ -145,7 +187,7 @@ fn window(g: &Gen, out: &mut Vec<Case>) {
 
 /// Non-canonical spellings of the timestamp, signed as sent or over the
 /// canonical value.
-fn spellings(list: KvList, out: &mut Vec<Case>) {
+fn spellings(list: KvList, sides: Sides, out: &mut Vec<Case>) {
     let now = FIXED_NOW;
     let t = list.ts_key;
     let lenient = [
@@ -206,11 +248,18 @@ fn spellings(list: KvList, out: &mut Vec<Case>) {
         } else {
             what.to_owned()
         };
+        // Milliseconds are canonical digits whose value, read as seconds,
+        // lies far in the future: outside the window only on that side.
+        let (result, flag, side) = if name == "millis" && !sides.future {
+            sides.outside(true)
+        } else {
+            (I, "NonCanonicalTimestamp", "")
+        };
         out.push(case(
             format!("ts.as-sent.{name}"),
-            I,
-            &["NonCanonicalTimestamp"],
-            format!("{what}, signed as sent"),
+            result,
+            &[flag],
+            format!("{what}, signed as sent{side}"),
             move |g, tc| signed_over(g, tc, (&sent, &sent), (&g.url, &g.url)),
         ));
     }
