@@ -48,6 +48,16 @@ const FIXED: &[&str] = &[
     "/webhook/publicKey",
 ];
 
+/// Exact phrases of library text that may name a provider: the published
+/// notes of the vector files (`harness/src/vectors/generator/notes.rs`)
+/// cite a provider as prior art for a bug class (Svix's prefix-comparison
+/// CVE, Stripe's tolerant list parser). They tell the engine nothing about
+/// how to verify any scheme, and the six original vector files, which must
+/// stay byte-identical, publish these very sentences. Each phrase is cut
+/// out of a line before the names are looked for, so a name anywhere else
+/// on the line still counts.
+const CITATIONS: &[&str] = &["(CVE-2024-21491, Svix)", "(Stripe-style)"];
+
 /// Every name looked for, lowercase: the fixed list, then what the
 /// built-in descriptions name.
 fn forbidden() -> Vec<String> {
@@ -218,7 +228,10 @@ fn hits_in(text: &str, names: &[String]) -> Vec<(usize, String)> {
         if line.trim() == BUILTIN_INCLUDE {
             continue;
         }
-        let code = scanner.code(line);
+        let mut code = scanner.code(line);
+        for c in CITATIONS {
+            code = code.replace(c, "");
+        }
         let lower = code.to_ascii_lowercase();
         if names.iter().any(|name| lower.contains(name.as_str())) || names_a_variant(&code) {
             hits.push((n + 1, line.trim().to_owned()));
@@ -294,6 +307,8 @@ fn the_scanner_keeps_strings_and_drops_comments() {
     assert_eq!(hits(r##"let h = r#"a "quoted" cometh"#;"##), 1);
     assert_eq!(hits("let id = SchemeId::Blockmark;"), 1);
     assert_eq!(hits("let id = SchemeId::builtins();"), 0);
+    assert_eq!(hits(r#"let n = "a CVE (CVE-2024-21491, Svix)";"#), 0);
+    assert_eq!(hits(r#"let n = "(CVE-2024-21491, Svix) svix-id";"#), 1);
     assert_eq!(hits("// the blockmark token"), 0);
     assert_eq!(hits("/// smartasset's envelope"), 0);
     assert_eq!(hits(r#"let u = "http://h/"; // cometh"#), 0);
