@@ -10,14 +10,23 @@
 
 use std::time::Duration;
 
-use hookspec::keys::test_keys::TEST_SECRET;
-use hookspec::keys::Trust;
+use hookspec::keys::{RoleKeys, Trust};
 use hookspec::receiver::{self, ReceiverConfig, TrustSource};
 use hookspec::testing::{LinkedEnv, Suite};
+use hookspec::scheme::CredentialKind;
 use hookspec::SchemeId;
 
 fn reference(scheme: SchemeId, env: &LinkedEnv) -> axum::Router {
+    let s = scheme.scheme();
     let trust = match env.key_server_url() {
+        // A provider that publishes no keys (no key route): the receiver is
+        // configured with the signing key, as `demo::start_reference` does.
+        _ if s.credential != CredentialKind::SharedSecret && s.key_route().is_none() => {
+            match RoleKeys::of(s) {
+                Ok(k) => TrustSource::Static(k.signing.trust()),
+                Err(e) => panic!("test keys of {}: {e}", s.id),
+            }
+        }
         Some(url) => {
             let mut t = TrustSource::key_server(url);
             if let TrustSource::KeyServer { cache_ttl, .. } = &mut t {
@@ -25,6 +34,7 @@ fn reference(scheme: SchemeId, env: &LinkedEnv) -> axum::Router {
             }
             t
         }
+        // The key bytes, already decoded as the scheme says.
         None => TrustSource::Static(Trust::Secret(env.secret().to_vec())),
     };
     match receiver::router(ReceiverConfig::new(scheme, trust)) {
@@ -38,7 +48,9 @@ fn main() {
         .into_iter()
         .map(|scheme| {
             Suite::linked(scheme, move |env| reference(scheme, env))
-                .secret(TEST_SECRET)
+                // The scheme's own test secret, in the form its provider
+                // hands secrets out (`whsec_…` must decode).
+                .secret(scheme.scheme().test_secret)
                 .effects_path(receiver::EFFECTS_PATH)
                 .strict(true)
         })
