@@ -86,11 +86,19 @@ fn builtins_are_the_files_under_schemes_in_order() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     all.sort();
+    // The six original schemes and the seven providers.
     assert_eq!(
         all.len(),
-        6,
+        13,
         "every file under schemes/ is a built-in: {all:?}"
     );
+    let mut by_name = ids.clone();
+    by_name.sort();
+    let listed: Vec<String> = all
+        .iter()
+        .map(|n| n.trim_end_matches(".toml").to_owned())
+        .collect();
+    assert_eq!(listed, by_name, "every file under schemes/ is a built-in");
 }
 
 /// The full example of docs/scheme-format.md (between the markers).
