@@ -29,6 +29,7 @@ use hookspec::runner::{
     KeyPublisher, Outcome, RunConfig, RunReport, Runner, Selection, MAX_CONSECUTIVE_NO_ANSWER,
 };
 use hookspec::target::{HttpTarget, TlsOptions};
+use hookspec::scheme::SecretDecoding;
 use hookspec::SchemeId;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -149,7 +150,7 @@ async fn closing_proxy(upstream: SocketAddr) -> Raw {
 // Runs
 
 fn config(scheme: SchemeId, timeout_ms: u64, include: &[&str]) -> RunConfig {
-    let mut c = RunConfig::new(scheme, Some(SECRET.as_bytes().to_vec())).unwrap();
+    let mut c = RunConfig::new(scheme, Some(secret_text(scheme).into_bytes())).unwrap();
     c.timeout = Duration::from_millis(timeout_ms);
     c.settle = Duration::from_millis(300);
     c.rotation_window = Duration::from_secs(3);
@@ -179,7 +180,11 @@ async fn run_with(
 }
 
 async fn reference(scheme: SchemeId, config: &RunConfig) -> LocalReceiver {
-    start_reference(scheme, SECRET.as_bytes(), std::slice::from_ref(&config.key))
+    start_reference(
+        scheme,
+        secret_text(scheme).as_bytes(),
+        std::slice::from_ref(&config.key),
+    )
         .await
         .unwrap()
 }
@@ -608,9 +613,26 @@ fn with_password(url: &str) -> String {
 
 /// Renders `r` in every format, through the redaction layer the command
 /// line uses, and checks that no secret and no hostile character is there.
+/// [`SECRET`] as `scheme` takes a secret: the text itself, or its bytes
+/// encoded as the scheme decodes them (`whsec_` + base64, hex), so that
+/// the key bytes are always [`SECRET`]'s.
+fn secret_text(scheme: SchemeId) -> String {
+    use base64::Engine as _;
+    match scheme.scheme().secret_decoding {
+        SecretDecoding::Hex => hex::encode(SECRET),
+        SecretDecoding::WhsecBase64 => format!(
+            "whsec_{}",
+            base64::engine::general_purpose::STANDARD.encode(SECRET)
+        ),
+        // UTF-8, and any decoding added later: the text as is.
+        _ => SECRET.to_owned(),
+    }
+}
+
 fn assert_clean(r: &RunReport, what: &str) {
+    let configured = secret_text(r.scheme);
     let redactor = Redactor::new()
-        .secret(SECRET.as_bytes())
+        .secret(configured.as_bytes())
         .url(&with_password("http://h/"));
     let shown = redactor.report(r);
     let outputs = [
@@ -622,7 +644,8 @@ fn assert_clean(r: &RunReport, what: &str) {
         ("junit", report::junit(&shown, true).unwrap()),
     ];
     for (format, text) in outputs {
-        for needle in [SECRET, PASSWORD, "DISTINCT"] {
+        // The key bytes (which hold DISTINCT) and the configured text.
+        for needle in [SECRET, PASSWORD, "DISTINCT", configured.as_str()] {
             assert!(
                 !text.contains(needle),
                 "{what} {format}: `{needle}` leaked:\n{text}"

@@ -20,8 +20,7 @@ use std::sync::OnceLock;
 use hookspec::encoding;
 use hookspec::fuzzing;
 use hookspec::jsjson;
-use hookspec::keys::test_keys::{self, TEST_SECRET};
-use hookspec::keys::{SigningKey, Trust};
+use hookspec::keys::{RoleKeys, SigningKey, Trust};
 use hookspec::parse::{self, TimestampedSignature};
 use hookspec::scheme::{Carrier, SchemeId};
 use hookspec::sign::{self, KeyPlacement, Payload};
@@ -36,17 +35,9 @@ fn key(id: SchemeId) -> &'static SigningKey {
         SchemeId::builtins()
             .into_iter()
             .map(|id| {
-                let k = match id.as_str() {
-                    "smartasset" => test_keys::pair("smartasset", test_keys::Role::Signing)
-                        .unwrap()
-                        .signing_key()
-                        .unwrap(),
-                    "cometh" => test_keys::pair("cometh", test_keys::Role::Signing)
-                        .unwrap()
-                        .signing_key()
-                        .unwrap(),
-                    _ => SigningKey::Secret(TEST_SECRET.as_bytes().to_vec()),
-                };
+                // The scheme's own signing key: its test secret decoded as
+                // it says (`whsec_…`, hex), or its checked-in signing pair.
+                let k = RoleKeys::of(id.scheme()).unwrap().signing;
                 (id, k)
             })
             .collect()

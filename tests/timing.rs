@@ -27,9 +27,9 @@ mod receivers;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hookspec::keys::test_keys::{self, TEST_SECRET};
-use hookspec::keys::SigningKey;
-use hookspec::scheme::{CredentialKind, SchemeId};
+use hookspec::keys::test_keys::TEST_SECRET;
+use hookspec::keys::{RoleKeys, SigningKey};
+use hookspec::scheme::SchemeId;
 use hookspec::target::{HttpTarget, ServiceTarget, Target, TlsOptions};
 use hookspec::timing::{self, Decision, TimingConfig, TimingReport};
 use receivers::Compare;
@@ -45,20 +45,10 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// The scheme's own signing key: its test secret decoded as it says
+/// (`whsec_…`, hex), or its checked-in signing pair.
 fn key_for(scheme: SchemeId) -> SigningKey {
-    match scheme.scheme().credential {
-        CredentialKind::Ed25519PublicKeys => {
-            test_keys::pair("smartasset", test_keys::Role::Signing)
-                .unwrap()
-                .signing_key()
-                .unwrap()
-        }
-        CredentialKind::RsaPublicKey => test_keys::pair("cometh", test_keys::Role::Signing)
-            .unwrap()
-            .signing_key()
-            .unwrap(),
-        CredentialKind::SharedSecret => SigningKey::Secret(TEST_SECRET.into()),
-    }
+    RoleKeys::of(scheme.scheme()).unwrap().signing
 }
 
 async fn measure_scheme(
@@ -229,7 +219,7 @@ async fn forged_pairs_are_rejected_alike_by_the_reference_receiver_of_every_sche
         let key = key_for(scheme);
         let local = hookspec::demo::start_reference(
             scheme,
-            TEST_SECRET.as_bytes(),
+            scheme.scheme().test_secret.as_bytes(),
             std::slice::from_ref(&key),
         )
         .await
