@@ -16,8 +16,9 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::Router;
-use hookspec::keys::test_keys::{self, TEST_SECRET};
-use hookspec::keys::{SigningKey, Trust};
+use hookspec::keys::test_keys;
+use hookspec::keys::{RoleKeys, SigningKey, Trust};
+use hookspec::scheme::{Carrier, EventId, ExtraHeader};
 use hookspec::keyserver::{self, PublishedKeys};
 use hookspec::receiver::{self, Clock, Receiver, ReceiverConfig, TrustSource};
 use hookspec::sign::{sign, KeyPlacement, Payload};
@@ -35,18 +36,10 @@ async fn bounded<T>(fut: impl Future<Output = T>) -> T {
         .expect("the test took too long")
 }
 
+/// The scheme's own signing key: its test secret decoded as it says
+/// (`whsec_…`, hex), or its checked-in signing pair.
 fn key(id: SchemeId) -> SigningKey {
-    match id.as_str() {
-        "smartasset" => test_keys::pair("smartasset", test_keys::Role::Signing)
-            .unwrap()
-            .signing_key()
-            .unwrap(),
-        "cometh" => test_keys::pair("cometh", test_keys::Role::Signing)
-            .unwrap()
-            .signing_key()
-            .unwrap(),
-        _ => SigningKey::Secret(TEST_SECRET.as_bytes().to_vec()),
-    }
+    RoleKeys::of(id.scheme()).unwrap().signing
 }
 
 fn config(id: SchemeId) -> ReceiverConfig {
@@ -68,11 +61,29 @@ fn event(id: SchemeId, event_id: &str) -> Vec<u8> {
         ),
         "certifylize" => r#"{"type":"edu.credential.issued","createdAt":"2026-01-15T12:34:56.000Z","data":{"credentialId":"markerxyz","status":"ACTIVE"}}"#.to_owned(),
         "smartasset" => smartasset_event(event_id, "756328716", 28_644_254),
-        _ => format!(
+        "blink-apikey" | "blink-signature" | "cometh" => format!(
             r#"{{"id":"{event_id}","type":"ORDER_LISTED","note":"markerxyz","amount":12345678901234567890}}"#
         ),
+        // The providers: the description's sample event, markers filled,
+        // with a `note` member holding the marker `tamper` flips.
+        _ => sample_event(id, event_id),
     }
     .into_bytes()
+}
+
+/// `id`'s sample event (`[events] sample`) with `@ID@` and `@TYPE@` filled
+/// and `"note":"markerxyz"` as its first member.
+fn sample_event(id: SchemeId, event_id: &str) -> String {
+    let s = id.scheme();
+    let filled = s
+        .sample_event
+        .replace("@ID@", event_id)
+        .replace("@TYPE@", s.event_types.first().copied().unwrap_or("ping"));
+    assert!(
+        filled.starts_with('{') && !filled.contains("@ID@") && !filled.contains("@TYPE@"),
+        "{id}: {filled}"
+    );
+    format!(r#"{{"note":"markerxyz",{}"#, &filled[1..])
 }
 
 fn smartasset_event(event_id: &str, token: &str, block: u64) -> String {
@@ -83,9 +94,15 @@ fn smartasset_event(event_id: &str, token: &str, block: u64) -> String {
 
 fn signed_with(id: SchemeId, key: &SigningKey, event: &[u8], event_id: &str, ts: i64) -> Delivery {
     let mut p = Payload::new(URL, event, ts);
-    if id == "certifylize".parse::<SchemeId>().unwrap() {
+    // Schemes that send the event id or type in headers (certifylize, and
+    // providers such as svix or github) get them from the payload.
+    let s = id.scheme();
+    if s.extra_headers
+        .iter()
+        .any(|h| matches!(h, ExtraHeader::EventId(_) | ExtraHeader::EventType(_)))
+    {
         p.event_id = Some(event_id.to_owned());
-        p.event_type = Some("edu.credential.issued".to_owned());
+        p.event_type = s.event_types.first().map(|t| (*t).to_owned());
     }
     sign(id.scheme(), key, &p).unwrap()
 }
@@ -149,7 +166,15 @@ fn proof_header(id: SchemeId) -> Option<&'static str> {
         "blink-apikey" => Some("BLINK-API-KEY"),
         "blink-signature" => Some("X-BLINK-SIGNATURE"),
         "cometh" => Some("x-cometh-indexer-signature"),
-        _ => None,
+        "smartasset" => None,
+        // The providers: the header the description names.
+        _ => match id.scheme().carrier {
+            Carrier::Header { name, .. }
+            | Carrier::TimestampedHeader { name, .. }
+            | Carrier::VersionedList { name, .. } => Some(name),
+            Carrier::QueryOrHeader { header, .. } => Some(header),
+            Carrier::BodyEnvelope { .. } => None,
+        },
     }
 }
 
@@ -443,6 +468,10 @@ async fn a_delivery_without_an_event_id_is_400() {
         let mut d = signed_with(id, &key(id), ev, "", NOW);
         if id == "certifylize".parse::<SchemeId>().unwrap() {
             d.remove_header("X-Certifylize-Delivery-Id");
+        }
+        // Providers whose event id travels in a header: no such header.
+        if let EventId::Header(h) = id.scheme().event_id {
+            d.remove_header(h);
         }
         assert_eq!(send(&app, &d).await, StatusCode::BAD_REQUEST, "{id}");
         assert!(effects(&app).await.is_empty(), "{id}");
