@@ -341,6 +341,41 @@ fn openssl_recomputes_every_valid_hmac() {
                         m.extend_from_slice(&body);
                         (m, param("sig1"))
                     }
+                    // Providers (providers.md §4, §5): hex HMACs of the
+                    // body and of `v0:{ts}:{body}`, the secret's bytes as key.
+                    "github" => (
+                        body,
+                        header("X-Hub-Signature-256")
+                            .and_then(|v| v.strip_prefix("sha256=").map(str::to_owned)),
+                    ),
+                    "slack" => {
+                        let ts = header("X-Slack-Request-Timestamp").expect("slack timestamp");
+                        let mut m = format!("v0:{ts}:").into_bytes();
+                        m.extend_from_slice(&body);
+                        (
+                            m,
+                            header("X-Slack-Signature")
+                                .and_then(|v| v.strip_prefix("v0=").map(str::to_owned)),
+                        )
+                    }
+                    // Stripe (§3): `{t}.{body}` keyed with the whole whsec_
+                    // string; any one of the v1 entries is the sender's.
+                    "stripe" => {
+                        let h = header("Stripe-Signature").expect("stripe header");
+                        let param = |k: &str| {
+                            h.split(',')
+                                .filter_map(|p| p.strip_prefix(&format!("{k}=")))
+                                .map(str::to_owned)
+                                .collect::<Vec<_>>()
+                        };
+                        let ts = param("t").pop().expect("t");
+                        let mut m = format!("{ts}.").into_bytes();
+                        m.extend_from_slice(&body);
+                        let computed = openssl_hmac(secret, &m);
+                        let v1 = param("v1");
+                        let found = v1.iter().find(|v| v.eq_ignore_ascii_case(&computed));
+                        (m, found.or(v1.first()).cloned())
+                    }
                     _ => continue,
                 };
                 let Some(claimed) = claimed else {

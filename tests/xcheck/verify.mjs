@@ -170,6 +170,137 @@ function acme(group, req, now) {
   return [true, 'hmac and window ok'];
 }
 
+// --- Providers, written from /work/shared/spec/providers.md (the vendor
+// documents and libraries it cites), not from hookspec's code.
+
+/** A Unix-seconds timestamp as canonical decimal digits, or null. */
+function unixSeconds(text) {
+  if (text === null || !/^(0|[1-9][0-9]{0,15})$/.test(text)) return null;
+  const ts = Number(text);
+  return Number.isSafeInteger(ts) ? ts : null;
+}
+
+/** Strict standard base64 decoding, or null. */
+function strictBase64(text) {
+  return text !== '' && STRICT_BASE64.test(text) ? Buffer.from(text, 'base64') : null;
+}
+
+// Standard Webhooks (providers.md §1): webhook-id, webhook-timestamp,
+// webhook-signature: a space-delimited list of `<version>,<base64>`; `v1` is
+// HMAC-SHA256 over `{id}.{timestamp}.{body}` with the key = base64 after
+// `whsec_`; any `v1` entry may match (rotation); other versions are skipped
+// (no library verifies `v1a`); ±300 s, exactly 300 s accepted.
+function webhookSignatures(group, req, now, { id, ts, sig }) {
+  if (id === null || ts === null || sig === null) return [false, 'a header is missing or repeated'];
+  if (!group.secret.startsWith('whsec_')) return [false, 'secret is not whsec_'];
+  const key = strictBase64(group.secret.slice('whsec_'.length));
+  if (key === null) return [false, 'secret is not base64'];
+  const t = unixSeconds(ts);
+  if (t === null) return [false, 'timestamp is not unix seconds'];
+  const expected = hmac(key, Buffer.from(`${id}.${ts}.`, 'utf8'), body(req));
+  let matched = false;
+  for (const entry of sig.split(' ')) {
+    const parts = entry.split(',');
+    if (parts.length !== 2 || parts[0] !== 'v1') continue;
+    const got = strictBase64(parts[1]);
+    if (got !== null && equal(got, expected)) matched = true;
+  }
+  if (!matched) return [false, 'no v1 signature matches'];
+  if (now - t > 300) return [false, 'too old'];
+  if (t - now > 300) return [false, 'too new'];
+  return [true, 'a v1 signature matches, inside ±300 s'];
+}
+
+function standardWebhooks(group, req, now) {
+  return webhookSignatures(group, req, now, {
+    id: single(req, 'webhook-id'),
+    ts: single(req, 'webhook-timestamp'),
+    sig: single(req, 'webhook-signature'),
+  });
+}
+
+// Svix (providers.md §2): the Standard Webhooks algorithm on `svix-*`
+// headers; the libraries also read `webhook-*`, `svix-*` taking precedence.
+function svix(group, req, now) {
+  const pick = (n) => (values(req, `svix-${n}`).length > 0 ? single(req, `svix-${n}`) : single(req, `webhook-${n}`));
+  return webhookSignatures(group, req, now, { id: pick('id'), ts: pick('timestamp'), sig: pick('signature') });
+}
+
+// Stripe (providers.md §3): Stripe-Signature: t=<ts>,v1=<hex>[,v1=<hex>…][,v0=…];
+// split on `,` then `=`; the last `t` counts; every `v1` is a candidate, any
+// one may match; other schemes (v0) are ignored. HMAC-SHA256 over `{t}.{body}`
+// keyed with the whole `whsec_…` string as is; lower-case hex. Past only:
+// older than the tolerance (300 s) is refused, a future `t` is accepted.
+function stripe(group, req, now) {
+  const h = single(req, 'Stripe-Signature');
+  if (h === null) return [false, 'no single header'];
+  let tText = null;
+  const v1 = [];
+  for (const item of h.split(',')) {
+    const at = item.indexOf('=');
+    if (at < 0) continue;
+    const [k, v] = [item.slice(0, at), item.slice(at + 1)];
+    if (k === 't') tText = v;
+    if (k === 'v1') v1.push(v);
+  }
+  if (tText === null || v1.length === 0) return [false, 't or v1 missing'];
+  const t = unixSeconds(tText);
+  if (t === null) return [false, 't is not unix seconds'];
+  const expected = hmac(Buffer.from(group.secret, 'utf8'), Buffer.from(`${tText}.`, 'utf8'), body(req));
+  if (!v1.some((s) => HEX32.test(s) && equal(Buffer.from(s, 'hex'), expected))) return [false, 'no v1 matches'];
+  if (now - t > (group.tolerance ?? 300)) return [false, 'too old'];
+  return [true, 'a v1 matches, not too old (the future side is not checked)'];
+}
+
+// GitHub (providers.md §4): X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>.
+function github(group, req) {
+  const h = single(req, 'X-Hub-Signature-256');
+  if (h === null || !h.startsWith('sha256=')) return [false, 'no single sha256= header'];
+  const sig = h.slice('sha256='.length);
+  if (!HEX32.test(sig)) return [false, 'signature not 64 hex digits'];
+  return [equal(Buffer.from(sig, 'hex'), hmac(Buffer.from(group.secret, 'utf8'), body(req))), 'hmac compared'];
+}
+
+// Slack (providers.md §5): X-Slack-Signature: v0=<hex HMAC-SHA256(secret,
+// "v0:{ts}:{body}")>, ts = X-Slack-Request-Timestamp as sent; ±300 s
+// (python-slack-sdk: abs(now - ts) > 300 refused).
+function slack(group, req, now) {
+  const h = single(req, 'X-Slack-Signature');
+  const ts = single(req, 'X-Slack-Request-Timestamp');
+  if (h === null || ts === null) return [false, 'a header is missing or repeated'];
+  if (!h.startsWith('v0=')) return [false, 'no v0= prefix'];
+  const sig = h.slice('v0='.length);
+  if (!HEX32.test(sig)) return [false, 'signature not 64 hex digits'];
+  const t = unixSeconds(ts);
+  if (t === null) return [false, 'timestamp is not unix seconds'];
+  const expected = hmac(Buffer.from(group.secret, 'utf8'), Buffer.from(`v0:${ts}:`, 'utf8'), body(req));
+  if (!equal(Buffer.from(sig, 'hex'), expected)) return [false, 'hmac mismatch'];
+  if (Math.abs(now - t) > 300) return [false, 'outside ±300 s'];
+  return [true, 'hmac and window ok'];
+}
+
+// Shopify (providers.md §6): X-Shopify-Hmac-Sha256: base64 HMAC-SHA256(secret, body).
+function shopify(group, req) {
+  const h = single(req, 'X-Shopify-Hmac-Sha256');
+  if (h === null) return [false, 'no single header'];
+  const sig = strictBase64(h);
+  if (sig === null) return [false, 'not strict base64'];
+  return [equal(sig, hmac(Buffer.from(group.secret, 'utf8'), body(req))), 'hmac compared'];
+}
+
+// Discord (providers.md §7): X-Signature-Ed25519: hex Ed25519 signature over
+// X-Signature-Timestamp + body (no separator) with the application's public
+// key; the timestamp is signed but its age is not checked.
+function discord(group, req) {
+  const sig = single(req, 'X-Signature-Ed25519');
+  const ts = single(req, 'X-Signature-Timestamp');
+  if (sig === null || ts === null) return [false, 'a header is missing or repeated'];
+  if (!HEX64.test(sig)) return [false, 'signature not 128 hex digits'];
+  const message = Buffer.concat([Buffer.from(ts, 'utf8'), body(req)]);
+  const ok = group.publicKeys.some((k) => cryptoVerify(null, message, ed25519Key(k), Buffer.from(sig, 'hex')));
+  return [ok, ok ? 'signature verified' : 'no key verifies'];
+}
+
 const IMPLEMENTATIONS = {
   acme: { node: acme },
   blockmark: { node: blockmark },
@@ -178,6 +309,13 @@ const IMPLEMENTATIONS = {
   'blink-signature': { node: blinkSignature },
   smartasset: { reserialize: smartasset },
   cometh: { reserialize: comethReserialize, raw: comethRaw },
+  'standard-webhooks': { node: standardWebhooks },
+  svix: { node: svix },
+  stripe: { node: stripe },
+  github: { node: github },
+  slack: { node: slack },
+  shopify: { node: shopify },
+  discord: { node: discord },
 };
 
 /** Whether the event inside the request is its own JSON.stringify form. */
