@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use hookspec::keys::{RoleKeys, Trust};
 use hookspec::receiver::{self, ReceiverConfig, TrustSource};
-use hookspec::testing::{LinkedEnv, Suite};
 use hookspec::scheme::CredentialKind;
+use hookspec::testing::{LinkedEnv, Suite};
 use hookspec::SchemeId;
 
 fn reference(scheme: SchemeId, env: &LinkedEnv) -> axum::Router {

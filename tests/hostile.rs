@@ -28,8 +28,8 @@ use hookspec::report;
 use hookspec::runner::{
     KeyPublisher, Outcome, RunConfig, RunReport, Runner, Selection, MAX_CONSECUTIVE_NO_ANSWER,
 };
-use hookspec::target::{HttpTarget, TlsOptions};
 use hookspec::scheme::SecretDecoding;
+use hookspec::target::{HttpTarget, TlsOptions};
 use hookspec::SchemeId;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -185,8 +185,8 @@ async fn reference(scheme: SchemeId, config: &RunConfig) -> LocalReceiver {
         secret_text(scheme).as_bytes(),
         std::slice::from_ref(&config.key),
     )
-        .await
-        .unwrap()
+    .await
+    .unwrap()
 }
 
 fn outcomes(r: &RunReport) -> BTreeMap<String, Outcome> {
