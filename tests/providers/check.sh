@@ -40,21 +40,32 @@ providers=(
   "github|github.mjs|It's a Secret to Everybody"
   "slack|slack.py|8f742231b10e8888abcd99yyyzzz85a5"
 )
-port=39400
 failed=0
 summary=()
 for entry in "${providers[@]}"; do
     IFS='|' read -r id receiver secret <<<"$entry"
-    port=$((port + 1))
+    # A free loopback port (asked of the kernel, not guessed).
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    log="$scratch/$id.log"
     case $receiver in
-        *.mjs) (cd "$scratch" && SECRET=$secret PORT=$port exec timeout 300 node "$receiver") & ;;
-        *.py) (cd "$scratch" && SECRET=$secret PORT=$port PYTHONPATH="$scratch/py" exec timeout 300 python3 "$receiver") & ;;
+        *.mjs) (cd "$scratch" && SECRET=$secret PORT=$port exec timeout 300 node "$receiver") >"$log" 2>&1 & ;;
+        *.py) (cd "$scratch" && SECRET=$secret PORT=$port PYTHONPATH="$scratch/py" exec timeout 300 python3 "$receiver") >"$log" 2>&1 & ;;
     esac
     pid=$!
-    for _ in $(seq 50); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    # Up to 60 s for the receiver to listen (a cold start loads the package).
+    ready=0
+    for _ in $(seq 600); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then ready=1; break; fi
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
+    if [ "$ready" -ne 1 ]; then
+        failed=1
+        summary+=("$id (official library): the receiver did not start; its output:")
+        sed "s/^/  $id: /" "$log"
+        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+        continue
+    fi
     out=$(SECRET=$secret timeout 240 "$bin" run --scheme "$id" --url "http://127.0.0.1:$port/hook" \
         --effects-url "http://127.0.0.1:$port/_effects" --secret-env SECRET --strict 2>&1)
     rc=$?
