@@ -634,8 +634,24 @@ fn carries_canonical_proof(id: SchemeId, d: &Delivery) -> bool {
             };
             signed_by_a_key(&message(ts.as_bytes(), &d.body), sig.as_bytes())
         }
-        // No built-in scheme carries a versioned list yet.
-        Carrier::VersionedList { .. } => false,
+        Carrier::VersionedList {
+            name,
+            list_separator,
+            version_separator,
+            accept,
+        } => {
+            // Any entry of a counted version that is the canonical proof of
+            // the message (the timestamp read from its own header).
+            let Some(v) = one(name) else { return false };
+            let Ok(text) = std::str::from_utf8(v) else {
+                return false;
+            };
+            let ts = scheme.timestamp_header().and_then(one).unwrap_or_default();
+            let m = message(ts, &d.body);
+            text.split(list_separator)
+                .filter_map(|e| e.split_once(version_separator))
+                .any(|(ver, p)| accept.contains(&ver) && signed_by_a_key(&m, p.as_bytes()))
+        }
         Carrier::BodyEnvelope {
             event_field,
             signature_field,
@@ -1275,6 +1291,28 @@ mod tests {
             js_stringify(data);
             vector_file(data);
             sign_verify(data);
+        }
+    }
+
+    /// The independent "carries the canonical proof" check agrees with the
+    /// signer for every built-in (versioned lists and header timestamps
+    /// included), and refuses a delivery whose signed body changed.
+    #[test]
+    fn canonical_proof_check_knows_every_builtin() {
+        for id in SchemeId::builtins() {
+            let s = id.scheme();
+            let mut p = Payload::new("http://receiver.test/hook", &br#"{"id":"e1","n":1}"#[..], 1);
+            p.event_id = Some("e1".into());
+            p.event_type = s.event_types.first().map(|t| (*t).to_owned());
+            let d = sign::sign(s, signer_of(id, false), &p).unwrap();
+            assert!(carries_canonical_proof(id, &d), "{id}");
+            if s.message.signs_content() {
+                let mut bad = d.clone();
+                if let Some(b) = bad.body.iter_mut().rev().find(|b| **b == b'1') {
+                    *b = b'2';
+                }
+                assert!(!carries_canonical_proof(id, &bad), "{id}");
+            }
         }
     }
 
