@@ -59,8 +59,16 @@ fn main() {
     println!("fastest of {batches} alternating batches of {calls} calls each");
     println!("| scheme | body | bare primitive | authenticate | overhead | ratio | bare, word compare | parsing alone |");
     println!("|---|---|---|---|---|---|---|---|");
-    for id in SchemeId::builtins() {
-        for size in [1024usize, 64 * 1024] {
+    // `OVERHEAD_SCHEMES=svix,stripe` runs only those (profiling one scheme).
+    let only = std::env::var("OVERHEAD_SCHEMES").unwrap_or_default();
+    // `OVERHEAD_SIZES=1024` runs only that body size.
+    let sizes = std::env::var("OVERHEAD_SIZES").unwrap_or_default();
+    let wanted = |id: &SchemeId| only.is_empty() || only.split(',').any(|s| s == id.as_str());
+    for id in SchemeId::builtins().into_iter().filter(wanted) {
+        for size in [1024usize, 64 * 1024]
+            .into_iter()
+            .filter(|s| sizes.is_empty() || sizes.split(',').any(|w| w == s.to_string()))
+        {
             let f = Fixture::new(id, size);
             // Slow primitives (RSA, Ed25519, 64 KiB bodies) get fewer calls.
             let scale = if matches!(id.as_str(), "cometh" | "smartasset") || size > 1024 {
