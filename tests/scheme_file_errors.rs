@@ -189,6 +189,16 @@ fn rows() -> Vec<Row> {
             "unknown placeholder `{bdy}`; did you mean `{body}`?",
         ),
         row(
+            "retry header placeholder that does not exist",
+            edit(
+                "pointer = \"/id\"\n",
+                "pointer = \"/id\"\nretry_headers = [{ name = \"X-Acme-Retry\", value = \"{attemp}\" }]\n",
+            ),
+            "run",
+            "34:52",
+            "unknown placeholder `{attemp}`; did you mean `{attempt}`?",
+        ),
+        row(
             "placeholder with nothing to fill it (no timestamp source)",
             BASE.replacen("{param:t}:{body}", "{timestamp}:{body}", 1)
                 .replacen(

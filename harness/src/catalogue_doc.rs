@@ -19,9 +19,10 @@ use crate::scheme::{Level, Scheme};
 
 /// The families in the order of docs/spec.md §3 (idempotency and ordering
 /// share §3.6; timing, §3.9, comes before robustness, §3.10).
-pub const FAMILY_ORDER: [Family; 11] = [
+pub const FAMILY_ORDER: [Family; 12] = [
     Family::Accept,
     Family::Reject,
+    Family::List,
     Family::Status,
     Family::Echo,
     Family::Freshness,
@@ -60,6 +61,7 @@ pub fn spec_section(family: Family) -> (&'static str, &'static str, &'static str
         Family::Latency => ("3.8", "Responsiveness", "38-responsiveness"),
         Family::Timing => ("3.9", "Timing behaviour", "39-timing-behaviour"),
         Family::Robustness => ("3.10", "Robustness", "310-robustness"),
+        Family::List => ("3.11", "Signature lists", "311-signature-lists"),
     }
 }
 

@@ -159,6 +159,20 @@ impl Carrier {
         }
     }
 
+    /// Whether the proof header carries a list of signatures, any of which
+    /// may match: a versioned list, or a key/value list whose signature
+    /// key may repeat.
+    pub fn is_signature_list(&self) -> bool {
+        matches!(
+            self,
+            Carrier::VersionedList { .. }
+                | Carrier::TimestampedHeader {
+                    repeatable: true,
+                    ..
+                }
+        )
+    }
+
     /// The key/value list syntax of a timestamped header.
     pub fn kv_list(&self) -> Option<crate::parse::KvList> {
         match *self {
@@ -469,6 +483,34 @@ pub enum ExtraHeader {
     Fixed(&'static str, &'static str),
 }
 
+/// A header the sender adds to a redelivered event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryHeader {
+    /// The header name, in the vendor's spelling.
+    pub name: &'static str,
+    /// Its value.
+    pub value: RetryValue,
+}
+
+/// The value of a [`RetryHeader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryValue {
+    /// Which redelivery this is, from 1.
+    Attempt,
+    /// Always this text.
+    Fixed(&'static str),
+}
+
+impl RetryHeader {
+    /// The header's value on redelivery number `attempt`.
+    pub fn value_for(&self, attempt: u32) -> String {
+        match self.value {
+            RetryValue::Attempt => attempt.to_string(),
+            RetryValue::Fixed(v) => v.to_owned(),
+        }
+    }
+}
+
 /// Where a scheme's signed timestamp travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimestampSource {
@@ -539,6 +581,9 @@ pub struct Scheme {
     /// Whether the vendor asks receivers to process a redelivered event
     /// once, and how strongly.
     pub idempotency: Option<Level>,
+    /// The headers that mark a redelivery (Slack's `X-Slack-Retry-Num`),
+    /// sent on the redelivered copy only.
+    pub retry_headers: &'static [RetryHeader],
     /// Whether the signed bytes are JavaScript's `JSON.stringify` of the
     /// event, so that a sent body is always in that canonical form.
     pub canonical_json: bool,

@@ -514,7 +514,9 @@ impl Suite {
             .into_iter()
             .map(|case| {
                 let needs = match case.action {
-                    Action::Duplicate { .. } | Action::LowerBlockIgnored if !has_oracle => {
+                    Action::Duplicate { .. } | Action::Redelivery | Action::LowerBlockIgnored
+                        if !has_oracle =>
+                    {
                         Some("needs the effects oracle")
                     }
                     Action::Rotation(_) if !has_keys => Some("needs the key server"),

@@ -14,6 +14,8 @@
 
 #![allow(dead_code)]
 
+mod providers;
+
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -128,11 +130,22 @@ pub enum Defect {
     /// Verifies and processes the first piece of the body that arrives
     /// (`req.on('data', …)` handled once): a body sent in pieces fails.
     ReadsFirstChunkOnly,
+    /// Signature lists: only the first entry is checked.
+    FirstListEntryOnly,
+    /// Signature lists: an entry of any version counts (`v2,…`, `v0=…`).
+    IgnoresListVersion,
+    /// A timestamp in a header of its own read as
+    /// `headers.get(..).unwrap().to_str().unwrap().parse::<i64>().unwrap()`.
+    UnwrapsTimestampHeader,
+    /// A replay cache keyed by the signature header instead of
+    /// deduplicating by event id: a redelivery (signed anew) is processed
+    /// again.
+    DedupesBySignature,
 }
 
 impl Defect {
     /// Every defect, [`Defect::None`] first.
-    pub const ALL: [Defect; 34] = [
+    pub const ALL: [Defect; 38] = [
         Defect::None,
         Defect::AcceptsEverything,
         Defect::ErrorOnMissingHeader,
@@ -167,6 +180,10 @@ impl Defect {
         Defect::ErrorOnSlowBody,
         Defect::ReadsFirstChunkOnly,
         Defect::ErrorOnUppercaseHex,
+        Defect::FirstListEntryOnly,
+        Defect::IgnoresListVersion,
+        Defect::UnwrapsTimestampHeader,
+        Defect::DedupesBySignature,
     ];
 }
 
@@ -251,6 +268,8 @@ struct App {
     defect: Defect,
     secret: Vec<u8>,
     keys: Option<KeyCache>,
+    /// Discord's application public key (configured, never fetched).
+    discord_key: Option<ed25519_dalek::VerifyingKey>,
     effects: Mutex<Effects>,
 }
 
@@ -578,6 +597,7 @@ impl App {
                 self.with_keys(ok).await
             }
             "acme" => self.acme(headers, body).await,
+            id if providers::PROVIDERS.contains(&id) => self.provider(headers, body).await,
             other => panic!("the test receiver does not implement {other}"),
         }
     }
@@ -627,23 +647,42 @@ impl App {
     }
 
     fn event_id(&self, headers: &HeaderMap, json: &Value) -> Option<String> {
-        let pointer = match self.scheme.as_str() {
-            "certifylize" => {
-                return single(headers, "x-certifylize-delivery-id")
+        let pointer = match providers::event_id_source(self.scheme.as_str()) {
+            Some(Ok(header)) => {
+                return single(headers, header)
                     .ok()
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
             }
+            Some(Err(pointer)) => pointer,
+            None => self.seed_event_pointer(),
+        };
+        if pointer.is_empty() {
+            return single(headers, "x-certifylize-delivery-id")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
+        }
+        match json.pointer(pointer)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Where the seed schemes keep their event ids (`""`: certifylize's header).
+    fn seed_event_pointer(&self) -> &'static str {
+        match self.scheme.as_str() {
+            "certifylize" => "",
             "blockmark" => "/data/slug",
             "smartasset" => "/event/raw/id",
             _ => "/id",
-        };
-        json.pointer(pointer)?.as_str().map(str::to_owned)
+        }
     }
 
     /// Records an event unless it is a duplicate or out of order; returns
     /// whether it was processed.
-    async fn process(&self, id: &str, json: &Value) -> bool {
+    async fn process(&self, id: &str, dedupe_key: &str, json: &Value) -> bool {
         let racy = self.defect == Defect::DedupeRace;
         if racy {
             let seen = self.effects.lock().unwrap().seen.contains(id);
@@ -654,7 +693,7 @@ impl App {
         }
         let mut fx = self.effects.lock().unwrap();
         let dedupe = !racy && self.defect != Defect::NoDedupe;
-        if dedupe && fx.seen.contains(id) {
+        if dedupe && fx.seen.contains(dedupe_key) {
             return false;
         }
         if self.scheme == "smartasset".parse::<SchemeId>().unwrap()
@@ -670,7 +709,7 @@ impl App {
                 *latest = block;
             }
         }
-        fx.seen.insert(id.to_owned());
+        fx.seen.insert(dedupe_key.to_owned());
         fx.processed.push(id.to_owned());
         true
     }
@@ -792,7 +831,13 @@ async fn webhook(
         }
         fx.bodies.insert(id.clone(), body.clone());
     }
-    app.process(&id, &json).await;
+    let dedupe_key = match providers::proof_header(app.scheme.as_str()) {
+        Some(name) if app.defect == Defect::DedupesBySignature => {
+            single(&headers, name).unwrap_or_default().to_owned()
+        }
+        _ => id.clone(),
+    };
+    app.process(&id, &dedupe_key, &json).await;
     if app.defect == Defect::RedirectsValid {
         let mut r = StatusCode::SEE_OTHER.into_response();
         r.headers_mut()
@@ -894,6 +939,16 @@ fn app_router(scheme: SchemeId, defect: Defect, keys: Option<KeyCache>) -> Route
         defect,
         secret: secret_key(scheme),
         keys,
+        discord_key: match scheme.as_str() {
+            "discord" => match hookspec::keys::RoleKeys::of(scheme.scheme()) {
+                Ok(k) => match k.signing {
+                    hookspec::keys::SigningKey::Ed25519(sk) => Some(sk.verifying_key()),
+                    _ => None,
+                },
+                Err(_) => None,
+            },
+            _ => None,
+        },
         effects: Mutex::new(Effects::default()),
     });
     Router::new()
@@ -976,6 +1031,7 @@ pub fn router(scheme: SchemeId, defect: Defect, key_server_url: Option<&str>) ->
 pub fn secret_text(scheme: SchemeId) -> &'static str {
     match scheme.as_str() {
         "acme" => scheme.scheme().test_secret,
+        id if providers::PROVIDERS.contains(&id) => scheme.scheme().test_secret,
         _ => TEST_SECRET,
     }
 }
@@ -985,7 +1041,7 @@ pub fn secret_text(scheme: SchemeId) -> &'static str {
 fn secret_key(scheme: SchemeId) -> Vec<u8> {
     match scheme.as_str() {
         "acme" => hex::decode(secret_text(scheme)).expect("acme's test secret is hex"),
-        _ => secret_text(scheme).as_bytes().to_vec(),
+        id => providers::secret_bytes(id, secret_text(scheme)),
     }
 }
 

@@ -5,7 +5,7 @@
 use rsa::{Pkcs1v15Sign, Pss};
 use sha2::{Digest, Sha256};
 
-use super::{BodyEdit, Build, ProofEdit, UrlEdit};
+use super::{BodyEdit, Build, ListEdit, ProofEdit, TimestampHeaderEdit, UrlEdit};
 use crate::delivery::Delivery;
 use crate::keys::SigningKey;
 use crate::payload::{BodyKind, Event, EventFactory};
@@ -74,6 +74,24 @@ impl BuildContext<'_> {
     pub fn valid(&self, kind: BodyKind) -> Result<Built, Error> {
         let ev = self.events.event(self.scheme, kind);
         Ok(self.done(sign::sign(self.scheme, self.key, &self.payload(&ev))?))
+    }
+
+    /// A valid delivery of a fresh event, and the same event as the sender
+    /// redelivers it: signed anew one second later (a scheme that signs no
+    /// timestamp sends the same bytes), with the scheme's retry headers of
+    /// attempt 1.
+    pub fn valid_and_redelivered(&self) -> Result<(Built, Built), Error> {
+        let s = self.scheme;
+        let ev = self.events.event(s, BodyKind::Plain);
+        let p = self.payload(&ev);
+        let first = sign::sign(s, self.key, &p)?;
+        let mut later = p.clone();
+        later.timestamp = p.timestamp.saturating_add(1);
+        let mut again = sign::sign(s, self.key, &later)?;
+        for h in s.retry_headers {
+            again.push_header(h.name, h.value_for(1));
+        }
+        Ok((self.done(first), self.done(again)))
     }
 
     /// A valid delivery of another event (another body) that carries the
@@ -210,8 +228,22 @@ impl BuildContext<'_> {
                 let enc = self.encoded_at(self.key, &p, &ts)?;
                 let mut d = place(&p, &enc)?;
                 set_timestamped(s, &mut d, |k| k.list(&[(k.ts_key, &ts), (k.sig_key, &enc)]));
+                if let Some(name) = s.timestamp_header() {
+                    d.set_header(name, ts);
+                }
                 d
             }
+            Build::TimestampHeader(edit) => {
+                let mut d = sign::sign(s, self.key, &p)?;
+                if let Some(name) = s.timestamp_header() {
+                    match edit {
+                        TimestampHeaderEdit::Missing => d.remove_header(name),
+                        TimestampHeaderEdit::Empty => d.set_header(name, ""),
+                    }
+                }
+                d
+            }
+            Build::List(edit) => self.list(&p, *edit)?,
             Build::HeaderShape(shape) => {
                 let enc = self.encoded(self.key, &p)?;
                 let mut d = place(&p, &enc)?;
@@ -545,4 +577,102 @@ fn edit_url(url: &str, edit: UrlEdit) -> Result<String, Error> {
         }
     }
     Ok(u.to_string())
+}
+
+/// One entry of a signature list as [`BuildContext::list`] writes it.
+enum Entry {
+    /// `<version><separator><value>`.
+    Proof(String, String),
+    /// Written as is (a malformed entry, or nothing: a doubled separator).
+    Raw(String),
+}
+
+impl BuildContext<'_> {
+    /// A delivery of `p` whose proof header is the list `edit` describes.
+    fn list(&self, p: &Payload, edit: ListEdit) -> Result<Delivery, Error> {
+        use ListEdit as L;
+        let s = self.scheme;
+        let valid = self.encoded(self.key, p)?;
+        let wrong =
+            |i: u8| -> Result<String, Error> { self.encoded(&other_key(self.wrong_key, i), p) };
+        let version = match s.carrier {
+            Carrier::VersionedList { accept, .. } => accept.first().copied().unwrap_or_default(),
+            Carrier::TimestampedHeader { sig_key, .. } => sig_key,
+            _ => "",
+        };
+        let proof = |v: &str, value: &str| Entry::Proof(v.to_owned(), value.to_owned());
+        let ok = proof(version, &valid);
+        let entries = match edit {
+            L::WrongBeforeValid => vec![proof(version, &wrong(0)?), ok],
+            L::WrongAfterValid => vec![ok, proof(version, &wrong(0)?)],
+            L::RotatedSecrets => vec![proof(version, &wrong(1)?), proof(version, &wrong(2)?), ok],
+            L::EightCharacters => vec![proof(version, valid.get(..8).unwrap_or(&valid))],
+            L::OtherVersionOnly => vec![proof(&super::list::other_version(s.carrier), &valid)],
+            L::MalformedNoSeparator => vec![Entry::Raw(format!("{version}{}", wrong(0)?)), ok],
+            L::MalformedDoubleSeparator => {
+                vec![proof(version, &wrong(0)?), Entry::Raw(String::new()), ok]
+            }
+            L::MalformedEncoding => {
+                let bad = match s.encoding {
+                    Encoding::Hex => "zz".repeat(valid.len() / 2),
+                    _ => format!("{}=!", valid.get(..valid.len() / 2).unwrap_or_default()),
+                };
+                vec![proof(version, &bad), ok]
+            }
+        };
+        let mut d = sign::place_proof(s, p, &valid)?;
+        if let Some((name, value)) = list_header(s, p.timestamp, &entries) {
+            d.set_header(name, value);
+        }
+        Ok(d)
+    }
+}
+
+/// The proof header of a list scheme with `entries`, or `None` for a
+/// scheme whose proof is no list.
+fn list_header(s: &Scheme, timestamp: i64, entries: &[Entry]) -> Option<(&'static str, String)> {
+    let write = |sep: &str, e: &Entry| match e {
+        Entry::Proof(v, value) => format!("{v}{sep}{value}"),
+        Entry::Raw(text) => text.clone(),
+    };
+    match s.carrier {
+        Carrier::VersionedList {
+            name,
+            list_separator,
+            version_separator,
+            ..
+        } => {
+            let items: Vec<String> = entries
+                .iter()
+                .map(|e| write(version_separator, e))
+                .collect();
+            Some((name, items.join(list_separator)))
+        }
+        Carrier::TimestampedHeader {
+            name,
+            ts_key,
+            pair_separator,
+            key_separator,
+            ..
+        } => {
+            let mut items = vec![format!("{ts_key}{key_separator}{timestamp}")];
+            items.extend(entries.iter().map(|e| write(key_separator, e)));
+            Some((name, items.join(pair_separator)))
+        }
+        _ => None,
+    }
+}
+
+/// A key the receiver does not trust, the `i`-th of its kind: for a
+/// shared secret, `wrong` with `i` appended (so every one differs); for a
+/// key pair, `wrong` itself.
+fn other_key(wrong: &SigningKey, i: u8) -> SigningKey {
+    match wrong {
+        SigningKey::Secret(bytes) => {
+            let mut b = bytes.clone();
+            b.push(i);
+            SigningKey::Secret(b)
+        }
+        other => other.clone(),
+    }
 }

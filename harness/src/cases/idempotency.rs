@@ -30,6 +30,32 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
             },
         );
     }
+    if let Some(level) = scheme.idempotency {
+        // A redelivery is a new request: a scheme that signs a timestamp
+        // signs it anew, and some senders mark it. Without either it is
+        // byte for byte the duplicate above.
+        if scheme.signs_timestamp() || !scheme.retry_headers.is_empty() {
+            let markers: Vec<String> = scheme
+                .retry_headers
+                .iter()
+                .map(|h| format!("`{}: {}`", h.name, h.value_for(1)))
+                .collect();
+            let how = match (scheme.signs_timestamp(), markers.is_empty()) {
+                (true, true) => "signed anew a second later".to_owned(),
+                (true, false) => {
+                    format!("signed anew a second later, with {}", markers.join(" and "))
+                }
+                (false, _) => format!("with {}", markers.join(" and ")),
+            };
+            c.add(
+                Family::Idempotency,
+                "redelivery-processed-once",
+                level,
+                &format!("an event, then the same event redelivered as the sender does ({how}): both 2xx, processed once"),
+                Action::Redelivery,
+            );
+        }
+    }
     if scheme.idempotency.is_some() {
         c.add(
             Family::Idempotency,

@@ -23,6 +23,7 @@ mod echo;
 mod freshness;
 mod idempotency;
 mod latency;
+mod list;
 mod ordering;
 mod reject;
 mod robustness;
@@ -59,6 +60,8 @@ pub enum Family {
     Latency,
     /// §3.10 no 5xx, no hang on odd requests.
     Robustness,
+    /// §3.11 a list of signatures in one header: any entry may match.
+    List,
     /// §3.9 rejection time does not depend on how much of the proof is right.
     Timing,
 }
@@ -78,6 +81,7 @@ impl Family {
             Family::Latency => "latency",
             Family::Robustness => "robustness",
             Family::Timing => "timing",
+            Family::List => "list",
         }
     }
 
@@ -93,6 +97,7 @@ impl Family {
             Family::Latency => "3.8",
             Family::Robustness => "3.10",
             Family::Timing => "3.9",
+            Family::List => "3.11",
         }
     }
 }
@@ -121,6 +126,41 @@ pub enum ProofEdit {
     /// A non-ASCII character inside the proof.
     NonAscii,
     /// The proof removed, the header (or member) kept, empty.
+    Empty,
+}
+
+/// A list of signatures in the proof header (`v1,<a> v1,<b>`, or
+/// `t=…,v1=<a>,v1=<b>`) composed otherwise than the one valid entry a
+/// sender writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListEdit {
+    /// A well-formed entry signed with another secret, then the valid one.
+    WrongBeforeValid,
+    /// The valid entry, then a well-formed entry signed with another secret.
+    WrongAfterValid,
+    /// Two entries signed with other secrets, then the valid one: a sender
+    /// in the middle of a secret rotation.
+    RotatedSecrets,
+    /// Only the first 8 characters of the valid signature
+    /// (CVE-2024-21491 compared only as many characters as were sent).
+    EightCharacters,
+    /// The valid signature under a version that does not count.
+    OtherVersionOnly,
+    /// An entry without its version separator before the valid one.
+    MalformedNoSeparator,
+    /// The list separator doubled before the valid entry.
+    MalformedDoubleSeparator,
+    /// An entry that is not in the signature's encoding before the valid one.
+    MalformedEncoding,
+}
+
+/// How the timestamp header of a scheme that sends its timestamp in a
+/// header of its own is changed after signing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampHeaderEdit {
+    /// The header removed.
+    Missing,
+    /// The header sent empty.
     Empty,
 }
 
@@ -323,6 +363,10 @@ pub enum Build {
     TimestampMillis,
     /// The timestamp changed after signing.
     TimestampEdited,
+    /// The timestamp header (a header of its own) changed after signing.
+    TimestampHeader(TimestampHeaderEdit),
+    /// The proof header's list of signatures composed otherwise.
+    List(ListEdit),
     /// The timestamped header without its signature parameter.
     MissingSigParameter,
     /// A valid delivery whose timestamp is written in another form, the
@@ -397,6 +441,9 @@ pub enum Action {
     },
     /// The echo request without a valid token: must not be echoed.
     EchoWithoutToken,
+    /// A valid delivery, then the same event again as the sender redelivers
+    /// it: signed anew one second later, with the scheme's retry markers.
+    Redelivery,
     /// The same delivery `copies` times, in a row or at once.
     Duplicate {
         /// How many copies.
@@ -533,6 +580,7 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
     };
     accept::add(&mut c);
     reject::add(&mut c);
+    list::add(&mut c);
     status::add(&mut c);
     echo::add(&mut c);
     freshness::add(&mut c, opts.tolerance_s);

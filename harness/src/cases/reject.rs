@@ -2,7 +2,7 @@
 //! is rejected with a 4xx — never accepted, never answered 5xx — unless the
 //! vendor's own documented verification accepts it and it is no forgery.
 
-use super::{BodyEdit, Build, Catalogue, Expect, Family, ProofEdit, UrlEdit};
+use super::{BodyEdit, Build, Catalogue, Expect, Family, ProofEdit, TimestampHeaderEdit, UrlEdit};
 use crate::scheme::{Algorithm, Carrier, CredentialKind, Encoding, Level, ProofReading};
 
 /// Adds the `reject` cases.
@@ -170,6 +170,30 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
             &format!("a header with `{ts_key}` but no signature parameter is rejected"),
             B::MissingSigParameter,
         );
+    }
+    if let Some(name) = scheme.timestamp_header() {
+        let checked = scheme
+            .timestamp
+            .is_some_and(|t| t.checks_past || t.checks_future);
+        if scheme.signs_timestamp() {
+            c.reject(
+                "timestamp-edited",
+                &format!("`{name}` changed after signing is rejected"),
+                B::TimestampEdited,
+            );
+        }
+        if scheme.signs_timestamp() || checked {
+            c.reject(
+                "timestamp-header-missing",
+                &format!("a delivery without its `{name}` header is rejected (4xx, not 5xx)"),
+                B::TimestampHeader(TimestampHeaderEdit::Missing),
+            );
+            c.reject(
+                "timestamp-header-empty",
+                &format!("an empty `{name}` header is rejected (4xx, not 5xx)"),
+                B::TimestampHeader(TimestampHeaderEdit::Empty),
+            );
+        }
     }
     if scheme.algorithm == Algorithm::RsaPkcs1v15Sha256 {
         c.reject(

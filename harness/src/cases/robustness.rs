@@ -96,6 +96,21 @@ pub(super) fn add(c: &mut Catalogue<'_>, timeout: Duration) {
         valid(BodyKind::Large1m),
         Expect::AcceptOrTooLarge,
     );
+    if let Some(name) = scheme.timestamp_header() {
+        for form in TimestampForm::ALL {
+            c.single(
+                Family::Robustness,
+                &format!("timestamp-{}", form.name()),
+                Level::Must,
+                &format!(
+                    "`{name}` {}, signed as written, is not answered 5xx",
+                    form.describe()
+                ),
+                B::TimestampForm(form),
+                Expect::NoServerError,
+            );
+        }
+    }
     if let Carrier::TimestampedHeader { name, ts_key, .. } = scheme.carrier {
         for form in TimestampForm::ALL {
             c.single(

@@ -23,8 +23,8 @@ use crate::keys::SigningKey;
 use crate::scheme::{
     Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
     ExtraHeader, KeyDocument, KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart,
-    ProofReading, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampRule,
-    TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
+    ProofReading, RetryHeader, RetryValue, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys,
+    TimestampRule, TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -132,11 +132,26 @@ pub fn to_scheme(
         (None, Some(p)) => EventId::BodyPointer(s(p)),
         (None, None) => return cx.no(file.id.span(), "a scheme without an idempotency key"),
     };
-    if !i.repeats_on_redelivery || i.retry_counter_header.is_some() {
-        return cx.no(
-            file.id.span(),
-            "idempotency keys that change on redelivery, and retry-counter headers",
-        );
+    if !i.repeats_on_redelivery {
+        return cx.no(file.id.span(), "idempotency keys that change on redelivery");
+    }
+    let mut retry_headers = Vec::new();
+    for h in &i.retry_headers {
+        let parts = template::parse(h.value.get_ref()).unwrap_or_default();
+        let value = match parts.as_slice() {
+            [Part::Placeholder(Placeholder::Attempt, _)] => RetryValue::Attempt,
+            [Part::Literal(v)] => RetryValue::Fixed(leak(v)),
+            _ => {
+                return cx.no(
+                    h.value.span(),
+                    "retry header values other than exactly \"{attempt}\" or literal text",
+                )
+            }
+        };
+        retry_headers.push(RetryHeader {
+            name: leak(&h.name),
+            value,
+        });
     }
     let mut extra = Vec::new();
     for h in &file.headers {
@@ -219,6 +234,7 @@ pub fn to_scheme(
         }),
         echo,
         idempotency: i.dedupe.map(level),
+        retry_headers: leak_slice(retry_headers),
         canonical_json: file.body.canonical_json(),
         proof_reading: match file.vendor_code.proof_reading {
             ProofReadingName::Exact => ProofReading::Exact,

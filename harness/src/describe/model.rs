@@ -452,9 +452,10 @@ pub struct Idempotency {
     /// Whether a redelivery carries the same key. Default `true`.
     #[serde(default = "yes")]
     pub repeats_on_redelivery: bool,
-    /// A header counting redeliveries (`X-Slack-Retry-Num`), if any.
+    /// Headers that mark a redelivery (`X-Slack-Retry-Num = "{attempt}"`,
+    /// `X-Slack-Retry-Reason = "http_timeout"`), sent on redeliveries only.
     #[serde(default)]
-    pub retry_counter_header: Option<String>,
+    pub retry_headers: Vec<HeaderRule>,
     /// How strongly the vendor asks receivers to process a redelivered
     /// event once; absent: the vendor does not ask.
     #[serde(default)]

@@ -25,6 +25,8 @@ pub enum Placeholder {
     Id,
     /// `{type}`: the event type (header values only).
     Type,
+    /// `{attempt}`: which redelivery this is, from 1 (retry header values only).
+    Attempt,
 }
 
 impl fmt::Display for Placeholder {
@@ -38,6 +40,7 @@ impl fmt::Display for Placeholder {
             Placeholder::Param(k) => write!(f, "{{param:{k}}}"),
             Placeholder::Id => f.write_str("{id}"),
             Placeholder::Type => f.write_str("{type}"),
+            Placeholder::Attempt => f.write_str("{attempt}"),
         }
     }
 }
@@ -74,7 +77,7 @@ pub enum TemplateError {
 }
 
 /// Every placeholder name, for did-you-mean.
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 9] = [
     "body",
     "url",
     "event",
@@ -83,6 +86,7 @@ pub const NAMES: [&str; 8] = [
     "param:",
     "id",
     "type",
+    "attempt",
 ];
 
 /// Parses `text` into parts.
@@ -142,6 +146,7 @@ fn placeholder(name: &str) -> Option<Placeholder> {
         "timestamp" => Placeholder::Timestamp,
         "id" => Placeholder::Id,
         "type" => Placeholder::Type,
+        "attempt" => Placeholder::Attempt,
         _ => {
             if let Some(h) = named("header:") {
                 Placeholder::Header(h)

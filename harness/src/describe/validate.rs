@@ -11,7 +11,7 @@ use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
     AlgorithmName, BodyFormat, CarrierKind, CredentialKind, EncodingName, HandshakeKind,
-    SchemeFile, SecretDecoding, Syntax, TimestampFrom,
+    HeaderRule, SchemeFile, SecretDecoding, Syntax, TimestampFrom,
 };
 use super::suggest;
 use super::template::{self, Part, Placeholder, TemplateError};
@@ -532,9 +532,10 @@ fn check_message(cx: &Ctx<'_>, file: &SchemeFile) -> Result<(), DescribeError> {
             continue;
         };
         match &p {
-            Placeholder::Id | Placeholder::Type => {
-                let name = if p == Placeholder::Id { "id" } else { "type" };
-                return Err(unknown_placeholder(cx, m, name.into(), at, &known));
+            Placeholder::Id | Placeholder::Type | Placeholder::Attempt => {
+                let name = p.to_string();
+                let name = name.trim_matches(['{', '}']).to_owned();
+                return Err(unknown_placeholder(cx, m, name, at, &known));
             }
             Placeholder::Event if carrier != CarrierKind::BodyEnvelope => {
                 return Err(DescribeError::Conflict {
@@ -620,21 +621,37 @@ fn check_idempotency(cx: &Ctx<'_>, file: &SchemeFile) -> Result<(), DescribeErro
     }
 }
 
-fn check_rest(cx: &Ctx<'_>, file: &SchemeFile) -> Result<(), DescribeError> {
-    for h in &file.headers {
-        let known = ["id", "type"];
+/// Checks that the header value templates `rules` use only the
+/// placeholders `known` names (`allowed` says which they are).
+fn check_header_values(
+    cx: &Ctx<'_>,
+    rules: &[HeaderRule],
+    known: &[&str],
+    allowed: fn(&Placeholder) -> bool,
+) -> Result<(), DescribeError> {
+    for h in rules {
         let parts = template::parse(h.value.get_ref())
-            .map_err(|e| template_error(cx, &h.value, e, &known))?;
+            .map_err(|e| template_error(cx, &h.value, e, known))?;
         for part in parts {
             if let Part::Placeholder(p, at) = part {
-                if !matches!(p, Placeholder::Id | Placeholder::Type) {
+                if !allowed(&p) {
                     let name = p.to_string();
                     let name = name.trim_matches(['{', '}']).to_owned();
-                    return Err(unknown_placeholder(cx, &h.value, name, at, &known));
+                    return Err(unknown_placeholder(cx, &h.value, name, at, known));
                 }
             }
         }
     }
+    Ok(())
+}
+
+fn check_rest(cx: &Ctx<'_>, file: &SchemeFile) -> Result<(), DescribeError> {
+    check_header_values(cx, &file.headers, &["id", "type"], |p| {
+        matches!(p, Placeholder::Id | Placeholder::Type)
+    })?;
+    check_header_values(cx, &file.idempotency.retry_headers, &["attempt"], |p| {
+        matches!(p, Placeholder::Attempt)
+    })?;
     for s in [&file.statuses.missing, &file.statuses.invalid]
         .into_iter()
         .flatten()

@@ -905,6 +905,23 @@ impl<'a> Runner<'a> {
                     required: true,
                 });
             }
+            Action::Redelivery => {
+                let (first, again) = match ctx.valid_and_redelivered() {
+                    Ok(pair) => pair,
+                    Err(e) => return (build_failed(e), effects, None, note),
+                };
+                let answers = vec![
+                    self.send(st, &first.delivery).await,
+                    self.send(st, &again.delivery).await,
+                ];
+                for r in &answers {
+                    track(r);
+                }
+                checks.push(all_accepted(&answers));
+                if let Some(id) = first.event_id {
+                    effects.push((id, EffectRule::Once, true));
+                }
+            }
             Action::Duplicate { copies, concurrent } => {
                 let built = match ctx.valid(BodyKind::Plain) {
                     Ok(b) => b,
