@@ -69,7 +69,6 @@ pub(crate) fn reindent(compact: &str, indent: &str, newline: &str) -> String {
 }
 
 /// Removes every whitespace character outside strings.
-#[cfg(test)]
 pub(crate) fn compact(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     let mut in_string = false;

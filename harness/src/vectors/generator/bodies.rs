@@ -91,6 +91,21 @@ impl Bodies {
         json::reindent(json, "  ", "\n")
     }
 
+    /// Whether `json` is sent pretty-printed already (Stripe's events).
+    pub(super) fn is_pretty(&self, json: &str) -> bool {
+        self.pretty(json) == json
+    }
+
+    /// `json` in the other formatting: pretty-printed, or compact when it
+    /// is sent pretty-printed.
+    pub(super) fn reformatted(&self, json: &str) -> String {
+        if self.is_pretty(json) {
+            json::compact(json)
+        } else {
+            self.pretty(json)
+        }
+    }
+
     /// A hard body of test `tc`.
     pub(super) fn hard(&self, tc: u32, h: Hard) -> String {
         match h {

@@ -92,12 +92,19 @@ pub(super) fn replace_once(s: &str, from: &str, to: &str) -> Result<String, Erro
     Ok(s.replacen(from, to, 1))
 }
 
-/// The last letter of the first string value (`:"…"`) changed: a one-byte
-/// edit that keeps the JSON valid.
+/// The last letter of the first string value (`:"…"`, or `: "…"` in a
+/// pretty-printed body) changed: a one-byte edit that keeps the JSON valid.
 pub(super) fn tamper_first_string(body: &str) -> Result<String, Error> {
     let start = body
-        .find(":\"")
-        .map(|i| i + 2)
+        .match_indices(':')
+        .find_map(|(i, _)| {
+            let after = body.get(i + 1..)?;
+            let spaces = after.len() - after.trim_start_matches([' ', '\n']).len();
+            after
+                .get(spaces..)?
+                .starts_with('"')
+                .then_some(i + 1 + spaces + 1)
+        })
         .ok_or_else(|| Error::Vector("generator: the event has no string value".into()))?;
     let rest = body.get(start..).unwrap_or_default();
     let end = rest
