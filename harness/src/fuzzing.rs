@@ -1012,7 +1012,7 @@ pub fn sign_verify(data: &[u8]) {
     assert!(ok.is_ok(), "{id}: verify(sign(x)) rejected: {ok:?}");
 
     let ts_text = timestamp.to_string();
-    let message = sign::signed_message(scheme, &ts_text, &p.url, event);
+    let message = sign::payload_message(scheme, &p, &ts_text);
     // RSA signing is slow (and PKCS#1 v1.5 deterministic): take the proof
     // from the signed delivery instead of signing a second time.
     let from_header = match scheme.carrier {

@@ -226,6 +226,21 @@ mod tests {
     }
 
     #[test]
+    fn the_valid_proof_the_rules_edit_verifies() {
+        // Rules that edit "the valid signature" start from `valid_text`: it
+        // must be the proof of the delivery it is placed in (it once left a
+        // signed `{header:webhook-id}` out, so every edit edited a wrong one).
+        for id in SchemeId::builtins() {
+            let g = Gen::new(id).unwrap();
+            let d = g.with_text(1, &g.valid_text(1).unwrap()).unwrap();
+            let trust = g.primary.trust();
+            let policy = crate::verify::Policy::at(super::super::FIXED_NOW);
+            let ok = crate::verify::verify(id.scheme(), &trust, &d, &policy);
+            assert!(ok.is_ok(), "{id}: {ok:?}");
+        }
+    }
+
+    #[test]
     fn fresh_ids_go_above_every_used_and_retired_id() {
         let id = SchemeId::builtins()[0];
         let data = id.scheme().vectors;

@@ -118,8 +118,9 @@ impl Gen {
 
     /// The raw proof of `p` under `key`.
     pub(super) fn raw_for(&self, key: &SigningKey, p: &Payload) -> Result<Vec<u8>, Error> {
-        let ts = p.timestamp.to_string();
-        let message = sign::signed_message(self.scheme, &ts, &p.url, &p.event);
+        // The message with every `{header:Name}` part read from the headers
+        // the payload is sent with (Standard Webhooks signs its `webhook-id`).
+        let message = sign::payload_message(self.scheme, p, &p.timestamp.to_string());
         sign::proof(self.scheme, key, &message)
     }
 
@@ -161,7 +162,7 @@ impl Gen {
     /// The signed message of the standard event of `tc`.
     pub(super) fn message(&self, tc: u32) -> Vec<u8> {
         let p = self.payload(tc, 0, self.ev(tc));
-        sign::signed_message(self.scheme, &p.timestamp.to_string(), &p.url, &p.event)
+        sign::payload_message(self.scheme, &p, &p.timestamp.to_string())
     }
 
     /// The HMAC key bytes (an error for other schemes).
