@@ -531,6 +531,19 @@ pub struct TimestampRule {
     pub checks_past: bool,
     /// Whether a timestamp too far in the future is refused.
     pub checks_future: bool,
+    /// How the provider's official library reads the timestamp's text.
+    pub library_reading: TimestampReading,
+}
+
+/// How a provider's official library reads a timestamp's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimestampReading {
+    /// Canonical decimal digits only.
+    #[default]
+    Canonical,
+    /// JavaScript's `parseInt(text, 10)`, and the number read is what it
+    /// signs: `+t`, `0t`, `t.0` and `tabc` all verify a signature over `t`.
+    ParseInt,
 }
 
 /// A webhook authentication scheme, described as data.

@@ -14,7 +14,7 @@ use super::model::{
     AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName, HandshakeKind,
     HexAccept, HexCase, HttpMethod, KeyDocument as KeyDocumentName, KeyRole, LevelName,
     ProofReadingName, SchemeFile, SecretDecoding as SecretDecodingName, Syntax, TimestampFormat,
-    TimestampFrom,
+    TimestampFrom, TimestampReadingName,
 };
 use super::registry::Files;
 use super::template::{self, Part, Placeholder};
@@ -24,7 +24,7 @@ use crate::scheme::{
     Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
     ExtraHeader, KeyDocument, KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart,
     ProofReading, RetryHeader, RetryValue, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys,
-    TimestampRule, TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
+    TimestampReading, TimestampRule, TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -199,6 +199,10 @@ pub fn to_scheme(
             },
             checks_past: t.past_tolerance_s.is_some(),
             checks_future: t.future_tolerance_s.is_some(),
+            library_reading: match t.library_reading {
+                TimestampReadingName::Canonical => TimestampReading::Canonical,
+                TimestampReadingName::ParseInt => TimestampReading::ParseInt,
+            },
         }
     });
     Ok(Scheme {

@@ -372,6 +372,23 @@ pub struct Timestamp {
     /// Where the window comes from (a vendor document, a library's code).
     #[serde(default)]
     pub tolerance_source: Option<String>,
+    /// How the provider's official library reads the timestamp's text.
+    /// Default `canonical`.
+    #[serde(default)]
+    pub library_reading: TimestampReadingName,
+}
+
+/// `timestamp.library_reading`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimestampReadingName {
+    /// Canonical decimal digits only.
+    #[default]
+    Canonical,
+    /// JavaScript's `parseInt(text, 10)`: an optional sign, then the
+    /// leading digits, whatever follows (`+t`, `0t`, `t.0`, `tabc` read as
+    /// `t`), and it signs the number it read.
+    ParseInt,
 }
 
 /// `timestamp.from`.

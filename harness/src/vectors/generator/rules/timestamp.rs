@@ -6,7 +6,7 @@ use super::super::{Gen, GroupKind, FIXED_NOW};
 use super::{case, Case};
 use crate::delivery::Delivery;
 use crate::parse::KvList;
-use crate::scheme::MessagePart;
+use crate::scheme::{MessagePart, TimestampReading};
 use crate::sign;
 use crate::vectors::Expected::{self, Acceptable as A, Invalid as I, Valid as V};
 use crate::verify::DEFAULT_TOLERANCE_S;
@@ -53,7 +53,12 @@ pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
     }
     let sides = Sides::of(g);
     window(g, sides, out);
-    spellings(list, sides, out);
+    let reading = g
+        .scheme
+        .timestamp
+        .map(|t| t.library_reading)
+        .unwrap_or_default();
+    spellings(list, sides, reading, out);
     syntax(list, out);
     if g.scheme.message.signs_url() {
         urls(g, out);
@@ -187,7 +192,7 @@ fn window(g: &Gen, sides: Sides, out: &mut Vec<Case>) {
 
 /// Non-canonical spellings of the timestamp, signed as sent or over the
 /// canonical value.
-fn spellings(list: KvList, sides: Sides, out: &mut Vec<Case>) {
+fn spellings(list: KvList, sides: Sides, reading: TimestampReading, out: &mut Vec<Case>) {
     let now = FIXED_NOW;
     let t = list.ts_key;
     let lenient = [
@@ -217,11 +222,22 @@ fn spellings(list: KvList, sides: Sides, out: &mut Vec<Case>) {
         ("junk", format!("{now}abc"), "trailing junk".to_owned()),
     ];
     for (name, sent, what) in canonical_signed {
+        // A library that reads the text with parseInt and signs the number
+        // it read verifies these (all but the exponent, which reads as 1).
+        let (result, flag, why) = if reading == TimestampReading::ParseInt && name != "exponent" {
+            (
+                A,
+                "LenientTimestampReading",
+                " (the provider's library reads it with parseInt)",
+            )
+        } else {
+            (I, "NonCanonicalTimestamp", "")
+        };
         out.push(case(
             format!("ts.canonical-signed.{name}"),
-            I,
-            &["NonCanonicalTimestamp"],
-            format!("{what}, signed over the canonical {t}"),
+            result,
+            &[flag],
+            format!("{what}, signed over the canonical {t}{why}"),
             move |g, tc| signed_over(g, tc, (&FIXED_NOW.to_string(), &sent), (&g.url, &g.url)),
         ));
     }
