@@ -4,8 +4,9 @@
 // a good engineer would with the official library: every error the library
 // throws is a refusal (4xx), never a 500.
 //
+// `rejectStatus` is the refusal status (default 401, which Discord requires).
 // Two options reproduce, one at a time, a bug teams really ship around an
-// otherwise correct receiver (the *-bug receivers beside this file):
+// otherwise correct receiver (the receivers with a `.expected` file):
 //   errors: 'refuse' (default) | '500' — what becomes of an exception thrown
 //     by verify: a refusal (401), or what a web framework answers for an
 //     error nobody caught (Express's default handler: 500);
@@ -15,7 +16,7 @@
 //     the bytes that were signed.
 import http from 'node:http';
 
-export function serve({ port, verify, key, errors = 'refuse', jsonBody = false }) {
+export function serve({ port, verify, key, errors = 'refuse', jsonBody = false, rejectStatus = 401 }) {
   const seen = new Set();
   const processed = [];
   http.createServer((req, res) => {
@@ -50,7 +51,7 @@ export function serve({ port, verify, key, errors = 'refuse', jsonBody = false }
         verified = undefined;
       }
       if (verified === undefined || verified === false) {
-        res.writeHead(401);
+        res.writeHead(rejectStatus);
         return res.end('refused');
       }
       const id = key(raw, req.headers, verified);

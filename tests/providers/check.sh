@@ -7,11 +7,12 @@
 #     vectors_slack.py) at the vector's clock: valid must verify, invalid must
 #     not, acceptable is reported. A difference fails the step unless
 #     expected-differences.txt lists it with a reason (unused lines fail too).
-#  2. correct receivers: each library wrapped in a minimal receiver
+#  2. correct receivers: all seven libraries wrapped in minimal receivers
 #     (tests/providers/<scheme>.mjs|.py, written as a good engineer would);
 #     the whole suite, strict, must pass with no failure and no warning.
 #  3. receivers with a bug teams really ship (github-unawaited,
-#     svix-throws-500, stripe-json-middleware, slack-no-dedupe): the suite
+#     svix-throws-500, stripe-json-middleware, slack-no-dedupe,
+#     shopify-truthy, discord-unawaited, discord-403): the suite
 #     must fail or warn exactly the case ids in <receiver>.expected (expect.mjs
 #     prints the difference otherwise).
 # Every step is bounded by a timeout; receivers listen on kernel-chosen
@@ -68,7 +69,7 @@ start_receiver() { # id receiver secret
     local id=$1 receiver=$2 secret=$3 log="$scratch/$2.log"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     case $receiver in
-        *.mjs) (cd "$scratch" && SECRET=$secret PORT=$port exec timeout 300 node "$receiver") >"$log" 2>&1 & ;;
+        *.mjs) (cd "$scratch" && SECRET=$secret PUBLIC_KEY=$public_key PORT=$port exec timeout 300 node "$receiver") >"$log" 2>&1 & ;;
         *.py) (cd "$scratch" && SECRET=$secret PORT=$port PYTHONPATH="$scratch/py" exec timeout 300 python3 "$receiver") >"$log" 2>&1 & ;;
     esac
     pid=$!
@@ -83,26 +84,37 @@ start_receiver() { # id receiver secret
     return 1
 }
 
-run_suite() { # id secret [extra hookspec args]
+run_suite() { # id secret [extra hookspec args]; secret "" = a key-pair scheme (Discord)
     local id=$1 secret=$2
     shift 2
+    local auth=()
+    [ -n "$secret" ] && auth=(--secret-env SECRET)
     SECRET=$secret timeout 240 "$bin" run --scheme "$id" --url "http://127.0.0.1:$port/hook" \
-        --effects-url "http://127.0.0.1:$port/_effects" --secret-env SECRET --strict "$@" 2>&1
+        --effects-url "http://127.0.0.1:$port/_effects" "${auth[@]}" --strict "$@" 2>&1
 }
+
+# Discord: the receivers trust hookspec's test public key (hex).
+public_key=$("$bin" keys --scheme discord --format hex 2>/dev/null | grep -v '^#' | head -1)
+[ -n "$public_key" ] || { echo "providers: $bin keys --scheme discord printed no key"; failed=1; }
 
 # 2. Correct receivers on the official libraries: strict, no failure.
 # 3. Receivers with a known bug: exactly the failures in <receiver>.expected.
-# id | receiver | secret
+# id | receiver | secret (none for Discord: PUBLIC_KEY)
 providers=(
   "standard-webhooks|standard-webhooks.mjs|whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
   "svix|svix.mjs|whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
   "stripe|stripe.mjs|whsec_hookspec_provider_check"
   "github|github.mjs|It's a Secret to Everybody"
   "slack|slack.py|8f742231b10e8888abcd99yyyzzz85a5"
+  "shopify|shopify.mjs|hookspec-shopify-provider-check"
+  "discord|discord.mjs|"
   "github|github-unawaited.mjs|It's a Secret to Everybody"
   "svix|svix-throws-500.mjs|whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
   "stripe|stripe-json-middleware.mjs|whsec_hookspec_provider_check"
   "slack|slack-no-dedupe.py|8f742231b10e8888abcd99yyyzzz85a5"
+  "shopify|shopify-truthy.mjs|hookspec-shopify-provider-check"
+  "discord|discord-unawaited.mjs|"
+  "discord|discord-403.mjs|"
 )
 for entry in "${providers[@]}"; do
     IFS='|' read -r id receiver secret <<<"$entry"
