@@ -32,7 +32,8 @@ scratch=$(cd "$scratch" && pwd)
 
 # Shopify's official library: @shopify/shopify-api (13.1.0 is the newest
 # release for Node 20; 14+ needs Node 22). It wants an app configuration,
-# of which webhooks.validate uses only the secret (vectors.mjs sets it up).
+# of which webhooks.validate uses only the secret (vectors.mjs and
+# shopify.mjs set it up).
 npm_pkgs="standardwebhooks@1.1.1 svix@1.99.1 stripe@23.1.0 @octokit/webhooks-methods@6.0.0 discord-interactions@4.4.0 @shopify/shopify-api@13.1.0"
 py_pkgs="slack_sdk==3.48.0"
 echo "providers: installing $npm_pkgs; $py_pkgs into $scratch"
