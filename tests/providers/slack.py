@@ -1,4 +1,7 @@
-"""Slack with the official PyPI package `slack_sdk` (SignatureVerifier)."""
+"""Slack with the official PyPI package `slack_sdk` (SignatureVerifier).
+
+serve(dedupe=False) is the bug of slack-no-dedupe.py; run as a script this is
+the correct receiver."""
 import http.server
 import json
 import os
@@ -8,6 +11,7 @@ from slack_sdk.signature import SignatureVerifier
 verifier = SignatureVerifier(os.environ["SECRET"])
 seen = set()
 processed = []
+DEDUPE = True
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -41,10 +45,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             event_id = json.loads(raw)["event_id"]
         except Exception:
             return self.reply(400, b"not an event")
-        if event_id not in seen:
+        if not DEDUPE or event_id not in seen:
             seen.add(event_id)
             processed.append(event_id)
         self.reply(200)
 
 
-http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+def serve(dedupe=True):
+    global DEDUPE
+    DEDUPE = dedupe
+    http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+
+
+if __name__ == "__main__":
+    serve()
