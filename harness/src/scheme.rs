@@ -347,6 +347,10 @@ pub enum ProofReading {
     /// Node's base64 decoder (`verify(key, sig, "base64")`): skips
     /// characters outside the alphabet, stops at `=`, padding optional.
     NodeBase64,
+    /// Hex read two characters at a time with `parseInt(pair, 16)`
+    /// (discord-interactions): an odd last digit is a byte of its own, a
+    /// pair that starts with a non-hex character reads as 0.
+    ParseIntPairs,
 }
 
 impl ProofReading {
@@ -362,6 +366,9 @@ impl ProofReading {
             }
             ProofReading::NodeBase64 => {
                 "Node's base64 decoder, which skips characters outside the alphabet, stops at `=` and needs no padding"
+            }
+            ProofReading::ParseIntPairs => {
+                "`parseInt(pair, 16)` over every two characters, which reads an odd last digit as a byte of its own (the valid proof when its last byte is 0x00) and a pair with a non-hex first character as 0 (the valid proof when that byte is 0x00)"
             }
         }
     }

@@ -245,6 +245,7 @@ pub fn to_scheme(
             ProofReadingName::NodeHex => ProofReading::NodeHex,
             ProofReadingName::EllipticHex => ProofReading::EllipticHex,
             ProofReadingName::NodeBase64 => ProofReading::NodeBase64,
+            ProofReadingName::ParseIntPairs => ProofReading::ParseIntPairs,
         },
         sample_event: s(&file.events.sample),
         vectors: vector_data(&cx, file, files)?,

@@ -625,6 +625,8 @@ pub enum ProofReadingName {
     EllipticHex,
     /// Node's lenient base64 decoder.
     NodeBase64,
+    /// `parseInt(pair, 16)` over every two hex characters (discord-interactions).
+    ParseIntPairs,
 }
 
 fn yes() -> bool {
