@@ -173,6 +173,35 @@ impl Carrier {
         )
     }
 
+    /// A version (or signature key) the scheme does not count: for a
+    /// versioned list the first accepted version with its last digit counted
+    /// up (`v1` → `v2`), for a key/value list the signature key counted down
+    /// (`v1` → `v0`, Stripe's ignored test-mode scheme); never one that counts.
+    pub fn uncounted_version(&self) -> String {
+        let carrier = *self;
+        let (base, counts, step): (&str, &[&str], u32) = match carrier {
+            Carrier::VersionedList { accept, .. } => {
+                (accept.first().copied().unwrap_or_default(), accept, 1)
+            }
+            Carrier::TimestampedHeader { sig_key, .. } => (sig_key, &[], 9),
+            _ => ("", &[], 1),
+        };
+        let ts_key = match carrier {
+            Carrier::TimestampedHeader { ts_key, .. } => ts_key,
+            _ => "",
+        };
+        let mut chars: Vec<char> = base.chars().collect();
+        let Some(d) = chars.last().and_then(|c| c.to_digit(10)) else {
+            return format!("{base}x");
+        };
+        chars.pop();
+        let stem: String = chars.into_iter().collect();
+        (0..10)
+            .map(|i| format!("{stem}{}", (d + step * (i + 1)) % 10))
+            .find(|v| v != base && v != ts_key && !counts.contains(&v.as_str()))
+            .unwrap_or_else(|| format!("{base}x"))
+    }
+
     /// The key/value list syntax of a timestamped header.
     pub fn kv_list(&self) -> Option<crate::parse::KvList> {
         match *self {
@@ -551,6 +580,10 @@ pub enum TimestampReading {
     /// JavaScript's `parseInt(text, 10)`, and the number read is what it
     /// signs: `+t`, `0t`, `t.0` and `tabc` all verify a signature over `t`.
     ParseInt,
+    /// Read as a number by `parseInt` in one official library and by
+    /// `float()` in another, each signing the number read: `1.7e9` verifies
+    /// too.
+    Numeric,
 }
 
 /// A webhook authentication scheme, described as data.

@@ -607,7 +607,7 @@ impl BuildContext<'_> {
             L::WrongAfterValid => vec![ok, proof(version, &wrong(0)?)],
             L::RotatedSecrets => vec![proof(version, &wrong(1)?), proof(version, &wrong(2)?), ok],
             L::EightCharacters => vec![proof(version, valid.get(..8).unwrap_or(&valid))],
-            L::OtherVersionOnly => vec![proof(&super::list::other_version(s.carrier), &valid)],
+            L::OtherVersionOnly => vec![proof(&s.carrier.uncounted_version(), &valid)],
             L::MalformedNoSeparator => vec![Entry::Raw(format!("{version}{}", wrong(0)?)), ok],
             L::MalformedDoubleSeparator => {
                 vec![proof(version, &wrong(0)?), Entry::Raw(String::new()), ok]

@@ -95,33 +95,5 @@ fn other_version_text(carrier: Carrier) -> String {
         Carrier::TimestampedHeader { key_separator, .. } => key_separator,
         _ => "",
     };
-    format!("`{}{sep}…`", other_version(carrier))
-}
-
-/// A version (or signature key) the scheme does not count: for a
-/// versioned list the first accepted version with its last digit counted
-/// up (`v1` → `v2`), for a key/value list the signature key counted down
-/// (`v1` → `v0`, Stripe's ignored test-mode scheme); never one that counts.
-pub(super) fn other_version(carrier: Carrier) -> String {
-    let (base, counts, step): (&str, &[&str], u32) = match carrier {
-        Carrier::VersionedList { accept, .. } => {
-            (accept.first().copied().unwrap_or_default(), accept, 1)
-        }
-        Carrier::TimestampedHeader { sig_key, .. } => (sig_key, &[], 9),
-        _ => ("", &[], 1),
-    };
-    let ts_key = match carrier {
-        Carrier::TimestampedHeader { ts_key, .. } => ts_key,
-        _ => "",
-    };
-    let mut chars: Vec<char> = base.chars().collect();
-    let Some(d) = chars.last().and_then(|c| c.to_digit(10)) else {
-        return format!("{base}x");
-    };
-    chars.pop();
-    let stem: String = chars.into_iter().collect();
-    (0..10)
-        .map(|i| format!("{stem}{}", (d + step * (i + 1)) % 10))
-        .find(|v| v != base && v != ts_key && !counts.contains(&v.as_str()))
-        .unwrap_or_else(|| format!("{base}x"))
+    format!("`{}{sep}…`", carrier.uncounted_version())
 }

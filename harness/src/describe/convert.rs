@@ -202,6 +202,7 @@ pub fn to_scheme(
             library_reading: match t.library_reading {
                 TimestampReadingName::Canonical => TimestampReading::Canonical,
                 TimestampReadingName::ParseInt => TimestampReading::ParseInt,
+                TimestampReadingName::Numeric => TimestampReading::Numeric,
             },
         }
     });

@@ -389,6 +389,11 @@ pub enum TimestampReadingName {
     /// leading digits, whatever follows (`+t`, `0t`, `t.0`, `tabc` read as
     /// `t`), and it signs the number it read.
     ParseInt,
+    /// Some official library reads it with JavaScript's `parseInt`, another
+    /// with Python's `float()` (`1.7e9` reads as the time), each signing
+    /// the number it read: every spelling of the current time verifies
+    /// with one of them.
+    Numeric,
 }
 
 /// `timestamp.from`.

@@ -8,7 +8,8 @@
 //! | [`content`] | the proof covers the body or event: body edits, re-serialized signatures; or it does not |
 //! | [`proof`] | a proof: missing, empty, duplicated, edited per encoding (hex, base64, text), prefixes |
 //! | [`primitive`] | the algorithm family: other HMAC hashes, RSA variants, Ed25519 malleation, wrong and rotated keys |
-//! | [`timestamp`] | a timestamped key/value header: windows, spellings, list syntax, signed URLs |
+//! | [`timestamp`] | a signed timestamp (a key/value header, or a header of its own): windows, spellings, list syntax, signed URLs, the header missing |
+//! | [`list`] | a list of signatures: any counted entry may match, shortened or uncounted ones never do |
 //! | [`apikey`] | the key itself in a query parameter or header |
 //! | [`envelope`] | a body envelope |
 
@@ -17,6 +18,7 @@ mod content;
 mod envelope;
 mod events;
 mod hard;
+mod list;
 mod primitive;
 mod proof;
 mod timestamp;
@@ -108,5 +110,6 @@ pub(super) fn catalogue(g: &Gen) -> Vec<Case> {
     timestamp::cases(g, &mut out);
     apikey::cases(g, &mut out);
     envelope::cases(g, &mut out);
+    list::cases(g, &mut out);
     out
 }

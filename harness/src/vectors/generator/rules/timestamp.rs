@@ -1,6 +1,7 @@
-//! A timestamped key/value header: the window's edges, timestamp
-//! spellings, the list's syntax, and (when the URL is signed) other URLs
-//! and other message layouts.
+//! A signed timestamp, in a key/value header or in a header of its own:
+//! the window's edges, timestamp spellings, and for a key/value header the
+//! list's syntax and (when the URL is signed) other URLs and other message
+//! layouts; for a header of its own, the header missing or empty.
 
 use super::super::{Gen, GroupKind, FIXED_NOW};
 use super::{case, Case};
@@ -28,6 +29,29 @@ fn signed_over(
     g.rewrite_header(tc, Some(sent_url), value)
 }
 
+/// A delivery of `tc`'s event whose proof covers the timestamp written
+/// `signed_ts` and whose timestamp says `sent_ts` (`None`: the timestamp
+/// header removed), wherever the scheme carries its timestamp.
+fn signed_as(g: &Gen, tc: u32, signed_ts: &str, sent_ts: Option<&str>) -> Result<Delivery, Error> {
+    let Some(name) = g.scheme.timestamp_header() else {
+        return signed_over(
+            g,
+            tc,
+            (signed_ts, sent_ts.unwrap_or_default()),
+            (&g.url, &g.url),
+        );
+    };
+    let p = g.payload(tc, 0, g.ev(tc));
+    let msg = sign::payload_message(g.scheme, &p, signed_ts);
+    let text = g.encode(&sign::proof(g.scheme, &g.primary, &msg)?);
+    let mut d = g.place(&p, &text)?;
+    match sent_ts {
+        Some(t) => d.set_header(name, t),
+        None => d.remove_header(name),
+    }
+    Ok(d)
+}
+
 fn kv(g: &Gen) -> Result<KvList, Error> {
     g.scheme
         .carrier
@@ -45,20 +69,26 @@ fn at(key: String, result: Expected, flag: &'static str, comment: String, ts: i6
 }
 
 pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
+    let sides = Sides::of(g);
+    let reading = g
+        .scheme
+        .timestamp
+        .map(|t| t.library_reading)
+        .unwrap_or_default();
+    if let (Some(name), true) = (g.scheme.timestamp_header(), g.scheme.signs_timestamp()) {
+        window(g, sides, out);
+        spellings(name, sides, reading, out);
+        header(name, out);
+        return;
+    }
     let Some(list) = g.scheme.carrier.kv_list() else {
         return;
     };
     if !g.scheme.message.signs_timestamp() {
         return;
     }
-    let sides = Sides::of(g);
     window(g, sides, out);
-    let reading = g
-        .scheme
-        .timestamp
-        .map(|t| t.library_reading)
-        .unwrap_or_default();
-    spellings(list, sides, reading, out);
+    spellings(list.ts_key, sides, reading, out);
     syntax(list, out);
     if g.scheme.message.signs_url() {
         urls(g, out);
@@ -154,7 +184,7 @@ fn window(g: &Gen, sides: Sides, out: &mut Vec<Case>) {
         "timestamp changed after signing",
         |g, tc| {
             let (now, later) = (FIXED_NOW.to_string(), (FIXED_NOW + 10).to_string());
-            signed_over(g, tc, (&now, &later), (&g.url, &g.url))
+            signed_as(g, tc, &now, Some(&later))
         },
     ));
     let Some(n) = g.bodies.data.narrow_window_s else {
@@ -192,9 +222,13 @@ fn window(g: &Gen, sides: Sides, out: &mut Vec<Case>) {
 
 /// Non-canonical spellings of the timestamp, signed as sent or over the
 /// canonical value.
-fn spellings(list: KvList, sides: Sides, reading: TimestampReading, out: &mut Vec<Case>) {
+///
+/// `t` names the timestamp (its list key, or its header). A provider whose
+/// library checks no side of the window never reads the timestamp as a
+/// number: every spelling signed as sent verifies there.
+fn spellings(t: &'static str, sides: Sides, reading: TimestampReading, out: &mut Vec<Case>) {
     let now = FIXED_NOW;
-    let t = list.ts_key;
+    let unread = !sides.past && !sides.future;
     let lenient = [
         ("plus", format!("+{now}"), format!("+{t}")),
         (
@@ -211,7 +245,7 @@ fn spellings(list: KvList, sides: Sides, reading: TimestampReading, out: &mut Ve
             A,
             &["NonCanonicalTimestampSigned"],
             format!("{what}, signed as sent"),
-            move |g, tc| signed_over(g, tc, (&s, &s), (&g.url, &g.url)),
+            move |g, tc| signed_as(g, tc, &s, Some(&s)),
         ));
     }
     let canonical_signed = [
@@ -222,13 +256,18 @@ fn spellings(list: KvList, sides: Sides, reading: TimestampReading, out: &mut Ve
         ("junk", format!("{now}abc"), "trailing junk".to_owned()),
     ];
     for (name, sent, what) in canonical_signed {
-        // A library that reads the text with parseInt and signs the number
-        // it read verifies these (all but the exponent, which reads as 1).
-        let (result, flag, why) = if reading == TimestampReading::ParseInt && name != "exponent" {
+        // A library that reads the text as a number and signs the number
+        // it read verifies these (parseInt reads the exponent as 1).
+        let lenient = match reading {
+            TimestampReading::ParseInt => name != "exponent",
+            TimestampReading::Numeric => true,
+            TimestampReading::Canonical => false,
+        };
+        let (result, flag, why) = if lenient {
             (
                 A,
                 "LenientTimestampReading",
-                " (the provider's library reads it with parseInt)",
+                " (the provider's library reads it as a number)",
             )
         } else {
             (I, "NonCanonicalTimestamp", "")
@@ -238,7 +277,7 @@ fn spellings(list: KvList, sides: Sides, reading: TimestampReading, out: &mut Ve
             result,
             &[flag],
             format!("{what}, signed over the canonical {t}{why}"),
-            move |g, tc| signed_over(g, tc, (&FIXED_NOW.to_string(), &sent), (&g.url, &g.url)),
+            move |g, tc| signed_as(g, tc, &FIXED_NOW.to_string(), Some(&sent)),
         ));
     }
     let invalid = [
@@ -266,7 +305,13 @@ fn spellings(list: KvList, sides: Sides, reading: TimestampReading, out: &mut Ve
         };
         // Milliseconds are canonical digits whose value, read as seconds,
         // lies far in the future: outside the window only on that side.
-        let (result, flag, side) = if name == "millis" && !sides.future {
+        let (result, flag, side) = if unread {
+            (
+                A,
+                "UnreadTimestamp",
+                " (the provider's library never reads it as a number)",
+            )
+        } else if name == "millis" && !sides.future {
             sides.outside(true)
         } else {
             (I, "NonCanonicalTimestamp", "")
@@ -276,7 +321,23 @@ fn spellings(list: KvList, sides: Sides, reading: TimestampReading, out: &mut Ve
             result,
             &[flag],
             format!("{what}, signed as sent{side}"),
-            move |g, tc| signed_over(g, tc, (&sent, &sent), (&g.url, &g.url)),
+            move |g, tc| signed_as(g, tc, &sent, Some(&sent)),
+        ));
+    }
+}
+
+/// A timestamp header of its own, removed or emptied after signing.
+fn header(name: &'static str, out: &mut Vec<Case>) {
+    for (key, sent, what) in [
+        ("tsh.missing", None, format!("{name} missing")),
+        ("tsh.empty", Some(""), format!("{name} empty")),
+    ] {
+        out.push(case(
+            key,
+            I,
+            &["MissingTimestamp"],
+            format!("{what}, the signature over the current time"),
+            move |g, tc| signed_as(g, tc, &FIXED_NOW.to_string(), sent),
         ));
     }
 }
