@@ -536,6 +536,9 @@ pub struct Scheme {
     pub block_ordering: Option<BlockOrdering>,
     /// The endpoint-verification handshake, if the vendor has one.
     pub echo: Option<EchoHandshake>,
+    /// The named handshakes (`[[handshake]]` with a `name`): requests that
+    /// are not events, each with its own cases (docs/spec.md §3.4).
+    pub handshakes: &'static [Handshake],
     /// Whether the vendor asks receivers to process a redelivered event
     /// once, and how strongly.
     pub idempotency: Option<Level>,
@@ -640,6 +643,115 @@ pub struct EchoHandshake {
     pub event_value: &'static str,
     /// JSON pointer to the nonce to echo.
     pub nonce_pointer: &'static str,
+}
+
+/// A named handshake: a request that is not an event, described by the
+/// scheme file (`[[handshake]]`, docs/scheme-format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handshake {
+    /// Its name in case ids (`<scheme>.handshake.<name>`).
+    pub name: &'static str,
+    /// What is asked and how it is answered.
+    pub kind: HandshakeKind,
+    /// What marks a request as this handshake.
+    pub mark: HandshakeMark,
+    /// The request body, JSON, with `@ID@` for a fresh event id.
+    pub body: &'static str,
+    /// The reply content types that are all valid (media types, lowercase;
+    /// empty: any).
+    pub content_types: &'static [&'static str],
+    /// The expected status.
+    pub status: HandshakeStatus,
+    /// Where the provider documents it.
+    pub source: &'static str,
+}
+
+/// What a handshake asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeKind {
+    /// A signed request answered with exactly the value at this JSON
+    /// pointer (in one of the handshake's content types).
+    Echo {
+        /// JSON pointer to the value to answer with.
+        reply_pointer: &'static str,
+    },
+    /// A signed request answered with the status (and this JSON body,
+    /// compared as a JSON value, when given).
+    Reply {
+        /// The JSON reply, if the provider names one.
+        body: Option<&'static str>,
+    },
+    /// The request with an invalid proof, answered exactly the status.
+    Probe,
+}
+
+/// What marks a request as a handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeMark {
+    /// The body member at the pointer has this value (a string by its
+    /// text, a number or boolean by its JSON spelling).
+    Body {
+        /// JSON pointer.
+        pointer: &'static str,
+        /// The value.
+        value: &'static str,
+    },
+    /// The event type, sent in this header (`[[headers]]` `{type}`), has
+    /// this value.
+    EventType {
+        /// The header.
+        header: &'static str,
+        /// The value.
+        value: &'static str,
+    },
+    /// Nothing marks it (an invalid-signature probe: its proof is wrong).
+    None,
+}
+
+impl HandshakeMark {
+    /// Whether a request with these headers and this body is the handshake.
+    pub fn matches(&self, headers: &[(String, Vec<u8>)], body: &serde_json::Value) -> bool {
+        match *self {
+            HandshakeMark::Body { pointer, value } => match body.pointer(pointer) {
+                Some(serde_json::Value::String(s)) => s == value,
+                Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                    v.to_string() == value
+                }
+                _ => false,
+            },
+            HandshakeMark::EventType { header, value } => headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case(header) && v.as_slice() == value.as_bytes()),
+            HandshakeMark::None => false,
+        }
+    }
+}
+
+/// The status a handshake is answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeStatus {
+    /// Exactly this code.
+    Exactly(u16),
+    /// Any 2xx.
+    Success,
+}
+
+impl HandshakeStatus {
+    /// Whether `status` is what is expected.
+    pub fn admits(self, status: u16) -> bool {
+        match self {
+            HandshakeStatus::Exactly(c) => status == c,
+            HandshakeStatus::Success => (200..300).contains(&status),
+        }
+    }
+
+    /// `exactly 200`, `2xx`.
+    pub fn describe(self) -> String {
+        match self {
+            HandshakeStatus::Exactly(c) => format!("exactly {c}"),
+            HandshakeStatus::Success => "2xx".to_owned(),
+        }
+    }
 }
 
 /// `smartasset`'s ordering rule: for the same token, an event with a lower

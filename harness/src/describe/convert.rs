@@ -11,17 +11,19 @@ use toml::Spanned;
 use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
-    AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName, HandshakeKind,
+    AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName,
     HexAccept, HexCase, HttpMethod, KeyDocument as KeyDocumentName, KeyRole, LevelName,
     ProofReadingName, SchemeFile, SecretDecoding as SecretDecodingName, Syntax, TimestampFormat,
     TimestampFrom,
 };
 use super::registry::Files;
+
+mod handshake;
 use super::template::{self, Part, Placeholder};
 use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::SigningKey;
 use crate::scheme::{
-    Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
+    Algorithm, BlockOrdering, Carrier, CredentialKind, Encoding, EventId,
     ExtraHeader, KeyDocument, KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart,
     ProofReading, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampRule,
     TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
@@ -154,27 +156,7 @@ pub fn to_scheme(
             }
         }
     }
-    let mut echo = None;
-    for h in &file.handshakes {
-        let ok = *h.kind.get_ref() == HandshakeKind::EchoField
-            && echo.is_none()
-            && h.status.unwrap_or(200) == 200
-            && h.signed
-            && h.content_types.is_empty();
-        match (&h.when_pointer, &h.when_value, &h.reply_pointer) {
-            (Some(w), Some(v), Some(r)) if ok => {
-                echo = Some(EchoHandshake {
-                    event_pointer: s(w),
-                    event_value: leak(v),
-                    nonce_pointer: s(r),
-                });
-            }
-            _ => return cx.no(
-                h.kind.span(),
-                "handshakes other than one signed echo-field answered 200 with any content type",
-            ),
-        }
-    }
+    let (echo, handshakes) = handshake::handshakes(&cx, file)?;
     let timestamp = file.timestamp.as_ref().map(|t| {
         let t = t.get_ref();
         TimestampRule {
@@ -218,6 +200,7 @@ pub fn to_scheme(
             block: s(&o.sequence_pointer),
         }),
         echo,
+        handshakes,
         idempotency: i.dedupe.map(level),
         canonical_json: file.body.canonical_json(),
         proof_reading: match file.vendor_code.proof_reading {
