@@ -727,6 +727,29 @@ impl HandshakeMark {
     }
 }
 
+/// Sets the string member at JSON pointer `pointer` of `json` to `value`,
+/// making the objects on the way (a non-object on the way is replaced).
+pub fn set_string_at(json: &mut serde_json::Value, pointer: &str, value: &str) {
+    let mut at = json;
+    let mut keys = pointer.split('/').skip(1).peekable();
+    while let Some(raw) = keys.next() {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        if !at.is_object() {
+            *at = serde_json::Value::Object(serde_json::Map::new());
+        }
+        let serde_json::Value::Object(map) = at else {
+            return;
+        };
+        if keys.peek().is_none() {
+            map.insert(key, serde_json::Value::String(value.to_owned()));
+            return;
+        }
+        at = map
+            .entry(key)
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+}
+
 /// The status a handshake is answered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandshakeStatus {

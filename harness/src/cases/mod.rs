@@ -21,6 +21,7 @@ mod accept;
 mod build;
 mod echo;
 mod freshness;
+mod handshake;
 mod idempotency;
 mod latency;
 mod ordering;
@@ -47,6 +48,8 @@ pub enum Family {
     Status,
     /// §3.4 the echo handshake.
     Echo,
+    /// §3.4 the scheme's named handshakes.
+    Handshake,
     /// §3.5 timestamp window and replay.
     Freshness,
     /// §3.6 a redelivered event is processed once.
@@ -71,6 +74,7 @@ impl Family {
             Family::Reject => "reject",
             Family::Status => "status",
             Family::Echo => "echo",
+            Family::Handshake => "handshake",
             Family::Freshness => "freshness",
             Family::Idempotency => "idempotency",
             Family::Ordering => "ordering",
@@ -86,7 +90,7 @@ impl Family {
             Family::Accept => "3.1",
             Family::Reject => "3.2",
             Family::Status => "3.3",
-            Family::Echo => "3.4",
+            Family::Echo | Family::Handshake => "3.4",
             Family::Freshness => "3.5",
             Family::Idempotency | Family::Ordering => "3.6",
             Family::Rotation => "3.7",
@@ -397,6 +401,13 @@ pub enum Action {
     },
     /// The echo request without a valid token: must not be echoed.
     EchoWithoutToken,
+    /// One of the scheme's named handshakes.
+    Handshake {
+        /// The handshake's name.
+        name: &'static str,
+        /// Which request is sent.
+        probe: HandshakeProbe,
+    },
     /// The same delivery `copies` times, in a row or at once.
     Duplicate {
         /// How many copies.
@@ -419,6 +430,17 @@ pub enum Action {
     /// Rejection time of a proof wrong in its first byte vs one wrong only
     /// in its last byte (constant-time comparison).
     Timing,
+}
+
+/// Which request a handshake case sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeProbe {
+    /// The handshake with a valid proof (a probe's: with an invalid one).
+    Valid,
+    /// The handshake with an invalid proof.
+    Forged,
+    /// The handshake with an invalid proof and markup in its echoed value.
+    Markup,
 }
 
 /// One check.
@@ -535,6 +557,7 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
     reject::add(&mut c);
     status::add(&mut c);
     echo::add(&mut c);
+    handshake::add(&mut c);
     freshness::add(&mut c, opts.tolerance_s);
     idempotency::add(&mut c);
     ordering::add(&mut c);
