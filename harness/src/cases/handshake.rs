@@ -12,8 +12,12 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
     let noun = c.proof_noun();
     for h in c.scheme.handshakes {
         let what = match h.mark {
-            HandshakeMark::Body { pointer, value } => format!("a `{pointer}` = `{value}` request"),
-            HandshakeMark::EventType { header, value } => format!("a `{header}: {value}` request"),
+            HandshakeMark::Body { pointer, value } => {
+                format!("the `{}` handshake (`{pointer}` = `{value}`)", h.name)
+            }
+            HandshakeMark::EventType { header, value } => {
+                format!("the `{}` handshake (`{header}: {value}`)", h.name)
+            }
             HandshakeMark::None => "a request".to_owned(),
         };
         let status = h.status.describe();
@@ -65,7 +69,7 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
                     Family::Handshake,
                     h.name,
                     Level::Must,
-                    &format!("the provider's routine probe, {what} with an invalid {noun}, is answered {status}, and not processed"),
+                    &format!("the provider's routine probe, a request with an invalid {noun}, is answered {status}, and not processed"),
                     action(HandshakeProbe::Forged),
                 );
             }

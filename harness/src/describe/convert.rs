@@ -11,10 +11,9 @@ use toml::Spanned;
 use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
-    AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName,
-    HexAccept, HexCase, HttpMethod, KeyDocument as KeyDocumentName, KeyRole, LevelName,
-    ProofReadingName, SchemeFile, SecretDecoding as SecretDecodingName, Syntax, TimestampFormat,
-    TimestampFrom,
+    AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName, HexAccept, HexCase,
+    HttpMethod, KeyDocument as KeyDocumentName, KeyRole, LevelName, ProofReadingName, SchemeFile,
+    SecretDecoding as SecretDecodingName, Syntax, TimestampFormat, TimestampFrom,
 };
 use super::registry::Files;
 
@@ -23,10 +22,10 @@ use super::template::{self, Part, Placeholder};
 use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::SigningKey;
 use crate::scheme::{
-    Algorithm, BlockOrdering, Carrier, CredentialKind, Encoding, EventId,
-    ExtraHeader, KeyDocument, KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart,
-    ProofReading, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampRule,
-    TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
+    Algorithm, BlockOrdering, Carrier, CredentialKind, Encoding, EventId, ExtraHeader, KeyDocument,
+    KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart, ProofReading, Scheme,
+    SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampRule, TimestampSource, VectorData,
+    DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 

@@ -10,8 +10,8 @@ use toml::Spanned;
 use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
-    AlgorithmName, BodyFormat, CarrierKind, CredentialKind, EncodingName,
-    SchemeFile, SecretDecoding, Syntax, TimestampFrom,
+    AlgorithmName, BodyFormat, CarrierKind, CredentialKind, EncodingName, SchemeFile,
+    SecretDecoding, Syntax, TimestampFrom,
 };
 use super::suggest;
 use super::template::{self, Part, Placeholder, TemplateError};

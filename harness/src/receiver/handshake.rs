@@ -35,7 +35,12 @@ pub(super) fn answer(
                     "the handshake has no string value to echo",
                 ));
             };
-            echo(status, first_type.unwrap_or("text/plain"), reply_pointer, value)
+            echo(
+                status,
+                first_type.unwrap_or("text/plain"),
+                reply_pointer,
+                value,
+            )
         }
         HandshakeKind::Reply { body: Some(body) } => typed(
             status,
@@ -67,7 +72,11 @@ fn echo(status: StatusCode, media: &str, pointer: &str, value: &str) -> Response
             set_string_at(&mut json, pointer, value);
             typed(status, media, json.to_string().into_bytes())
         }
-        _ => typed(status, "text/plain; charset=utf-8", value.as_bytes().to_vec()),
+        _ => typed(
+            status,
+            "text/plain; charset=utf-8",
+            value.as_bytes().to_vec(),
+        ),
     }
 }
 

@@ -105,7 +105,11 @@ impl Runner<'_> {
         h: &Handshake,
         track: &mut dyn FnMut(&Result<Response, TransportError>),
     ) -> HandshakeOutcome {
-        let attempts = if matches!(h.kind, HandshakeKind::Echo { .. }) { 2 } else { 1 };
+        let attempts = if matches!(h.kind, HandshakeKind::Echo { .. }) {
+            2
+        } else {
+            1
+        };
         let mut checks = Vec::new();
         let mut effects = Vec::new();
         let mut note = String::new();
@@ -163,9 +167,7 @@ impl Runner<'_> {
         let r = self.send(st, &built.delivery).await;
         track(&r);
         let expect = match (h.kind, h.status) {
-            (HandshakeKind::Probe, crate::scheme::HandshakeStatus::Exactly(c)) => {
-                Expect::Status(c)
-            }
+            (HandshakeKind::Probe, crate::scheme::HandshakeStatus::Exactly(c)) => Expect::Status(c),
             _ => Expect::Reject,
         };
         let mut checks = vec![judge_status(expect, &r).0];

@@ -168,9 +168,8 @@ fn check_reply(cx: &Ctx<'_>, h: &Handshake) -> Result<(), DescribeError> {
     for t in &h.content_types {
         let v = t.get_ref();
         let ok = matches!(v.split_once('/'), Some((a, b)) if !a.is_empty() && !b.is_empty())
-            && v.bytes().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || b"/.+-".contains(&c)
-            });
+            && v.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"/.+-".contains(&c));
         if !ok {
             return Err(cx.bad(
                 t,

@@ -22,7 +22,11 @@ fn media_type(resp: &Response) -> Option<String> {
 pub(super) fn judge(h: &Handshake, resp: &Response, value: &str) -> (Check, Option<String>) {
     let media = media_type(resp);
     let shown = media.clone().unwrap_or_else(|| "no Content-Type".into());
-    if !h.content_types.is_empty() && !media.as_deref().is_some_and(|m| h.content_types.contains(&m)) {
+    if !h.content_types.is_empty()
+        && !media
+            .as_deref()
+            .is_some_and(|m| h.content_types.contains(&m))
+    {
         let check = Check {
             part: Part::Body,
             passed: Some(false),
@@ -71,8 +75,9 @@ pub(super) fn judge(h: &Handshake, resp: &Response, value: &str) -> (Check, Opti
 fn echoed(resp: &Response, media: Option<&str>, pointer: &str, value: &str) -> bool {
     let member = pointer.rsplit('/').next().unwrap_or_default();
     match media {
-        Some("application/x-www-form-urlencoded") => url::form_urlencoded::parse(&resp.body)
-            .any(|(k, v)| k == member && v == value),
+        Some("application/x-www-form-urlencoded") => {
+            url::form_urlencoded::parse(&resp.body).any(|(k, v)| k == member && v == value)
+        }
         Some("application/json") => match serde_json::from_slice::<serde_json::Value>(&resp.body) {
             Ok(serde_json::Value::String(s)) => s == value,
             Ok(json) => json.pointer(pointer).and_then(serde_json::Value::as_str) == Some(value),
@@ -109,9 +114,16 @@ pub(super) fn not_html(resp: &Response, markup: &str) -> Check {
         passed: Some(!(reflected && html)),
         expected: "the markup is not reflected as HTML".into(),
         actual: if reflected {
-            format!("{} with the markup reflected: `{}`", shown, snippet(&resp.body))
+            format!(
+                "{} with the markup reflected: `{}`",
+                shown,
+                snippet(&resp.body)
+            )
         } else {
-            format!("answered {} ({shown}); the markup is not reflected", resp.status)
+            format!(
+                "answered {} ({shown}); the markup is not reflected",
+                resp.status
+            )
         },
         required: true,
     }
