@@ -28,21 +28,24 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
         match h.kind {
             HandshakeKind::Echo { reply_pointer } => {
                 let types = content_types(h.content_types);
-                c.add(
+                c.add_cited(
+                    h.source,
                     Family::Handshake,
                     h.name,
                     Level::Must,
                     &format!("{what} with a valid {noun} and a fresh `{reply_pointer}` is answered {status} with exactly that value{types}, and not processed as an event"),
                     action(HandshakeProbe::Valid),
                 );
-                c.add(
+                c.add_cited(
+                    h.source,
                     Family::Handshake,
                     &format!("{}-forged", h.name),
                     Level::Must,
                     &format!("{what} with an invalid {noun} is rejected (4xx), its `{reply_pointer}` not echoed, and not processed"),
                     action(HandshakeProbe::Forged),
                 );
-                c.add(
+                c.add_cited(
+                    h.source,
                     Family::Handshake,
                     &format!("{}-markup", h.name),
                     Level::Must,
@@ -56,7 +59,8 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
                     None => String::new(),
                 };
                 let types = content_types(h.content_types);
-                c.add(
+                c.add_cited(
+                    h.source,
                     Family::Handshake,
                     h.name,
                     Level::Must,
@@ -65,7 +69,8 @@ pub(super) fn add(c: &mut Catalogue<'_>) {
                 );
             }
             HandshakeKind::Probe => {
-                c.add(
+                c.add_cited(
+                    h.source,
                     Family::Handshake,
                     h.name,
                     Level::Must,

@@ -46,7 +46,7 @@ pub enum Family {
     Reject,
     /// §3.3 the documented status codes.
     Status,
-    /// §3.4 the echo handshake.
+    /// §3.4 the echo handshake (the unnamed `echo-field`).
     Echo,
     /// §3.4 the scheme's named handshakes.
     Handshake,
@@ -512,6 +512,23 @@ impl Catalogue<'_> {
             title: title.to_owned(),
             action,
         });
+    }
+
+    /// [`Catalogue::add`] with the reference `source` (a provider document)
+    /// instead of the scheme's, when `source` is given.
+    fn add_cited(
+        &mut self,
+        source: &str,
+        family: Family,
+        name: &str,
+        level: Level,
+        title: &str,
+        action: Action,
+    ) {
+        self.add(family, name, level, title, action);
+        if let (false, Some(case)) = (source.is_empty(), self.cases.last_mut()) {
+            case.reference = format!("{source}; docs/spec.md §{}", family.section());
+        }
     }
 
     /// Adds a case that sends one delivery, `build`, and expects `expect`.
