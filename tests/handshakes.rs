@@ -292,3 +292,166 @@ async fn github_refusing_ping_as_an_unknown_event() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// The format: bad handshake values are located errors.
+
+/// `text` with `from` replaced by `to` (which must be there).
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "`{from}` is not in the file");
+    text.replacen(from, to, 1)
+}
+
+/// `bad.toml:<line>:` of the `nth` (from 1) line of `text` holding `needle`.
+fn line_of(text: &str, needle: &str, nth: usize) -> String {
+    let n = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .nth(nth - 1)
+        .unwrap_or_else(|| panic!("`{needle}` is not in the file {nth} times"))
+        .0;
+    format!("bad.toml:{}:", n + 1)
+}
+
+#[test]
+fn bad_handshake_values_are_located_errors() {
+    let slack = hookspec::describe::builtin("slack").unwrap();
+    let github = hookspec::describe::builtin("github").unwrap();
+    let discord = hookspec::describe::builtin("discord").unwrap();
+    let ping_body = r#"body = '{"id":"@ID@","type":1,"#;
+    // (what, edited text, the line the error points at and which one of
+    // its kind, a phrase of the error)
+    let rows: Vec<(&str, String, (&str, usize), &str)> = vec![
+        (
+            "a name that is no id",
+            edit(discord, r#"name = "ping""#, r#"name = "Ping!""#),
+            (r#"name = "Ping!""#, 1),
+            "is not a valid name",
+        ),
+        (
+            "two handshakes of one name",
+            edit(
+                discord,
+                r#"name = "invalid-signature-probe""#,
+                r#"name = "ping""#,
+            ),
+            (r#"name = "ping""#, 2),
+            "two handshakes are named `ping`",
+        ),
+        (
+            "a status class other than 2xx",
+            edit(github, r#"status = "2xx""#, r#"status = "3xx""#),
+            (r#"status = "3xx""#, 1),
+            "is not a status",
+        ),
+        (
+            "a probe status that is no 4xx",
+            edit(discord, "status = 401", "status = 200"),
+            ("status = 200", 2),
+            "is not a 4xx",
+        ),
+        (
+            "a status that is no HTTP status",
+            edit(discord, "status = 401", "status = 700"),
+            ("status = 700", 1),
+            "is not an HTTP status",
+        ),
+        (
+            "when_header naming a header that is not {type}",
+            edit(
+                github,
+                r#"when_header = "X-GitHub-Event""#,
+                r#"when_header = "X-GitHub-Hook-ID""#,
+            ),
+            (r#"when_header = "X-GitHub-Hook-ID""#, 1),
+            "is not one of [[headers]]",
+        ),
+        (
+            "a reply_body that is not JSON",
+            edit(
+                discord,
+                r#"reply_body = '{"type":1}'"#,
+                "reply_body = '{type:1}'",
+            ),
+            ("reply_body = '{type:1}'", 1),
+            "`reply_body` is not JSON",
+        ),
+        (
+            "a body that is no JSON object",
+            edit(discord, ping_body, r#"body = '"#).replacen(
+                r#"body = '"application_id""#,
+                r#"body = '["application_id""#,
+                1,
+            ),
+            ("body = '", 1),
+            "is not a JSON object",
+        ),
+        (
+            "a body that disagrees with when_value",
+            edit(discord, ping_body, r#"body = '{"id":"@ID@","type":2,"#),
+            (r#"body = '{"id":"@ID@","type":2,"#, 1),
+            "is not `when_value`",
+        ),
+        (
+            "a content type with parameters",
+            edit(
+                slack,
+                r#""text/plain", "#,
+                r#""text/plain; charset=utf-8", "#,
+            ),
+            ("content_types = [", 1),
+            "is not a media type",
+        ),
+        (
+            "a ping without a name",
+            edit(discord, "name = \"ping\"\n", ""),
+            ("kind = \"ping-pong\"", 1),
+            "`name`",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, text, (needle, nth), phrase) in &rows {
+        let line = line_of(text, needle, *nth);
+        match hookspec::describe::load(text, "bad.toml") {
+            Ok(_) => failures.push(format!("{what}: loaded")),
+            Err(e) => {
+                let shown = e.to_string();
+                if !shown.starts_with(&line) || !shown.contains(phrase) || !shown.contains("; ") {
+                    failures.push(format!(
+                        "{what}:\n  got      {shown}\n  expected {line}…{phrase}…; <fix>"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn an_unsigned_handshake_is_refused_at_its_field() {
+    let slack = hookspec::describe::builtin("slack").unwrap();
+    let text = edit(
+        slack,
+        r#"id = "slack""#,
+        r#"id = "slack-unsigned-handshake""#,
+    );
+    let text = edit(&text, "status = 200\n", "status = 200\nsigned = false\n");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemes");
+    let err = hookspec::describe::register(
+        &text,
+        "slack-unsigned-handshake.toml",
+        &hookspec::describe::Files::Dir(&dir),
+    )
+    .unwrap_err()
+    .to_string();
+    let line = line_of(&text, r#"kind = "echo-field""#, 1);
+    assert!(
+        err.starts_with(&format!(
+            "slack-unsigned-handshake.toml:{}",
+            &line["bad.toml:".len()..]
+        )) && err.contains("cannot run this yet")
+            && err.contains("unsigned handshakes"),
+        "{err}"
+    );
+}
