@@ -712,18 +712,25 @@ impl HandshakeMark {
     /// Whether a request with these headers and this body is the handshake.
     pub fn matches(&self, headers: &[(String, Vec<u8>)], body: &serde_json::Value) -> bool {
         match *self {
-            HandshakeMark::Body { pointer, value } => match body.pointer(pointer) {
-                Some(serde_json::Value::String(s)) => s == value,
-                Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
-                    v.to_string() == value
-                }
-                _ => false,
-            },
+            HandshakeMark::Body { pointer, value } => {
+                body.pointer(pointer).is_some_and(|v| spelled_as(v, value))
+            }
             HandshakeMark::EventType { header, value } => headers
                 .iter()
                 .any(|(n, v)| n.eq_ignore_ascii_case(header) && v.as_slice() == value.as_bytes()),
             HandshakeMark::None => false,
         }
+    }
+}
+
+/// Whether JSON `v` is written `text`: a string by its text, a number or
+/// boolean by its JSON spelling (`1` is `"1"`); nothing else matches.
+pub fn spelled_as(v: &serde_json::Value, text: &str) -> bool {
+    match v {
+        serde_json::Value::String(s) => s == text,
+        serde_json::Value::Number(n) => n.to_string() == text,
+        serde_json::Value::Bool(b) => (if *b { "true" } else { "false" }) == text,
+        _ => false,
     }
 }
 

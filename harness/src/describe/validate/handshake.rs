@@ -117,11 +117,9 @@ fn check_body(cx: &Ctx<'_>, h: &Handshake) -> Result<(), DescribeError> {
         ));
     };
     if let (Some(p), Some(v)) = (&h.when_pointer, &h.when_value) {
-        let agrees = match value.pointer(p.get_ref()) {
-            None => true,
-            Some(serde_json::Value::String(s)) => s == v,
-            Some(other) => other.to_string() == *v,
-        };
+        let agrees = value
+            .pointer(p.get_ref())
+            .is_none_or(|m| crate::scheme::spelled_as(m, v));
         if !agrees {
             return Err(cx.conflict(
                 b,

@@ -51,7 +51,7 @@ pub(super) fn judge(h: &Handshake, resp: &Response, value: &str) -> (Check, Opti
                     part: Part::Body,
                     passed: Some(true),
                     expected: "any body".into(),
-                    actual: format!("{shown}"),
+                    actual: shown,
                     required: true,
                 },
                 None,
