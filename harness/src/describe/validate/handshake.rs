@@ -113,7 +113,7 @@ fn check_body(cx: &Ctx<'_>, h: &Handshake) -> Result<(), DescribeError> {
         return Err(cx.bad(
             b,
             "the handshake's `body` is not a JSON object".into(),
-            "give the request body as a JSON object, e.g. '{\"type\":1}'; `@ID@` inside a string is a fresh event id",
+            "give the request body as a JSON object, e.g. '{\"kind\":\"hello\"}'; `@ID@` inside a string is a fresh event id",
         ));
     };
     if let (Some(p), Some(v)) = (&h.when_pointer, &h.when_value) {
@@ -159,7 +159,7 @@ fn check_reply(cx: &Ctx<'_>, h: &Handshake) -> Result<(), DescribeError> {
             return Err(cx.bad(
                 r,
                 "`reply_body` is not JSON".into(),
-                "give the reply as JSON, e.g. '{\"type\":1}' (it is compared as a JSON value)",
+                "give the reply as JSON, e.g. '{\"kind\":\"hello\"}' (it is compared as a JSON value)",
             ));
         }
     }
