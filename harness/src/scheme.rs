@@ -534,7 +534,7 @@ pub struct Scheme {
     pub sender_timeout_ms: u64,
     /// Whether deliveries carry a block number that must not go backwards.
     pub block_ordering: Option<BlockOrdering>,
-    /// The endpoint-verification handshake, if the vendor has one.
+    /// The unnamed `echo-field` handshake (the `echo` family), if any.
     pub echo: Option<EchoHandshake>,
     /// The named handshakes (`[[handshake]]` with a `name`): requests that
     /// are not events, each with its own cases (docs/spec.md §3.4).
@@ -860,5 +860,41 @@ mod tests {
             assert_eq!(id.scheme().id, id.as_str());
         }
         assert!("nope".parse::<SchemeId>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod handshake_tests {
+    use super::*;
+
+    #[test]
+    fn json_spelling_and_nested_pointers() {
+        let v: serde_json::Value = serde_json::json!({"a": 1, "b": "1", "c": true, "d": null});
+        assert!(
+            spelled_as(&v["a"], "1") && spelled_as(&v["b"], "1") && spelled_as(&v["c"], "true")
+        );
+        assert!(!spelled_as(&v["d"], "null") && !spelled_as(&v["a"], "2"));
+        let mut j = serde_json::json!({"x": 5});
+        set_string_at(&mut j, "/x/y~1z", "v");
+        set_string_at(&mut j, "/top", "t");
+        assert_eq!(j, serde_json::json!({"x": {"y/z": "v"}, "top": "t"}));
+    }
+
+    #[test]
+    fn marks_match_body_members_and_typed_headers() {
+        let body = HandshakeMark::Body {
+            pointer: "/type",
+            value: "1",
+        };
+        assert!(body.matches(&[], &serde_json::json!({"type": 1})));
+        assert!(!body.matches(&[], &serde_json::json!({"type": 2})));
+        let header = HandshakeMark::EventType {
+            header: "X-Event",
+            value: "hello",
+        };
+        let h = vec![("x-event".to_owned(), b"hello".to_vec())];
+        assert!(header.matches(&h, &serde_json::Value::Null));
+        assert!(!HandshakeMark::None.matches(&h, &serde_json::Value::Null));
+        assert!(HandshakeStatus::Success.admits(204) && !HandshakeStatus::Exactly(200).admits(204));
     }
 }

@@ -128,3 +128,98 @@ pub(super) fn not_html(resp: &Response, markup: &str) -> Check {
         required: true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheme::{HandshakeMark, HandshakeStatus};
+    use std::time::Duration;
+
+    fn resp(content_type: Option<&str>, body: &str) -> Response {
+        Response {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+            body_truncated: false,
+            location: None,
+            content_type: content_type.map(str::to_owned),
+            latency: Duration::ZERO,
+        }
+    }
+
+    const ECHO: Handshake = Handshake {
+        name: "verify",
+        kind: HandshakeKind::Echo {
+            reply_pointer: "/challenge",
+        },
+        mark: HandshakeMark::None,
+        body: "{}",
+        content_types: &[
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/json",
+        ],
+        status: HandshakeStatus::Exactly(200),
+        source: "",
+    };
+
+    #[test]
+    fn every_allowed_form_of_the_value_passes() {
+        for (ct, body) in [
+            ("text/plain", "a b&c"),
+            ("text/plain; charset=utf-8", " a b&c\n"),
+            ("application/x-www-form-urlencoded", "challenge=a+b%26c"),
+            ("application/json", r#"{"challenge":"a b&c"}"#),
+            ("Application/JSON", r#""a b&c""#),
+        ] {
+            let (check, _) = judge(&ECHO, &resp(Some(ct), body), "a b&c");
+            assert_eq!(check.passed, Some(true), "{ct} {body}");
+        }
+    }
+
+    #[test]
+    fn other_types_and_other_values_fail() {
+        for (ct, body) in [
+            (Some("text/html"), "a"),
+            (None, "a"),
+            (Some("text/plain"), "b"),
+            (Some("application/json"), r#"{"challenge":"b"}"#),
+            (Some("application/json"), "a"),
+            (Some("application/x-www-form-urlencoded"), "other=a"),
+        ] {
+            let (check, _) = judge(&ECHO, &resp(ct, body), "a");
+            assert_eq!(check.passed, Some(false), "{ct:?} {body}");
+        }
+    }
+
+    #[test]
+    fn a_json_reply_is_compared_as_a_value() {
+        let ping = Handshake {
+            kind: HandshakeKind::Reply {
+                body: Some(r#"{"type":1}"#),
+            },
+            content_types: &["application/json"],
+            ..ECHO
+        };
+        for (body, ok) in [
+            (r#"{"type":1}"#, true),
+            (r#"{ "type" : 1 }"#, true),
+            ("", false),
+            (r#"{"type":"1"}"#, false),
+        ] {
+            let (check, _) = judge(&ping, &resp(Some("application/json"), body), "");
+            assert_eq!(check.passed, Some(ok), "{body}");
+        }
+    }
+
+    #[test]
+    fn markup_fails_only_when_reflected_as_html() {
+        let m = "<script>x</script>";
+        assert_eq!(not_html(&resp(Some("text/html"), m), m).passed, Some(false));
+        assert_eq!(not_html(&resp(None, m), m).passed, Some(false));
+        assert_eq!(not_html(&resp(Some("text/plain"), m), m).passed, Some(true));
+        assert_eq!(
+            not_html(&resp(Some("text/html"), "<p>no</p>"), m).passed,
+            Some(true)
+        );
+    }
+}
