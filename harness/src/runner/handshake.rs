@@ -40,17 +40,24 @@ fn delivery(
         _ => None,
     };
     if body_mark.is_some() || echo.is_some() {
+        // Re-serialized (members sorted) only when a member is added or
+        // set; otherwise the description's text is sent as written.
         let mut json: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| Error::Config(format!("handshake `{}`: body: {e}", h.name)))?;
+        let mut edited = false;
         if let Some((pointer, v)) = body_mark {
             if json.pointer(pointer).is_none() {
                 set_pointer(&mut json, pointer, v);
+                edited = true;
             }
         }
         if let Some(pointer) = echo {
             set_pointer(&mut json, pointer, value);
+            edited = true;
         }
-        text = json.to_string();
+        if edited {
+            text = json.to_string();
+        }
     }
     let mut p = sign::Payload::new(ctx.url, text, ctx.now);
     p.event_id = Some(id);
