@@ -19,12 +19,13 @@ use crate::scheme::{Level, Scheme};
 
 /// The families in the order of docs/spec.md §3 (idempotency and ordering
 /// share §3.6; timing, §3.9, comes before robustness, §3.10).
-pub const FAMILY_ORDER: [Family; 12] = [
+pub const FAMILY_ORDER: [Family; 13] = [
     Family::Accept,
     Family::Reject,
     Family::List,
     Family::Status,
     Family::Echo,
+    Family::Handshake,
     Family::Freshness,
     Family::Idempotency,
     Family::Ordering,
@@ -50,7 +51,11 @@ pub fn spec_section(family: Family) -> (&'static str, &'static str, &'static str
             "Documented status codes",
             "33-documented-status-codes",
         ),
-        Family::Echo => ("3.4", "Echo handshake", "34-echo-handshake"),
+        Family::Echo | Family::Handshake => (
+            "3.4",
+            "Echo and other handshakes",
+            "34-echo-and-other-handshakes",
+        ),
         Family::Freshness => ("3.5", "Freshness and replay", "35-freshness-and-replay"),
         Family::Idempotency | Family::Ordering => (
             "3.6",

@@ -49,7 +49,11 @@
 //!    `text/plain` body (with `X-Content-Type-Options: nosniff`); a
 //!    non-string secret is 400. The handshake is not an event: it is not
 //!    recorded. It is only reached after step 4, so a nonce is never
-//!    reflected without a valid token.
+//!    reflected without a valid token. The scheme's named handshakes
+//!    (`[[handshake]]` with a `name`: Slack-style echoes, pings) are
+//!    answered here too, from the description: an echo with the value in
+//!    the first valid content type, a ping with its status and reply; they
+//!    are not recorded either.
 //! 7. **Event id** by the scheme's rule ([`crate::verify::event_id`]); a
 //!    delivery without one cannot be deduplicated and is answered 400.
 //! 8. **Deduplication and ordering**, in one atomic step: an id already
@@ -90,6 +94,8 @@ use crate::keys::Trust;
 use crate::scheme::{CredentialKind, KeyDocument, KeyMethod, KeyRoute, Scheme, SchemeId};
 use crate::verify::{self, Policy, Rejection, Verified};
 use crate::Error;
+
+mod handshake;
 
 /// The effects oracle's path.
 pub const EFFECTS_PATH: &str = "/_effects";
@@ -747,6 +753,9 @@ async fn webhook(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     let Ok(json) = serde_json::from_slice::<serde_json::Value>(&delivery.body) else {
         return reject(StatusCode::BAD_REQUEST, "the body is not JSON");
     };
+    if let Some(answer) = handshake::answer(inner.scheme, &delivery.headers, &json) {
+        return answer;
+    }
     match echo_nonce(inner.scheme, &json) {
         Some(Ok(nonce)) => {
             let mut r = (StatusCode::OK, nonce).into_response();

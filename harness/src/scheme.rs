@@ -629,8 +629,11 @@ pub struct Scheme {
     pub sender_timeout_ms: u64,
     /// Whether deliveries carry a block number that must not go backwards.
     pub block_ordering: Option<BlockOrdering>,
-    /// The endpoint-verification handshake, if the vendor has one.
+    /// The unnamed `echo-field` handshake (the `echo` family), if any.
     pub echo: Option<EchoHandshake>,
+    /// The named handshakes (`[[handshake]]` with a `name`): requests that
+    /// are not events, each with its own cases (docs/spec.md §3.4).
+    pub handshakes: &'static [Handshake],
     /// Whether the vendor asks receivers to process a redelivered event
     /// once, and how strongly.
     pub idempotency: Option<Level>,
@@ -740,6 +743,145 @@ pub struct EchoHandshake {
     pub nonce_pointer: &'static str,
 }
 
+/// A named handshake: a request that is not an event, described by the
+/// scheme file (`[[handshake]]`, docs/scheme-format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handshake {
+    /// Its name in case ids (`<scheme>.handshake.<name>`).
+    pub name: &'static str,
+    /// What is asked and how it is answered.
+    pub kind: HandshakeKind,
+    /// What marks a request as this handshake.
+    pub mark: HandshakeMark,
+    /// The request body, JSON, with `@ID@` for a fresh event id.
+    pub body: &'static str,
+    /// The reply content types that are all valid (media types, lowercase;
+    /// empty: any).
+    pub content_types: &'static [&'static str],
+    /// The expected status.
+    pub status: HandshakeStatus,
+    /// Where the provider documents it.
+    pub source: &'static str,
+}
+
+/// What a handshake asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeKind {
+    /// A signed request answered with exactly the value at this JSON
+    /// pointer (in one of the handshake's content types).
+    Echo {
+        /// JSON pointer to the value to answer with.
+        reply_pointer: &'static str,
+    },
+    /// A signed request answered with the status (and this JSON body,
+    /// compared as a JSON value, when given).
+    Reply {
+        /// The JSON reply, if the provider names one.
+        body: Option<&'static str>,
+    },
+    /// The request with an invalid proof, answered exactly the status.
+    Probe,
+}
+
+/// What marks a request as a handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeMark {
+    /// The body member at the pointer has this value (a string by its
+    /// text, a number or boolean by its JSON spelling).
+    Body {
+        /// JSON pointer.
+        pointer: &'static str,
+        /// The value.
+        value: &'static str,
+    },
+    /// The event type, sent in this header (`[[headers]]` `{type}`), has
+    /// this value.
+    EventType {
+        /// The header.
+        header: &'static str,
+        /// The value.
+        value: &'static str,
+    },
+    /// Nothing marks it (an invalid-signature probe: its proof is wrong).
+    None,
+}
+
+impl HandshakeMark {
+    /// Whether a request with these headers and this body is the handshake.
+    pub fn matches(&self, headers: &[(String, Vec<u8>)], body: &serde_json::Value) -> bool {
+        match *self {
+            HandshakeMark::Body { pointer, value } => {
+                body.pointer(pointer).is_some_and(|v| spelled_as(v, value))
+            }
+            HandshakeMark::EventType { header, value } => headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case(header) && v.as_slice() == value.as_bytes()),
+            HandshakeMark::None => false,
+        }
+    }
+}
+
+/// Whether JSON `v` is written `text`: a string by its text, a number or
+/// boolean by its JSON spelling (`1` is `"1"`); nothing else matches.
+pub fn spelled_as(v: &serde_json::Value, text: &str) -> bool {
+    match v {
+        serde_json::Value::String(s) => s == text,
+        serde_json::Value::Number(n) => n.to_string() == text,
+        serde_json::Value::Bool(b) => (if *b { "true" } else { "false" }) == text,
+        _ => false,
+    }
+}
+
+/// Sets the string member at JSON pointer `pointer` of `json` to `value`,
+/// making the objects on the way (a non-object on the way is replaced).
+pub fn set_string_at(json: &mut serde_json::Value, pointer: &str, value: &str) {
+    let mut at = json;
+    let mut keys = pointer.split('/').skip(1).peekable();
+    while let Some(raw) = keys.next() {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        if !at.is_object() {
+            *at = serde_json::Value::Object(serde_json::Map::new());
+        }
+        let serde_json::Value::Object(map) = at else {
+            return;
+        };
+        if keys.peek().is_none() {
+            map.insert(key, serde_json::Value::String(value.to_owned()));
+            return;
+        }
+        at = map
+            .entry(key)
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+}
+
+/// The status a handshake is answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeStatus {
+    /// Exactly this code.
+    Exactly(u16),
+    /// Any 2xx.
+    Success,
+}
+
+impl HandshakeStatus {
+    /// Whether `status` is what is expected.
+    pub fn admits(self, status: u16) -> bool {
+        match self {
+            HandshakeStatus::Exactly(c) => status == c,
+            HandshakeStatus::Success => (200..300).contains(&status),
+        }
+    }
+
+    /// `exactly 200`, `2xx`.
+    pub fn describe(self) -> String {
+        match self {
+            HandshakeStatus::Exactly(c) => format!("exactly {c}"),
+            HandshakeStatus::Success => "2xx".to_owned(),
+        }
+    }
+}
+
 /// `smartasset`'s ordering rule: for the same token, an event with a lower
 /// block number than one already processed is ignored (seed 003).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -816,5 +958,41 @@ mod tests {
             assert_eq!(id.scheme().id, id.as_str());
         }
         assert!("nope".parse::<SchemeId>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod handshake_tests {
+    use super::*;
+
+    #[test]
+    fn json_spelling_and_nested_pointers() {
+        let v: serde_json::Value = serde_json::json!({"a": 1, "b": "1", "c": true, "d": null});
+        assert!(
+            spelled_as(&v["a"], "1") && spelled_as(&v["b"], "1") && spelled_as(&v["c"], "true")
+        );
+        assert!(!spelled_as(&v["d"], "null") && !spelled_as(&v["a"], "2"));
+        let mut j = serde_json::json!({"x": 5});
+        set_string_at(&mut j, "/x/y~1z", "v");
+        set_string_at(&mut j, "/top", "t");
+        assert_eq!(j, serde_json::json!({"x": {"y/z": "v"}, "top": "t"}));
+    }
+
+    #[test]
+    fn marks_match_body_members_and_typed_headers() {
+        let body = HandshakeMark::Body {
+            pointer: "/type",
+            value: "1",
+        };
+        assert!(body.matches(&[], &serde_json::json!({"type": 1})));
+        assert!(!body.matches(&[], &serde_json::json!({"type": 2})));
+        let header = HandshakeMark::EventType {
+            header: "X-Event",
+            value: "hello",
+        };
+        let h = vec![("x-event".to_owned(), b"hello".to_vec())];
+        assert!(header.matches(&h, &serde_json::Value::Null));
+        assert!(!HandshakeMark::None.matches(&h, &serde_json::Value::Null));
+        assert!(HandshakeStatus::Success.admits(204) && !HandshakeStatus::Exactly(200).admits(204));
     }
 }

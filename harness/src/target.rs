@@ -18,6 +18,14 @@ use crate::Error;
 /// discarded).
 pub const MAX_RESPONSE_BODY: usize = 64 * 1024;
 
+/// The most bytes of a `Content-Type` answer header kept.
+pub const MAX_CONTENT_TYPE: usize = 256;
+
+/// The start of a `Content-Type` value, as text.
+fn content_type(v: &[u8]) -> String {
+    String::from_utf8_lossy(v.get(..MAX_CONTENT_TYPE).unwrap_or(v)).into_owned()
+}
+
 /// How one delivery is sent: what [`Target::send`] does by default, and what
 /// the runner asks for in the few places that need something else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +63,9 @@ pub struct Response {
     pub body_truncated: bool,
     /// The `Location` header of a redirect, if any.
     pub location: Option<String>,
+    /// The `Content-Type` header, if any (at most [`MAX_CONTENT_TYPE`]
+    /// bytes of it, read lossily as UTF-8).
+    pub content_type: Option<String>,
     /// Time from sending the request to the end of the (bounded) body.
     pub latency: Duration,
 }
@@ -373,6 +384,10 @@ impl HttpTarget {
             .headers()
             .get(reqwest::header::LOCATION)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .map(|v| content_type(v.as_bytes()));
         let mut body = Vec::new();
         let mut body_truncated = false;
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
@@ -389,6 +404,7 @@ impl HttpTarget {
             body,
             body_truncated,
             location,
+            content_type,
             latency: started.elapsed(),
         })
     }
@@ -587,6 +603,10 @@ impl<S: LinkedService> Target for ServiceTarget<S> {
                         .headers
                         .get(http::header::LOCATION)
                         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                    content_type: parts
+                        .headers
+                        .get(http::header::CONTENT_TYPE)
+                        .map(|v| content_type(v.as_bytes())),
                     body: buf,
                     body_truncated: truncated,
                     latency: started.elapsed(),

@@ -21,6 +21,7 @@ mod accept;
 mod build;
 mod echo;
 mod freshness;
+mod handshake;
 mod idempotency;
 mod latency;
 mod list;
@@ -46,8 +47,10 @@ pub enum Family {
     Reject,
     /// §3.3 the documented status codes.
     Status,
-    /// §3.4 the echo handshake.
+    /// §3.4 the echo handshake (the unnamed `echo-field`).
     Echo,
+    /// §3.4 the scheme's named handshakes.
+    Handshake,
     /// §3.5 timestamp window and replay.
     Freshness,
     /// §3.6 a redelivered event is processed once.
@@ -74,6 +77,7 @@ impl Family {
             Family::Reject => "reject",
             Family::Status => "status",
             Family::Echo => "echo",
+            Family::Handshake => "handshake",
             Family::Freshness => "freshness",
             Family::Idempotency => "idempotency",
             Family::Ordering => "ordering",
@@ -90,7 +94,7 @@ impl Family {
             Family::Accept => "3.1",
             Family::Reject => "3.2",
             Family::Status => "3.3",
-            Family::Echo => "3.4",
+            Family::Echo | Family::Handshake => "3.4",
             Family::Freshness => "3.5",
             Family::Idempotency | Family::Ordering => "3.6",
             Family::Rotation => "3.7",
@@ -444,6 +448,13 @@ pub enum Action {
     /// A valid delivery, then the same event again as the sender redelivers
     /// it: signed anew one second later, with the scheme's retry markers.
     Redelivery,
+    /// One of the scheme's named handshakes.
+    Handshake {
+        /// The handshake's name.
+        name: &'static str,
+        /// Which request is sent.
+        probe: HandshakeProbe,
+    },
     /// The same delivery `copies` times, in a row or at once.
     Duplicate {
         /// How many copies.
@@ -466,6 +477,17 @@ pub enum Action {
     /// Rejection time of a proof wrong in its first byte vs one wrong only
     /// in its last byte (constant-time comparison).
     Timing,
+}
+
+/// Which request a handshake case sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeProbe {
+    /// The handshake with a valid proof (a probe's: with an invalid one).
+    Valid,
+    /// The handshake with an invalid proof.
+    Forged,
+    /// The handshake with an invalid proof and markup in its echoed value.
+    Markup,
 }
 
 /// One check.
@@ -539,6 +561,23 @@ impl Catalogue<'_> {
         });
     }
 
+    /// [`Catalogue::add`] with the reference `source` (a provider document)
+    /// instead of the scheme's, when `source` is given.
+    fn add_cited(
+        &mut self,
+        source: &str,
+        family: Family,
+        name: &str,
+        level: Level,
+        title: &str,
+        action: Action,
+    ) {
+        self.add(family, name, level, title, action);
+        if let (false, Some(case)) = (source.is_empty(), self.cases.last_mut()) {
+            case.reference = format!("{source}; docs/spec.md §{}", family.section());
+        }
+    }
+
     /// Adds a case that sends one delivery, `build`, and expects `expect`.
     fn single(
         &mut self,
@@ -583,6 +622,7 @@ pub fn catalogue(scheme: &Scheme, opts: &CatalogueOptions) -> Vec<Case> {
     list::add(&mut c);
     status::add(&mut c);
     echo::add(&mut c);
+    handshake::add(&mut c);
     freshness::add(&mut c, opts.tolerance_s);
     idempotency::add(&mut c);
     ordering::add(&mut c);

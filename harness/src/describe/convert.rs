@@ -11,20 +11,22 @@ use toml::Spanned;
 use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
-    AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName, HandshakeKind,
-    HexAccept, HexCase, HttpMethod, KeyDocument as KeyDocumentName, KeyRole, LevelName,
-    ProofReadingName, SchemeFile, SecretDecoding as SecretDecodingName, Syntax, TimestampFormat,
-    TimestampFrom, TimestampReadingName,
+    AlgorithmName, CarrierKind, CredentialKind as CredentialName, EncodingName, HexAccept, HexCase,
+    HttpMethod, KeyDocument as KeyDocumentName, KeyRole, LevelName, ProofReadingName, SchemeFile,
+    SecretDecoding as SecretDecodingName, Syntax, TimestampFormat, TimestampFrom,
+    TimestampReadingName,
 };
 use super::registry::Files;
+
+mod handshake;
 use super::template::{self, Part, Placeholder};
 use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::SigningKey;
 use crate::scheme::{
-    Algorithm, BlockOrdering, Carrier, CredentialKind, EchoHandshake, Encoding, EventId,
-    ExtraHeader, KeyDocument, KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart,
-    ProofReading, RetryHeader, RetryValue, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys,
-    TimestampReading, TimestampRule, TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
+    Algorithm, BlockOrdering, Carrier, CredentialKind, Encoding, EventId, ExtraHeader, KeyDocument,
+    KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart, ProofReading, RetryHeader,
+    RetryValue, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampReading,
+    TimestampRule, TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -169,27 +171,7 @@ pub fn to_scheme(
             }
         }
     }
-    let mut echo = None;
-    for h in &file.handshakes {
-        let ok = *h.kind.get_ref() == HandshakeKind::EchoField
-            && echo.is_none()
-            && h.status.unwrap_or(200) == 200
-            && h.signed
-            && h.content_types.is_empty();
-        match (&h.when_pointer, &h.when_value, &h.reply_pointer) {
-            (Some(w), Some(v), Some(r)) if ok => {
-                echo = Some(EchoHandshake {
-                    event_pointer: s(w),
-                    event_value: leak(v),
-                    nonce_pointer: s(r),
-                });
-            }
-            _ => return cx.no(
-                h.kind.span(),
-                "handshakes other than one signed echo-field answered 200 with any content type",
-            ),
-        }
-    }
+    let (echo, handshakes) = handshake::handshakes(&cx, file)?;
     let timestamp = file.timestamp.as_ref().map(|t| {
         let t = t.get_ref();
         TimestampRule {
@@ -238,6 +220,7 @@ pub fn to_scheme(
             block: s(&o.sequence_pointer),
         }),
         echo,
+        handshakes,
         idempotency: i.dedupe.map(level),
         retry_headers: leak_slice(retry_headers),
         canonical_json: file.body.canonical_json(),

@@ -570,27 +570,57 @@ pub struct Ordering {
 pub struct Handshake {
     /// What kind.
     pub kind: Spanned<HandshakeKind>,
+    /// The handshake's name in case ids (`<scheme>.handshake.<name>`):
+    /// 1–40 of `a-z`, `0-9`, `-`. Absent: the one `echo-field` handshake of
+    /// the `echo` family (`<scheme>.echo.*`).
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
     /// JSON pointer to the member that marks the handshake.
     #[serde(default)]
     pub when_pointer: Option<Spanned<String>>,
-    /// The value of `when_pointer` that marks it.
+    /// A header that marks the handshake (one of `[[headers]]` whose value
+    /// is `{type}`: the handshake is sent with `when_value` as its type).
+    #[serde(default)]
+    pub when_header: Option<Spanned<String>>,
+    /// The value of `when_pointer` (or `when_header`) that marks it. A JSON
+    /// string matches by its text, a number or boolean by its JSON spelling.
     #[serde(default)]
     pub when_value: Option<String>,
+    /// The request body, JSON with the marker `@ID@` (a fresh event id).
+    /// The `when_pointer` member is added when the body lacks it, and the
+    /// `reply_pointer` member is set to a fresh value. Default `{}`.
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
     /// `echo-field`: JSON pointer to the value to answer with.
     #[serde(default)]
     pub reply_pointer: Option<Spanned<String>>,
-    /// `ping-pong`: the exact reply body.
+    /// `ping-pong`: the reply body, JSON, compared as a JSON value
+    /// (absent: the body is not checked).
     #[serde(default)]
-    pub reply_body: Option<String>,
+    pub reply_body: Option<Spanned<String>>,
     /// Reply content types that are all valid (empty: any).
     #[serde(default)]
-    pub content_types: Vec<String>,
-    /// The expected status. Default 200 (`invalid-signature-probe`: 401).
+    pub content_types: Vec<Spanned<String>>,
+    /// The expected status: a code, or `"2xx"` (any success). Default 200;
+    /// required for `invalid-signature-probe`.
     #[serde(default)]
-    pub status: Option<u16>,
+    pub status: Option<Spanned<HandshakeStatus>>,
     /// Whether the handshake request carries a valid proof. Default `true`.
     #[serde(default = "yes")]
     pub signed: bool,
+    /// Where the provider documents the handshake.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `handshake.status`: a status code or a class.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum HandshakeStatus {
+    /// Exactly this code.
+    Code(u16),
+    /// A class; only `"2xx"` is defined.
+    Class(String),
 }
 
 /// `handshake.kind`.
@@ -599,7 +629,7 @@ pub struct Handshake {
 pub enum HandshakeKind {
     /// Answer with exactly the value at `reply_pointer`.
     EchoField,
-    /// Answer with exactly `reply_body`.
+    /// Answer with `status` (and `reply_body`, when given).
     PingPong,
     /// The sender probes with an invalid proof; answer exactly `status`.
     InvalidSignatureProbe,

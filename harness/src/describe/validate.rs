@@ -10,11 +10,13 @@ use toml::Spanned;
 use super::error::DescribeError;
 use super::location::Location;
 use super::model::{
-    AlgorithmName, BodyFormat, CarrierKind, CredentialKind, EncodingName, HandshakeKind,
-    HeaderRule, SchemeFile, SecretDecoding, Syntax, TimestampFrom,
+    AlgorithmName, BodyFormat, CarrierKind, CredentialKind, EncodingName, HeaderRule, SchemeFile,
+    SecretDecoding, Syntax, TimestampFrom,
 };
 use super::suggest;
 use super::template::{self, Part, Placeholder, TemplateError};
+
+mod handshake;
 
 /// Where errors point: the file's name and text.
 struct Ctx<'a> {
@@ -699,50 +701,6 @@ fn check_rest(cx: &Ctx<'_>, file: &SchemeFile) -> Result<(), DescribeError> {
         check_pointer(cx, &o.key_pointer)?;
         check_pointer(cx, &o.sequence_pointer)?;
     }
-    for h in &file.handshakes {
-        let kind = *h.kind.get_ref();
-        if let Some(p) = &h.when_pointer {
-            check_pointer(cx, p)?;
-        }
-        if let Some(p) = &h.reply_pointer {
-            check_pointer(cx, p)?;
-        }
-        let needs_when = kind != HandshakeKind::InvalidSignatureProbe;
-        if needs_when && (h.when_pointer.is_none() || h.when_value.is_none()) {
-            return Err(cx.missing(
-                &h.kind,
-                "when_pointer` and `when_value",
-                "this handshake kind is recognised by a body member".into(),
-            ));
-        }
-        if kind == HandshakeKind::EchoField && h.reply_pointer.is_none() {
-            return Err(cx.missing(
-                &h.kind,
-                "reply_pointer",
-                "kind = \"echo-field\" echoes a body member".into(),
-            ));
-        }
-        if kind == HandshakeKind::PingPong && h.reply_body.is_none() {
-            return Err(cx.missing(
-                &h.kind,
-                "reply_body",
-                "kind = \"ping-pong\" answers a fixed body".into(),
-            ));
-        }
-        if kind == HandshakeKind::InvalidSignatureProbe && h.status.is_none() {
-            return Err(cx.missing(
-                &h.kind,
-                "status",
-                "the probe expects an exact status".into(),
-            ));
-        }
-        if h.status.is_some_and(|s| !(100..=599).contains(&s)) {
-            return Err(cx.bad(
-                &h.kind,
-                "a handshake status is not an HTTP status".into(),
-                "give a status from 100 to 599",
-            ));
-        }
-    }
+    handshake::check(cx, file)?;
     Ok(())
 }

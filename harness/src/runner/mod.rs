@@ -21,6 +21,7 @@ use crate::Error;
 
 mod echo;
 mod effects;
+mod handshake;
 mod judge;
 mod rotation;
 mod timing_case;
@@ -921,6 +922,12 @@ impl<'a> Runner<'a> {
                 if let Some(id) = first.event_id {
                     effects.push((id, EffectRule::Once, true));
                 }
+            }
+            Action::Handshake { name, probe } => {
+                let (c, e, n) = self.handshake(st, ctx, name, *probe, &mut track).await;
+                checks.extend(c);
+                effects.extend(e);
+                note = n;
             }
             Action::Duplicate { copies, concurrent } => {
                 let built = match ctx.valid(BodyKind::Plain) {
