@@ -5,6 +5,9 @@
 // throws is a refusal (4xx), never a 500.
 //
 // `rejectStatus` is the refusal status (default 401, which Discord requires).
+// `handshake(raw, headers, verified)`, if given, may answer a verified
+// request that is no event (a PING) with `{ status, type, body }`: it is
+// answered so and never processed.
 // Two options reproduce, one at a time, a bug teams really ship around an
 // otherwise correct receiver (the receivers with a `.expected` file):
 //   errors: 'refuse' (default) | '500' — what becomes of an exception thrown
@@ -16,7 +19,9 @@
 //     the bytes that were signed.
 import http from 'node:http';
 
-export function serve({ port, verify, key, errors = 'refuse', jsonBody = false, rejectStatus = 401 }) {
+export function serve({
+  port, verify, key, handshake, errors = 'refuse', jsonBody = false, rejectStatus = 401,
+}) {
   const seen = new Set();
   const processed = [];
   http.createServer((req, res) => {
@@ -53,6 +58,11 @@ export function serve({ port, verify, key, errors = 'refuse', jsonBody = false, 
       if (verified === undefined || verified === false) {
         res.writeHead(rejectStatus);
         return res.end('refused');
+      }
+      const answer = handshake?.(raw, req.headers, verified);
+      if (answer) {
+        res.writeHead(answer.status, { 'content-type': answer.type });
+        return res.end(answer.body);
       }
       const id = key(raw, req.headers, verified);
       if (id !== undefined && !seen.has(id)) {

@@ -5,7 +5,7 @@
 // signature is answered 401, as Discord requires. Imported by the Discord
 // receivers with a bug on purpose, which change one thing each.
 import { pathToFileURL } from 'node:url';
-import { verifyKey } from 'discord-interactions';
+import { InteractionResponseType, InteractionType, verifyKey } from 'discord-interactions';
 import { serve } from './_server.mjs';
 
 export const discordReceiver = {
@@ -13,7 +13,21 @@ export const discordReceiver = {
   verify: async (raw, headers) =>
     await verifyKey(raw, headers['x-signature-ed25519'], headers['x-signature-timestamp'], process.env.PUBLIC_KEY),
   key: (raw) => interactionId(raw),
+  // A PING (type 1) is answered with a PONG, as discord-interactions'
+  // verifyKeyMiddleware does: 200, JSON {"type":1}; never processed.
+  handshake: (raw) =>
+    parsed(raw)?.type === InteractionType.PING
+      ? { status: 200, type: 'application/json', body: JSON.stringify({ type: InteractionResponseType.PONG }) }
+      : undefined,
 };
+
+function parsed(raw) {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 function interactionId(raw) {
   try {

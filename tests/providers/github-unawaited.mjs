@@ -21,5 +21,6 @@ serve({
     if (!verify(process.env.SECRET, raw.toString('utf8'), signature)) return false; // the bug: no await
     return true;
   },
-  key: (_raw, headers) => headers['x-github-delivery'],
+  key: (_raw, headers) =>
+    headers['x-github-event'] === 'ping' ? undefined : headers['x-github-delivery'],
 });

@@ -5,5 +5,8 @@ serve({
   port: Number(process.env.PORT),
   verify: (raw, headers) =>
     verify(process.env.SECRET, raw.toString('utf8'), String(headers['x-hub-signature-256'] ?? '')),
-  key: (_raw, headers) => headers['x-github-delivery'],
+  // GitHub's ping (sent when a hook is created) is acknowledged, not
+  // processed: a receiver acts on the events it subscribed to.
+  key: (_raw, headers) =>
+    headers['x-github-event'] === 'ping' ? undefined : headers['x-github-delivery'],
 });

@@ -42,7 +42,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not ok:
             return self.reply(401, b"refused")
         try:
-            event_id = json.loads(raw)["event_id"]
+            body = json.loads(raw)
+        except Exception:
+            return self.reply(400, b"not an event")
+        if isinstance(body, dict) and body.get("type") == "url_verification":
+            # The Events API's URL check: answer the challenge, verified
+            # first, as plain text; it is no event to process.
+            return self.reply(200, str(body.get("challenge", "")).encode())
+        try:
+            event_id = body["event_id"]
         except Exception:
             return self.reply(400, b"not an event")
         if not DEDUPE or event_id not in seen:

@@ -808,6 +808,14 @@ async fn webhook(
             plain(StatusCode::OK, nonce)
         };
     }
+    if let Some((status, ctype, body)) =
+        providers::handshake_reply(app.scheme.as_str(), &headers, &json)
+    {
+        let mut r = (status, body).into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+        return r;
+    }
     let Some(id) = app.event_id(&headers, &json) else {
         return plain(StatusCode::BAD_REQUEST, "no event id");
     };

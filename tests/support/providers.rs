@@ -61,6 +61,33 @@ pub fn secret_bytes(scheme: &str, text: &str) -> Vec<u8> {
     }
 }
 
+/// A provider's answer to a verified request that is no event: Slack's
+/// `url_verification` (the challenge, as text), GitHub's `ping`
+/// (acknowledged), Discord's PING (`{"type":1}` as JSON). Never processed.
+pub fn handshake_reply(
+    scheme: &str,
+    headers: &HeaderMap,
+    json: &serde_json::Value,
+) -> Option<(axum::http::StatusCode, &'static str, String)> {
+    use axum::http::StatusCode;
+    match scheme {
+        "slack" if json.get("type")?.as_str()? == "url_verification" => Some((
+            StatusCode::OK,
+            "text/plain",
+            json.get("challenge")?.as_str()?.to_owned(),
+        )),
+        "github" if single(headers, "x-github-event").ok()? == "ping" => {
+            Some((StatusCode::NO_CONTENT, "text/plain", String::new()))
+        }
+        "discord" if json.get("type")?.as_u64()? == 1 => Some((
+            StatusCode::OK,
+            "application/json",
+            r#"{"type":1}"#.to_owned(),
+        )),
+        _ => None,
+    }
+}
+
 fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
     for p in parts {
