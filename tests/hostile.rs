@@ -642,6 +642,9 @@ fn assert_clean(r: &RunReport, what: &str) {
             serde_json::to_string_pretty(&report::json(&shown)).unwrap(),
         ),
         ("junit", report::junit(&shown, true).unwrap()),
+        ("markdown", report::markdown(&shown, true)),
+        // Every exchange, with the curl command of each failing case.
+        ("human -vv", report::human_verbose(&shown, false, 2)),
     ];
     for (format, text) in outputs {
         // The key bytes (which hold DISTINCT) and the configured text.

@@ -159,6 +159,35 @@ impl Redactor {
         printable(&self.secrets(text))
     }
 
+    /// Redacts an exchange's texts; with `curl`, makes the command that
+    /// re-sends its request (redacted like the rest). The delivery itself
+    /// is dropped either way: nothing unredacted stays in the report.
+    fn exchange(&self, ex: &mut crate::runner::exchange::Exchange, curl: bool) {
+        let t = |s: &String| self.text(s);
+        let pairs = |v: &mut Vec<(String, String)>| {
+            for (n, val) in v.iter_mut() {
+                *n = t(n);
+                *val = t(val);
+            }
+        };
+        ex.request.url = t(&ex.request.url);
+        pairs(&mut ex.request.headers);
+        ex.request.body.preview = t(&ex.request.body.preview);
+        if let Some(r) = &mut ex.response {
+            pairs(&mut r.headers);
+            r.body.preview = t(&r.body.preview);
+        }
+        ex.error = ex.error.as_ref().map(t);
+        ex.curl = ex.curl.as_ref().map(t);
+        if let Some(d) = ex.delivery.take() {
+            if curl {
+                ex.curl = crate::render::curl(&d)
+                    .ok()
+                    .map(|c| t(&String::from_utf8_lossy(&c).into_owned()));
+            }
+        }
+    }
+
     /// A copy of `report` with every text passed through [`Redactor::text`].
     pub fn report(&self, report: &RunReport) -> RunReport {
         let t = |s: &String| self.text(s);
@@ -169,10 +198,23 @@ impl Redactor {
         r.diagnosis = r.diagnosis.as_ref().map(t);
         r.incomplete = r.incomplete.iter().map(t).collect();
         for c in &mut r.results {
+            // The key values the case's requests carried (an API key, edited
+            // or not) are secrets in everything the case shows.
+            let mut local = self.clone();
+            for ex in &mut c.exchanges {
+                for v in std::mem::take(&mut ex.key_values) {
+                    local.add_secret(&v);
+                }
+            }
+            let t = |s: &String| local.text(s);
             c.detail = t(&c.detail);
             for check in &mut c.checks {
                 check.expected = t(&check.expected);
                 check.actual = t(&check.actual);
+            }
+            let failed = !matches!(c.outcome, crate::runner::Outcome::Pass);
+            for (i, ex) in c.exchanges.iter_mut().enumerate() {
+                local.exchange(ex, failed && i == 0);
             }
             if let Some(timing) = &mut c.timing {
                 timing.reason = t(&timing.reason);

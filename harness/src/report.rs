@@ -208,6 +208,13 @@ pub fn run_notes(report: &RunReport) -> Vec<String> {
 /// receiver sent cannot reach the terminal raw); redact secrets before,
 /// with a redactor that knows them.
 pub fn human(report: &RunReport, color: bool) -> String {
+    human_verbose(report, color, 0)
+}
+
+/// [`human`] with the exchanges behind the verdicts: `verbosity` 1 shows
+/// them under the cases that failed or warned (with a `curl` command that
+/// re-sends the first request), 2 under every case.
+pub fn human_verbose(report: &RunReport, color: bool, verbosity: u8) -> String {
     let report = &Redactor::new().report(report);
     let paint = |o: Outcome| -> String {
         let s = o.as_str();
@@ -254,6 +261,16 @@ pub fn human(report: &RunReport, color: bool) -> String {
             }
             let _ = writeln!(out, "       ref:    {}", r.case.reference);
         }
+        let shown = match verbosity {
+            0 => false,
+            1 => matches!(r.outcome, Outcome::Fail | Outcome::Warn),
+            _ => true,
+        };
+        if shown {
+            for line in exchanges_text(r).lines() {
+                let _ = writeln!(out, "       {line}");
+            }
+        }
     }
     let s = Summary::of(report);
     if let Some(why) = &report.unreachable {
@@ -281,6 +298,133 @@ pub fn human(report: &RunReport, color: bool) -> String {
         report.elapsed.as_secs_f64()
     );
     out
+}
+
+/// Markdown for a CI job summary (`$GITHUB_STEP_SUMMARY`): the verdict,
+/// the totals, and a table of the cases that failed or warned with their
+/// one-line reasons (ids link nowhere: they are stable, search them in
+/// docs/cases.md). Redacted like every format.
+pub fn markdown(report: &RunReport, strict: bool) -> String {
+    let report = &Redactor::new().report(report);
+    let s = Summary::of(report);
+    let v = verdict(report, strict, None);
+    let cell = |t: &str| {
+        t.replace('\\', "\\\\")
+            .replace('|', "\\|")
+            .replace('\n', " ")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut out = String::new();
+    let mark = if v.exit_code == 0 { "✅" } else { "❌" };
+    let _ = writeln!(
+        out,
+        "### {mark} hookspec — `{}` — {}\n",
+        report.scheme,
+        cell(&report.target)
+    );
+    for note in run_notes(report) {
+        let _ = writeln!(out, "> {}\n", cell(&note));
+    }
+    let _ = writeln!(
+        out,
+        "**{} passed, {} failed, {} warned, {} skipped** in {:.2} s (exit {}{})\n",
+        s.passed,
+        s.failed,
+        s.warned,
+        s.skipped,
+        report.elapsed.as_secs_f64(),
+        v.exit_code,
+        if strict { ", --strict" } else { "" }
+    );
+    let bad: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Warn))
+        .collect();
+    if bad.is_empty() {
+        let _ = writeln!(out, "No case failed or warned.");
+        return out;
+    }
+    let _ = writeln!(out, "| outcome | level | case | why |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for r in bad {
+        let why = if r.detail.is_empty() {
+            &r.case.title
+        } else {
+            &r.detail
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | `{}` | {} |",
+            r.outcome.as_str(),
+            r.case.level.as_str(),
+            r.case.id,
+            cell(why)
+        );
+    }
+    out
+}
+
+/// The exchanges of a case as text: each request and its answer, then the
+/// `curl` command that re-sends the first request (and until when a signed
+/// timestamp in it is accepted).
+pub fn exchanges_text(r: &crate::runner::CaseResult) -> String {
+    let mut out = String::new();
+    for (i, ex) in r.exchanges.iter().enumerate() {
+        let _ = writeln!(out, "exchange {}:", i + 1);
+        out.push_str(&ex.text());
+        if let Some(curl) = &ex.curl {
+            let _ = writeln!(out, "re-send it (the same bytes):");
+            out.push_str(curl);
+            if !curl.ends_with('\n') {
+                out.push('\n');
+            }
+            match ex.stale_after {
+                Some(t) => {
+                    let _ = writeln!(
+                        out,
+                        "(its signed timestamp is refused after {} ({t} unix): for fresh deliveries, `hookspec run --filter {}`)",
+                        unix_utc(t),
+                        r.case.id
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "(for fresh deliveries: `hookspec run --filter {}`)",
+                        r.case.id
+                    );
+                }
+            }
+        }
+    }
+    if r.exchanges_omitted > 0 {
+        let _ = writeln!(out, "(+{} more exchanges not kept)", r.exchanges_omitted);
+    }
+    out
+}
+
+/// `t` (unix seconds) as `YYYY-MM-DD HH:MM:SS UTC`.
+fn unix_utc(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 fn outcome_json(o: Outcome) -> &'static str {
@@ -319,6 +463,8 @@ pub fn json(report: &RunReport) -> serde_json::Value {
             "title": r.case.title,
             "latencyMs": r.latency.map(ms),
             "timing": r.timing.as_ref().and_then(|t| serde_json::to_value(t).ok()),
+            "exchanges": serde_json::to_value(&r.exchanges).unwrap_or_default(),
+            "exchangesOmitted": r.exchanges_omitted,
             "checks": r.checks.iter().map(|c| json!({
                 "part": c.part.as_str(),
                 "passed": c.passed,
@@ -386,6 +532,9 @@ pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
             tc.system_out = Some(format!("WARN ({}): {}", r.case.level, r.detail).into());
         } else if let Some(t) = &r.timing {
             tc.system_out = Some(t.to_string().into());
+        } else if gating {
+            // What was sent and what came back, and how to re-send it.
+            tc.system_out = Some(exchanges_text(r).into());
         }
         suite.add_test_case(tc);
     }

@@ -66,8 +66,28 @@ pub struct Response {
     /// The `Content-Type` header, if any (at most [`MAX_CONTENT_TYPE`]
     /// bytes of it, read lossily as UTF-8).
     pub content_type: Option<String>,
+    /// The response headers, in order: the first [`MAX_KEPT_HEADERS`], each
+    /// value cut to [`MAX_CONTENT_TYPE`] bytes (for the reports).
+    pub headers: Vec<(String, Vec<u8>)>,
     /// Time from sending the request to the end of the (bounded) body.
     pub latency: Duration,
+}
+
+/// Response headers kept for the reports.
+pub const MAX_KEPT_HEADERS: usize = 40;
+
+/// The first [`MAX_KEPT_HEADERS`] of `h`, values cut to [`MAX_CONTENT_TYPE`].
+fn kept_headers(h: &http::HeaderMap) -> Vec<(String, Vec<u8>)> {
+    h.iter()
+        .take(MAX_KEPT_HEADERS)
+        .map(|(n, v)| {
+            let v = v.as_bytes();
+            (
+                n.as_str().to_owned(),
+                v.get(..MAX_CONTENT_TYPE).unwrap_or(v).to_vec(),
+            )
+        })
+        .collect()
 }
 
 /// Why a delivery got no answer.
@@ -388,6 +408,7 @@ impl HttpTarget {
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .map(|v| content_type(v.as_bytes()));
+        let headers = kept_headers(resp.headers());
         let mut body = Vec::new();
         let mut body_truncated = false;
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
@@ -405,6 +426,7 @@ impl HttpTarget {
             body_truncated,
             location,
             content_type,
+            headers,
             latency: started.elapsed(),
         })
     }
@@ -607,6 +629,7 @@ impl<S: LinkedService> Target for ServiceTarget<S> {
                         .headers
                         .get(http::header::CONTENT_TYPE)
                         .map(|v| content_type(v.as_bytes())),
+                    headers: kept_headers(&parts.headers),
                     body: buf,
                     body_truncated: truncated,
                     latency: started.elapsed(),

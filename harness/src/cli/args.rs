@@ -126,6 +126,37 @@ pub(crate) enum Format {
     Json,
     /// JUnit XML.
     Junit,
+    /// Markdown for a CI job summary (`$GITHUB_STEP_SUMMARY`): totals and
+    /// the failing and warning cases.
+    Markdown,
+}
+
+/// `--report FORMAT=PATH`: one more report of the same run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReportSpec {
+    pub(crate) format: Format,
+    pub(crate) path: PathBuf,
+}
+
+/// Parses `FORMAT=PATH` (`junit=out.xml`).
+fn report_spec(s: &str) -> Result<ReportSpec, String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| "expected FORMAT=PATH, e.g. junit=report.xml".to_owned())?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let known: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
+            .collect();
+        format!("unknown format `{format}`; one of {}", known.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err("the PATH after `=` is empty".to_owned());
+    }
+    Ok(ReportSpec {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -306,6 +337,16 @@ pub(crate) struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub(crate) format: Format,
+    /// Also write a report in FORMAT to PATH, from the same run
+    /// (repeatable: `--report junit=out.xml --report json=out.json`).
+    /// Checked before anything is sent, like --output.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = report_spec)]
+    pub(crate) reports: Vec<ReportSpec>,
+    /// Show what was sent and what came back under the cases that failed
+    /// or warned, with a curl command that re-sends it (-v); under every
+    /// case (-vv). Human format; the JSON and JUnit reports always carry it.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
     /// Write the report to this file (the summary still goes to stderr).
     /// Checked before anything is sent: a directory, a missing directory
     /// or an unwritable path is exit 2 at once; an existing report is

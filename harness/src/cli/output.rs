@@ -122,9 +122,14 @@ pub(crate) struct ReportFile {
 
 impl ReportFile {
     pub(crate) fn open(path: &Path) -> Result<Self> {
+        Self::open_for("--output", path)
+    }
+
+    /// [`ReportFile::open`] for the option `flag` (in its messages).
+    pub(crate) fn open_for(flag: &str, path: &Path) -> Result<Self> {
         let shown = path.display();
         if path.is_dir() {
-            bail!("--output {shown}: is a directory; name a file in it");
+            bail!("{flag} {shown}: is a directory; name a file in it");
         }
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
@@ -132,7 +137,7 @@ impl ReportFile {
         };
         if !parent.is_dir() {
             bail!(
-                "--output {shown}: {} {}",
+                "{flag} {shown}: {} {}",
                 parent.display(),
                 if parent.exists() {
                     "is not a directory"
@@ -146,7 +151,7 @@ impl ReportFile {
             .append(true)
             .create(true)
             .open(path)
-            .with_context(|| format!("--output {shown}: cannot be written"))?;
+            .with_context(|| format!("{flag} {shown}: cannot be written"))?;
         Ok(ReportFile {
             path: path.to_path_buf(),
             file,
@@ -176,24 +181,59 @@ impl Drop for ReportFile {
     }
 }
 
-pub(crate) fn emit(
+/// The report in `format` (`color` and `verbose` for the human one).
+pub(crate) fn render(
     report: &hookspec::runner::RunReport,
     format: Format,
     strict: bool,
-    output: Option<&mut ReportFile>,
-) -> Result<()> {
-    let color = output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    let text = match format {
-        Format::Human => report::human(report, color),
+    color: bool,
+    verbose: u8,
+) -> Result<String> {
+    Ok(match format {
+        Format::Human => report::human_verbose(report, color, verbose),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&report::json(report))?;
             s.push('\n');
             s
         }
         Format::Junit => report::junit(report, strict)?,
-    };
+        Format::Markdown => report::markdown(report, strict),
+    })
+}
+
+/// Writes the `--report FORMAT=PATH` files of one run; a file that cannot
+/// be written is reported and the others are still written.
+pub(crate) fn write_reports(
+    report: &hookspec::runner::RunReport,
+    strict: bool,
+    verbose: u8,
+    files: &mut [(Format, ReportFile)],
+) -> Result<()> {
+    let mut failed = Vec::new();
+    for (format, file) in files.iter_mut() {
+        let text = render(report, *format, strict, false, verbose)?;
+        if let Err(e) = file.write(text.as_bytes()) {
+            failed.push(format!("--report {}: {e}", file.path.display()));
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", failed.join("; "))
+    }
+}
+
+pub(crate) fn emit(
+    report: &hookspec::runner::RunReport,
+    format: Format,
+    strict: bool,
+    output: Option<&mut ReportFile>,
+    verbose: u8,
+) -> Result<()> {
+    let color = output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let text = render(report, format, strict, color, verbose)?;
     match output {
         Some(file) => {
             if let Err(e) = file.write(text.as_bytes()) {

@@ -66,6 +66,24 @@ pub(crate) fn load_baseline(path: &Path, config: &RunConfig) -> Result<Baseline>
     Ok(baseline)
 }
 
+/// Opens every `--report FORMAT=PATH` file before anything is sent (a path
+/// given twice, or also as --output, is an error: one run, one file each).
+fn open_reports(args: &RunArgs) -> Result<Vec<(Format, ReportFile)>> {
+    let mut seen: Vec<&std::path::Path> = args.output.iter().map(|p| p.as_path()).collect();
+    let mut out = Vec::new();
+    for spec in &args.reports {
+        if seen.contains(&spec.path.as_path()) {
+            bail!(
+                "--report {}: this file is already the destination of another report",
+                spec.path.display()
+            );
+        }
+        seen.push(&spec.path);
+        out.push((spec.format, ReportFile::open_for("--report", &spec.path)?));
+    }
+    Ok(out)
+}
+
 pub(crate) fn run(args: RunArgs) -> Result<u8> {
     let secret = args.secret.read()?;
     let mut r = Redactor::new();
@@ -83,6 +101,15 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     }
     learn(|known| known.merge(r));
     let scheme = args.scheme.id()?;
+    if let Some(s) = &secret {
+        // The key bytes a `whsec_…` or hex secret decodes to are secret
+        // too (a receiver could echo them).
+        if let Ok(key) = scheme.scheme().shared_key(s) {
+            if key != *s && key.len() >= hookspec::redact::MIN_SECRET_LEN {
+                learn(|known| known.secret(&key));
+            }
+        }
+    }
     let needs_secret = scheme.scheme().credential == CredentialKind::SharedSecret;
     let mut config = if needs_secret && secret.is_none() && args.list {
         // Listing signs nothing: any secret the scheme can decode will do.
@@ -144,6 +171,7 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         None => None,
     };
     let mut output = args.output.as_deref().map(ReportFile::open).transpose()?;
+    let mut reports = open_reports(&args)?;
     let rt = runtime()?;
     let report = rt.block_on(async {
         let key_server = match args.key_server_addr {
@@ -171,7 +199,14 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     // A refused run writes its report too (it says why, and a JUnit file
     // left from an earlier run must not stand for this one); the exit code
     // is 2, a configuration error (`report::verdict`).
-    emit(&report, args.format, args.strict, output.as_mut())?;
+    emit(
+        &report,
+        args.format,
+        args.strict,
+        output.as_mut(),
+        args.verbose,
+    )?;
+    write_reports(&report, args.strict, args.verbose, &mut reports)?;
     if let Some(why) = &report.refused {
         errln!("hookspec: error: the run was refused before anything was sent: {why}");
     }

@@ -21,6 +21,7 @@ use crate::Error;
 
 mod echo;
 mod effects;
+pub mod exchange;
 mod handshake;
 mod judge;
 mod rotation;
@@ -318,6 +319,11 @@ pub struct CaseResult {
     pub latency: Option<Duration>,
     /// The statistics of a timing case.
     pub timing: Option<crate::timing::TimingReport>,
+    /// What the case sent and what came back (the first
+    /// [`exchange::MAX_EXCHANGES`]).
+    pub exchanges: Vec<exchange::Exchange>,
+    /// Exchanges of this case beyond those kept.
+    pub exchanges_omitted: usize,
 }
 
 /// Latency over every answer of a run.
@@ -430,6 +436,9 @@ struct State {
     incomplete: Vec<String>,
     /// The status of every plain valid delivery (`None`: no answer).
     valid_statuses: Vec<Option<u16>>,
+    /// The current case's exchanges so far, and how many more it had.
+    exchanges: Vec<exchange::Exchange>,
+    exchanges_omitted: usize,
 }
 
 fn now_unix() -> i64 {
@@ -486,6 +495,32 @@ impl<'a> Runner<'a> {
     /// The bookkeeping of every answer (or its absence): latency, the
     /// failure budget, whether the target was ever reached.
     fn record(&self, st: &mut State, d: &Delivery, r: &Result<Response, TransportError>) {
+        if st.exchanges.len() < exchange::MAX_EXCHANGES {
+            let s = self.scheme();
+            let stale_after = s
+                .timestamp
+                .filter(|t| t.checks_past && s.signs_timestamp())
+                .map(|_| {
+                    now_unix()
+                        .saturating_add(i64::try_from(self.config.tolerance_s).unwrap_or(i64::MAX))
+                });
+            let mut ex = exchange::Exchange::of(d, r, stale_after);
+            if let (
+                crate::scheme::Algorithm::SharedKey,
+                crate::scheme::Carrier::QueryOrHeader { query, header },
+            ) = (s.algorithm, s.carrier)
+            {
+                ex.key_values = d
+                    .query_values(query)
+                    .into_iter()
+                    .map(String::into_bytes)
+                    .chain(d.header_values(header).map(<[u8]>::to_vec))
+                    .collect();
+            }
+            st.exchanges.push(ex);
+        } else {
+            st.exchanges_omitted += 1;
+        }
         match r {
             Ok(resp) => {
                 st.latencies.push(resp.latency);
@@ -572,6 +607,8 @@ impl<'a> Runner<'a> {
             last_no_answer: None,
             incomplete: Vec::new(),
             valid_statuses: Vec::new(),
+            exchanges: Vec::new(),
+            exchanges_omitted: 0,
         };
         if let Err(why) = self.preflight().await {
             return RunReport {
@@ -625,6 +662,8 @@ impl<'a> Runner<'a> {
                         }],
                         latency: None,
                         timing: None,
+                        exchanges: Vec::new(),
+                        exchanges_omitted: 0,
                         case,
                     });
                     continue;
@@ -660,6 +699,8 @@ impl<'a> Runner<'a> {
                 checks,
                 latency,
                 timing,
+                exchanges: std::mem::take(&mut st.exchanges),
+                exchanges_omitted: std::mem::replace(&mut st.exchanges_omitted, 0),
             });
         }
         if let Some(k) = self.keys {
@@ -733,6 +774,8 @@ impl<'a> Runner<'a> {
             }],
             latency: Some(stats.max),
             timing: None,
+            exchanges: Vec::new(),
+            exchanges_omitted: 0,
         }
     }
 

@@ -142,6 +142,7 @@ mod tests {
             body_truncated: false,
             location: None,
             content_type: content_type.map(str::to_owned),
+            headers: Vec::new(),
             latency: Duration::ZERO,
         }
     }
