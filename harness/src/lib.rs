@@ -38,7 +38,9 @@
 //!   (the receiver side, used by the reference receiver and the vectors).
 //!
 //! **Report**
-//! - [`report`]: human, JSON and JUnit reports, the baseline, the exit code.
+//! - [`report`]: human, JSON, JUnit and Markdown reports, the baseline, the
+//!   exit code.
+//! - [`targets`]: the `run --config` file: many receivers in one run.
 //! - [`render`]: a delivery as a `curl` command or a raw HTTP request.
 //! - [`catalogue_doc`]: the case catalogue as a document (`hookspec cases`,
 //!   `docs/cases.md`): every case id with its level, requirement and
@@ -82,6 +84,7 @@ pub mod runner;
 pub mod scheme;
 pub mod sign;
 pub mod target;
+pub mod targets;
 pub mod testing;
 pub mod timing;
 pub mod vectors;

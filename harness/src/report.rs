@@ -479,9 +479,26 @@ pub fn json(report: &RunReport) -> serde_json::Value {
 /// JUnit XML: one test suite per run, one test case per case; FAIL (and
 /// WARN with `strict`) are `<failure>` elements, SKIP is `<skipped>`.
 pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
-    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let name = format!("hookspec.{}", report.scheme);
+    junit_many(&[(name, report)], strict)
+}
+
+/// JUnit XML of several runs (`run --config`): one `<testsuite>` each,
+/// named as given.
+pub fn junit_many(runs: &[(String, &RunReport)], strict: bool) -> Result<String, Error> {
+    let mut rep = quick_junit::Report::new("hookspec");
+    for (name, report) in runs {
+        rep.add_test_suite(junit_suite(report, strict, name));
+    }
+    rep.to_string()
+        .map_err(|e| Error::Config(format!("JUnit serialization: {e}")))
+}
+
+/// The test suite of one run.
+fn junit_suite(report: &RunReport, strict: bool, name: &str) -> quick_junit::TestSuite {
+    use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
     let report = &Redactor::new().report(report);
-    let mut suite = TestSuite::new(format!("hookspec.{}", report.scheme));
+    let mut suite = TestSuite::new(name.to_owned());
     let notes = run_notes(report);
     if report.refused.is_some() || report.unreachable.is_some() || !report.incomplete.is_empty() {
         // The run itself failed: one failing test case says why, so a CI
@@ -539,8 +556,5 @@ pub fn junit(report: &RunReport, strict: bool) -> Result<String, Error> {
         suite.add_test_case(tc);
     }
     suite.set_time(report.elapsed);
-    let mut rep = Report::new("hookspec");
-    rep.add_test_suite(suite);
-    rep.to_string()
-        .map_err(|e| Error::Config(format!("JUnit serialization: {e}")))
+    suite
 }

@@ -183,7 +183,7 @@ pub(crate) enum KeyIn {
     Query,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct SecretArgs {
     /// The shared secret (visible in the process list: prefer the others).
     #[arg(long, conflicts_with_all = ["secret_env", "secret_file"])]
@@ -226,11 +226,13 @@ impl SecretArgs {
 }
 
 /// `--scheme ID` or `--scheme-file PATH`: the scheme a command works with.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct SchemeArgs {
     /// Scheme id: a built-in one (`hookspec schemes`), or the id of the
     /// --scheme-file.
-    #[arg(long, required_unless_present = "scheme_file")]
+    // One of --scheme and --scheme-file is required: `SchemeArgs::id` says
+    // so (which lets `run --config` do without both).
+    #[arg(long)]
     pub(crate) scheme: Option<SchemeId>,
     /// A scheme description file (TOML, docs/scheme-format.md): test a
     /// scheme hookspec does not ship. Test key paths in it are relative to
@@ -315,13 +317,23 @@ pub(crate) struct ServeArgs {
     pub(crate) public_url: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct RunArgs {
     #[command(flatten)]
     pub(crate) scheme: SchemeArgs,
     /// The receiver's webhook URL.
-    #[arg(long, required_unless_present = "list")]
+    #[arg(long, required_unless_present_any = ["list", "config"])]
     pub(crate) url: Option<String>,
+    /// Test several receivers in one run: a TOML file of `[[target]]`
+    /// tables (scheme or scheme_file, url, secret_env or secret_file,
+    /// effects_url, key_server_addr, filter, exclude, expect_failures,
+    /// timeout_ms; docs/spec.md §4). One combined report per format, the
+    /// worst exit code.
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "url", "scheme", "scheme_file", "secret", "secret_env", "secret_file",
+        "effects_url", "key_server_addr", "filter", "exclude", "expect_failures", "list",
+    ])]
+    pub(crate) config: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) secret: SecretArgs,
     /// Bind the provider key server here (schemes with published keys); configure the

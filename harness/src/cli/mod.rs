@@ -14,6 +14,7 @@
 mod output;
 mod args;
 mod commands;
+mod many;
 mod run;
 
 use std::io::IsTerminal;

@@ -160,6 +160,12 @@ impl ReportFile {
         })
     }
 
+    /// [`ReportFile::write`], an error naming the file under `flag`.
+    pub(crate) fn replace(&mut self, text: &[u8], flag: &str) -> Result<()> {
+        self.write(text)
+            .with_context(|| format!("{flag} {}: writing the report", self.path.display()))
+    }
+
     /// Replaces the content with `text` (a FIFO or a device is written to
     /// as it is).
     fn write(&mut self, text: &[u8]) -> std::io::Result<()> {

@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use hookspec::input::{self, MAX_BASELINE_FILE};
 use hookspec::redact::Redactor;
 use hookspec::report::{self, Baseline};
-use hookspec::runner::{KeyPublisher, RunConfig, Runner, Selection, TimingRun};
+use hookspec::runner::{KeyPublisher, RunConfig, RunReport, Runner, Selection, TimingRun};
 use hookspec::scheme::CredentialKind;
 use hookspec::target::{HttpTarget, Target, TlsOptions};
 
@@ -68,7 +68,7 @@ pub(crate) fn load_baseline(path: &Path, config: &RunConfig) -> Result<Baseline>
 
 /// Opens every `--report FORMAT=PATH` file before anything is sent (a path
 /// given twice, or also as --output, is an error: one run, one file each).
-fn open_reports(args: &RunArgs) -> Result<Vec<(Format, ReportFile)>> {
+pub(crate) fn open_reports(args: &RunArgs) -> Result<Vec<(Format, ReportFile)>> {
     let mut seen: Vec<&std::path::Path> = args.output.iter().map(|p| p.as_path()).collect();
     let mut out = Vec::new();
     for spec in &args.reports {
@@ -84,7 +84,9 @@ fn open_reports(args: &RunArgs) -> Result<Vec<(Format, ReportFile)>> {
     Ok(out)
 }
 
-pub(crate) fn run(args: RunArgs) -> Result<u8> {
+/// Runs the suite as `args` say, without writing any report: the redacted
+/// report and the baseline, or `None` when the cases were only listed.
+fn execute(args: &RunArgs) -> Result<Option<(RunReport, Option<Baseline>)>> {
     let secret = args.secret.read()?;
     let mut r = Redactor::new();
     if let Some(s) = &secret {
@@ -159,7 +161,7 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         for c in &cases {
             outln!("{:<6} {:<55} {}", c.level.as_str(), c.id, c.title)?;
         }
-        return Ok(0);
+        return Ok(None);
     }
     let url = args
         .url
@@ -170,8 +172,6 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         Some(u) => Some(HttpTarget::new(u, config.timeout, &tls).context("--effects-url")?),
         None => None,
     };
-    let mut output = args.output.as_deref().map(ReportFile::open).transpose()?;
-    let mut reports = open_reports(&args)?;
     let rt = runtime()?;
     let report = rt.block_on(async {
         let key_server = match args.key_server_addr {
@@ -195,7 +195,18 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         );
         Ok::<_, anyhow::Error>(runner.run().await)
     })?;
-    let report = redactor().report(&report);
+    Ok(Some((redactor().report(&report), baseline)))
+}
+
+pub(crate) fn run(args: RunArgs) -> Result<u8> {
+    if let Some(path) = &args.config {
+        return super::many::run_config(path, &args);
+    }
+    let mut output = args.output.as_deref().map(ReportFile::open).transpose()?;
+    let mut reports = open_reports(&args)?;
+    let Some((report, baseline)) = execute(&args)? else {
+        return Ok(0);
+    };
     // A refused run writes its report too (it says why, and a JUnit file
     // left from an earlier run must not stand for this one); the exit code
     // is 2, a configuration error (`report::verdict`).
@@ -207,10 +218,15 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         args.verbose,
     )?;
     write_reports(&report, args.strict, args.verbose, &mut reports)?;
+    Ok(conclude(&report, args.strict, baseline.as_ref()))
+}
+
+/// The messages on stderr after a run, and its exit code.
+pub(crate) fn conclude(report: &RunReport, strict: bool, baseline: Option<&Baseline>) -> u8 {
     if let Some(why) = &report.refused {
         errln!("hookspec: error: the run was refused before anything was sent: {why}");
     }
-    let v = report::verdict(&report, args.strict, baseline.as_ref());
+    let v = report::verdict(report, strict, baseline);
     if baseline.is_some() {
         for id in &v.newly_failing {
             errln!("newly failing (not in --expect-failures): {id}");
@@ -225,5 +241,10 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
     for why in &report.incomplete {
         errln!("hookspec: incomplete run: {why}");
     }
-    Ok(v.exit_code)
+    v.exit_code
+}
+
+/// Runs one target of a `--config` file (see `many`).
+pub(crate) fn execute_one(args: &RunArgs) -> Result<(RunReport, Option<Baseline>)> {
+    execute(args)?.ok_or_else(|| anyhow!("--list lists the cases; it runs nothing"))
 }
