@@ -171,10 +171,17 @@ pub enum HeaderLookup<'a> {
 /// ASCII case-insensitive equality of two header names (what
 /// `eq_ignore_ascii_case` computes), eight bytes at a time for names of
 /// eight bytes or more: this runs for every header of every delivery.
-/// Inlined: most names differ in length, which is decided without a call.
+/// Inlined: most names differ in length or in their last byte
+/// (`webhook-signature`, `webhook-timestamp`), which is decided without a
+/// call. Case changes bit 0x20 alone, so two bytes that differ in any
+/// other bit differ in every case.
 #[inline]
 pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && same_name_same_length(a, b)
+    let last_may_match = || match (a.last(), b.last()) {
+        (Some(x), Some(y)) => (x ^ y) & !0x20 == 0,
+        _ => true,
+    };
+    a.len() == b.len() && last_may_match() && same_name_same_length(a, b)
 }
 
 /// [`same_name`] for names of equal length.

@@ -136,25 +136,37 @@ pub fn decode_base64(s: &[u8]) -> Result<Vec<u8>, DecodeError> {
         .map_err(|e| DecodeError::Base64(e.to_string()))
 }
 
+/// Marks a byte that is no standard-alphabet base64 character in
+/// [`BASE64_VALUES`]: above the 24 bits four characters make, and still
+/// there after [`base64_group`] shifts it.
+const NOT_BASE64: u32 = 1 << 24;
+
 /// The value of each byte as a standard-alphabet base64 character, or
-/// `0xff`.
+/// [`NOT_BASE64`].
 // Evaluated at compile time: an out-of-range index would fail the build.
 #[allow(clippy::indexing_slicing)]
-static BASE64_VALUES: [u8; 256] = {
-    let mut t = [0xffu8; 256];
+static BASE64_VALUES: [u32; 256] = {
+    let mut t = [NOT_BASE64; 256];
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut i = 0;
     while i < 64 {
-        t[alphabet[i] as usize] = i as u8;
+        t[alphabet[i] as usize] = i as u32;
         i += 1;
     }
     t
 };
 
-/// One base64 character's value (`0xff` if it is none), widened for
-/// [`decode_base64_32`]'s arithmetic.
-fn base64_value(c: u8) -> u32 {
-    u32::from(BASE64_VALUES.get(usize::from(c)).copied().unwrap_or(0xff))
+/// Base64 characters joined into the bits they stand for, first character
+/// highest: below `1 << 6 * chars.len()` if every one is in the alphabet,
+/// and with a bit at or above 24 set if any is not.
+fn base64_group(chars: &[u8]) -> u64 {
+    chars.iter().fold(0, |bits, c| {
+        let value = BASE64_VALUES
+            .get(usize::from(*c))
+            .copied()
+            .unwrap_or(NOT_BASE64);
+        bits << 6 | u64::from(value)
+    })
 }
 
 /// Decodes the one spelling of a 32-byte value (an HMAC-SHA256 tag) in
@@ -167,38 +179,32 @@ fn base64_value(c: u8) -> u32 {
 /// It exists because this runs on every delivery of a base64 scheme:
 /// [`decode_base64`] goes through the `base64` engine and a `Vec`, which cost
 /// more than the rest of the parsing. Fixed sizes, one table lookup per
-/// character, no branch until the end. It accepts exactly the 44-character
+/// character, and one check at the end (a character outside the alphabet
+/// leaves a bit above its group's 24). It accepts exactly the 44-character
 /// inputs that [`decode_base64`] decodes to 32 bytes, with the same bytes
 /// (the `decode_base64` fuzz function asserts it; a property test runs it on
 /// near misses). The proof is public: this need not be constant time.
 pub fn decode_base64_32(s: &[u8; 44]) -> Option<[u8; 32]> {
     let [groups @ .., x, y, z, pad] = s;
     let mut out = [0u8; 32];
-    // Any character outside the alphabet sets a bit above the sixth.
-    let mut seen = 0u32;
+    let mut seen = 0u64;
     let (head, tail) = out.split_at_mut(30);
     for (o, g) in head.chunks_exact_mut(3).zip(groups.chunks_exact(4)) {
-        if let ([o0, o1, o2], [a, b, c, d]) = (o, g) {
-            let (a, b, c, d) = (
-                base64_value(*a),
-                base64_value(*b),
-                base64_value(*c),
-                base64_value(*d),
-            );
-            seen |= a | b | c | d;
-            let [_, b0, b1, b2] = (a << 18 | b << 12 | c << 6 | d).to_be_bytes();
+        let bits = base64_group(g);
+        seen |= bits;
+        if let ([o0, o1, o2], [.., b0, b1, b2]) = (o, bits.to_be_bytes()) {
             (*o0, *o1, *o2) = (b0, b1, b2);
         }
     }
     // The last three characters carry 18 bits: 16 of the tag, then two
     // that canonical base64 leaves zero.
-    let (a, b, c) = (base64_value(*x), base64_value(*y), base64_value(*z));
-    seen |= a | b | c;
-    let [_, b0, b1, rest] = (a << 18 | b << 12 | c << 6).to_be_bytes();
+    let bits = base64_group(&[*x, *y, *z]) << 6;
+    seen |= bits;
+    let [.., b0, b1, after] = bits.to_be_bytes();
     if let [o0, o1] = tail {
         (*o0, *o1) = (b0, b1);
     }
-    (seen < 64 && rest == 0 && *pad == b'=').then_some(out)
+    (seen >> 24 == 0 && after == 0 && *pad == b'=').then_some(out)
 }
 
 /// Standard base64 with padding.
