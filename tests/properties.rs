@@ -207,6 +207,114 @@ proptest! {
         }
     }
 
+    /// `encoding::decode_base64_32` accepts exactly the 44-character
+    /// inputs the `base64` engine decodes to 32 bytes, with the same bytes
+    /// (the fuzz function asserts it): canonical tags, and near misses —
+    /// one character replaced (by `=`, `-`, `_`, a space, a non-ASCII or
+    /// any byte), the last character made non-canonical, 43 or 45
+    /// characters, doubled padding.
+    #[test]
+    fn base64_tag_fast_path_agrees_with_the_engine(
+        tag in proptest::collection::vec(any::<u8>(), 32),
+        edit in proptest::option::of((any::<usize>(), prop_oneof![
+            Just(b'='), Just(b'-'), Just(b'_'), Just(b' '), Just(0xc3u8), Just(b'+'), Just(b'/'), any::<u8>(),
+        ])),
+        low_bits in 0u8..4,
+        shape in 0usize..6,
+    ) {
+        let canonical = encoding::encode_base64(&tag).into_bytes();
+        prop_assert_eq!(canonical.len(), 44);
+        let mut b = canonical.clone();
+        if let Some((at, byte)) = edit {
+            b[at % 44] = byte;
+        }
+        match shape {
+            // The last character with other trailing bits (non-canonical
+            // unless `low_bits` is 0).
+            0 => {
+                const ALPHABET: &[u8; 64] =
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                let at = ALPHABET.iter().position(|c| *c == canonical[42]).unwrap();
+                b[42] = ALPHABET[(at & !3) | usize::from(low_bits)];
+            }
+            1 => { b.pop(); }
+            2 => b.push(b'='),
+            3 => { b[42] = b'='; }
+            _ => {}
+        }
+        fuzzing::decode_base64(&b);
+        if let Ok(fixed) = <&[u8; 44]>::try_from(&b[..]) {
+            let general = encoding::decode_base64(&b).ok().filter(|v| v.len() == 32);
+            prop_assert_eq!(encoding::decode_base64_32(fixed).map(|t| t.to_vec()), general);
+        }
+        if b == canonical {
+            prop_assert_eq!(encoding::decode_base64_32(b[..].try_into().unwrap()), Some(<[u8; 32]>::try_from(tag).unwrap()));
+        }
+    }
+
+    /// The versioned-list parser (byte-wise now) agrees with the `str`
+    /// version it replaced, errors included, and the verifier's
+    /// one-entry fast path with the general parser (the fuzz function
+    /// asserts both): lists of one to three entries of known and unknown
+    /// versions, hex or base64 proofs with an optional edit, separators
+    /// doubled, blanks around, the separators of several syntaxes.
+    #[test]
+    fn versioned_list_fast_path_agrees_with_the_general_parser(
+        entries in proptest::collection::vec((
+            prop_oneof![Just("v1"), Just("v2"), Just("v1a"), Just(""), Just("V1"), Just("v 1")],
+            prop_oneof![Just(","), Just(" "), Just("="), Just(",,"), Just("\t")],
+            proptest::collection::vec(any::<u8>(), 32),
+            any::<bool>(),
+        ), 1..4),
+        list in prop_oneof![Just(" "), Just(","), Just("  "), Just(";"), Just("+")],
+        around in prop_oneof![Just(""), Just(" "), Just("\t")],
+        edit in proptest::option::of((any::<usize>(), any::<u8>())),
+    ) {
+        let items: Vec<String> = entries
+            .iter()
+            .map(|(version, sep, tag, hex)| {
+                let proof = if *hex { encoding::encode_hex(tag) } else { encoding::encode_base64(tag) };
+                format!("{version}{sep}{proof}")
+            })
+            .collect();
+        let mut b = format!("{around}{}{around}", items.join(list)).into_bytes();
+        if let Some((at, byte)) = edit {
+            let at = at % b.len();
+            b[at] = byte;
+        }
+        fuzzing::parse_versioned(&b);
+    }
+
+    /// The timestamp fast path (1 to 18 digits, no leading zero) agrees
+    /// with `canonical_timestamp` on digit strings and near misses.
+    #[test]
+    fn timestamp_fast_path_agrees(text in "[0-9]{0,20}|0[0-9]{0,3}|[0-9+ a-]{0,12}|9{17,20}") {
+        fuzzing::parse_timestamped(text.as_bytes());
+    }
+
+    /// `Delivery::header` (one pass, lengths compared first) says what the
+    /// list of matching fields says, in any spelling of the names.
+    #[test]
+    fn header_lookup_agrees_with_the_field_list(
+        names in proptest::collection::vec(prop_oneof![
+            Just("webhook-id"), Just("Webhook-Id"), Just("webhook-timestamp"), Just("WEBHOOK-SIGNATURE"),
+            Just("webhook-signature"), Just("content-type"), Just("webhook-idx"), Just("x"),
+        ], 0..6),
+        wanted in prop_oneof![Just("webhook-id"), Just("webhook-signature"), Just("Webhook-Timestamp"), Just("X")],
+    ) {
+        let mut d = hookspec::Delivery::post("http://h/", "x");
+        for (i, n) in names.iter().enumerate() {
+            d.push_header(n, i.to_string());
+        }
+        let values: Vec<&[u8]> = d.header_values(wanted).collect();
+        let expected = match values.as_slice() {
+            [] => hookspec::delivery::HeaderLookup::Absent,
+            [one] => hookspec::delivery::HeaderLookup::One(one),
+            _ => hookspec::delivery::HeaderLookup::Repeated,
+        };
+        prop_assert_eq!(d.header(wanted), expected);
+    }
+
     #[test]
     fn verify_is_total_on_any_request(data in proptest::collection::vec(any::<u8>(), 0..256)) {
         fuzzing::verify_delivery(&data);

@@ -119,13 +119,21 @@ impl Delivery {
     }
 
     /// The value of the single field called `name`.
+    ///
+    /// One pass over the fields, the names compared only where the lengths
+    /// agree ([`same_name`] is inlined up to its length check): the
+    /// verifier looks up two or three headers on every delivery.
     pub fn header(&self, name: &str) -> HeaderLookup<'_> {
-        let mut values = self.header_values(name);
-        match (values.next(), values.next()) {
-            (None, _) => HeaderLookup::Absent,
-            (Some(v), None) => HeaderLookup::One(v),
-            (Some(_), Some(_)) => HeaderLookup::Repeated,
+        let mut found = HeaderLookup::Absent;
+        for (n, v) in &self.headers {
+            if same_name(n.as_bytes(), name.as_bytes()) {
+                if found != HeaderLookup::Absent {
+                    return HeaderLookup::Repeated;
+                }
+                found = HeaderLookup::One(v);
+            }
         }
+        found
     }
 
     /// The value of the `Content-Type` header as text, if present and ASCII.
@@ -163,10 +171,21 @@ pub enum HeaderLookup<'a> {
 /// ASCII case-insensitive equality of two header names (what
 /// `eq_ignore_ascii_case` computes), eight bytes at a time for names of
 /// eight bytes or more: this runs for every header of every delivery.
-fn same_name(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
+/// Inlined: most names differ in length or in their last byte
+/// (`webhook-signature`, `webhook-timestamp`), which is decided without a
+/// call. Case changes bit 0x20 alone, so two bytes that differ in any
+/// other bit differ in every case.
+#[inline]
+pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
+    let last_may_match = || match (a.last(), b.last()) {
+        (Some(x), Some(y)) => (x ^ y) & !0x20 == 0,
+        _ => true,
+    };
+    a.len() == b.len() && last_may_match() && same_name_same_length(a, b)
+}
+
+/// [`same_name`] for names of equal length.
+fn same_name_same_length(a: &[u8], b: &[u8]) -> bool {
     let word = |s: &[u8], at: usize| {
         s.get(at..at + 8)
             .and_then(|w| <[u8; 8]>::try_from(w).ok())
@@ -175,17 +194,23 @@ fn same_name(a: &[u8], b: &[u8]) -> bool {
     if a.len() < 8 {
         return a.eq_ignore_ascii_case(b);
     }
+    // Words spelled alike (the common case: a lookup by the sender's own
+    // spelling) are equal without lowering them.
+    let same = |at: usize| {
+        let (x, y) = (word(a, at), word(b, at));
+        x == y || lower8(x) == lower8(y)
+    };
     // Whole words, then the last eight bytes (overlapping the previous
     // word when the length is not a multiple of eight).
     let last = a.len() - 8;
     let mut at = 0;
     while at < last {
-        if lower8(word(a, at)) != lower8(word(b, at)) {
+        if !same(at) {
             return false;
         }
         at += 8;
     }
-    lower8(word(a, last)) == lower8(word(b, last))
+    same(last)
 }
 
 /// Eight bytes with `A`..=`Z` turned into `a`..=`z`, other bytes unchanged.

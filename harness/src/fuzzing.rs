@@ -22,10 +22,10 @@
 //!
 //! | function | what it checks |
 //! |---|---|
-//! | [`parse_prefixed`] | `parse::prefixed` is total; `Ok(rest)` is the trimmed value minus the prefix |
-//! | [`parse_timestamped`] | `parse::timestamped` and `canonical_timestamp` are total; Display/parse round-trip |
+//! | [`parse_prefixed`] | `parse::prefixed` is total; `Ok(rest)` is the trimmed value minus the prefix; the hex and base64 fast paths agree with it |
+//! | [`parse_timestamped`] | `parse::timestamped` and `canonical_timestamp` are total; Display/parse round-trip; the timestamp fast path agrees; and [`parse_versioned`]: `versioned_list` agrees with its `str` reference and its fast path with it |
 //! | [`decode_hex`] | total; agrees with the `hex` crate; re-encodes to the lowercased input |
-//! | [`decode_base64`] | total; only canonical base64 decodes, and re-encodes to the input |
+//! | [`decode_base64`] | total; only canonical base64 decodes, and re-encodes to the input; `decode_base64_32` accepts exactly its 32-byte results |
 //! | [`static_token`] | for every scheme whose proof is a static header token: accepts exactly the expected token (either hex case, trimmed) |
 //! | [`verify_delivery`] | `verify` on any request for every scheme: total, 4xx statuses, and accepts only the one canonical proof |
 //! | [`body_envelope`] | for every body-envelope scheme: total; accepts only the deterministic signature of the event bytes |
@@ -274,6 +274,15 @@ pub fn parse_prefixed(data: &[u8]) {
                 "fast path disagrees, prefix {prefix:?}"
             );
         }
+        if let Some(tag) = parse::prefixed_tag32(data, prefix, base64_32) {
+            let general =
+                parse::prefixed(data, prefix).map(|rest| encoding::decode_base64(rest.as_bytes()));
+            assert_eq!(
+                general,
+                Ok(Ok(tag.to_vec())),
+                "base64 fast path disagrees, prefix {prefix:?}"
+            );
+        }
         match parse::prefixed(data, prefix) {
             Ok(rest) => {
                 let trimmed = parse::visible_ascii(data).unwrap_or_else(|e| {
@@ -294,8 +303,123 @@ pub fn parse_prefixed(data: &[u8]) {
     }
 }
 
+/// A fixed-size tag decoder, as the verifier's fast paths take it.
+type TagDecoder = fn(&[u8]) -> Option<[u8; 32]>;
+
+/// The 32-byte tag decoders the verifier's fast paths use, on any length.
+fn hex_32(text: &[u8]) -> Option<[u8; 32]> {
+    encoding::decode_hex_32(text.try_into().ok()?)
+}
+
+/// See [`hex_32`].
+fn base64_32(text: &[u8]) -> Option<[u8; 32]> {
+    encoding::decode_base64_32(text.try_into().ok()?)
+}
+
+/// The versioned-list syntaxes [`parse_versioned`] tries: the built-in
+/// descriptions' and others a scheme file may give (separators of two
+/// bytes, which take the `str` path; separators inside the base64
+/// alphabet, which the fast path must leave to the general one).
+fn versioned_lists() -> &'static [(&'static str, &'static str, &'static [&'static str])] {
+    static L: OnceLock<Vec<(&'static str, &'static str, &'static [&'static str])>> =
+        OnceLock::new();
+    L.get_or_init(|| {
+        let mut v: Vec<(&'static str, &'static str, &'static [&'static str])> = vec![
+            (" ", ",", &["v1"]),
+            (",", " ", &["v1", "v2"]),
+            (";", "=", &["v1a", "v1"]),
+            ("  ", ",", &["v1"]),
+            (" ", ",,", &["v1"]),
+            ("+", ",", &["v1"]),
+            (" ", "=", &["v1"]),
+            (",", ",", &["v1"]),
+            (" ", "\t", &["v1"]),
+        ];
+        for id in builtins() {
+            if let Carrier::VersionedList {
+                list_separator,
+                version_separator,
+                accept,
+                ..
+            } = id.scheme().carrier
+            {
+                if !v.contains(&(list_separator, version_separator, accept)) {
+                    v.push((list_separator, version_separator, accept));
+                }
+            }
+        }
+        v
+    })
+}
+
+/// `parse::versioned_list` as it was written on `str` before the byte-wise
+/// version: the reference the byte-wise one must agree with, errors
+/// included.
+fn versioned_list_reference<'a>(
+    value: &'a [u8],
+    list_separator: &str,
+    version_separator: &str,
+) -> Result<Vec<parse::VersionedEntry<'a>>, ParseError> {
+    let text = parse::visible_ascii(value)?;
+    let mut out = Vec::new();
+    for item in text.split(list_separator).filter(|i| !i.is_empty()) {
+        let Some((version, proof)) = item.split_once(version_separator) else {
+            return Err(ParseError::NotKeyValue(item.chars().take(40).collect()));
+        };
+        if out.len() == parse::MAX_LIST_PROOFS {
+            return Err(ParseError::RepeatedParameter(format!(
+                "more than {} entries",
+                parse::MAX_LIST_PROOFS
+            )));
+        }
+        out.push((version.as_bytes(), proof.as_bytes()));
+    }
+    if out.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(out)
+}
+
+/// `parse::versioned_list` (the verifier's walk over a versioned list)
+/// agrees with the `str` reference, errors included, for several
+/// syntaxes; and whatever its fast path `parse::versioned_tag32` accepts
+/// (hex or base64 tags), the general parser reads as that one entry, of an
+/// accepted version, decoding to the same bytes. Run by
+/// [`parse_timestamped`] (the header-list target) and by a property test.
+pub fn parse_versioned(data: &[u8]) {
+    for &(list, sep, accept) in versioned_lists() {
+        let general = parse::versioned_list(data, list, sep);
+        assert_eq!(
+            general,
+            versioned_list_reference(data, list, sep),
+            "versioned_list differs from the str reference ({list:?}, {sep:?})"
+        );
+        let decoders: [(TagDecoder, Encoding); 2] =
+            [(hex_32, Encoding::Hex), (base64_32, Encoding::Base64)];
+        for (fast, encoding) in decoders {
+            let Some(tag) = parse::versioned_tag32(data, list, sep, accept, fast) else {
+                continue;
+            };
+            let entries = general.as_deref().unwrap_or_default();
+            assert!(
+                matches!(entries, [(v, p)] if accept.iter().any(|a| a.as_bytes() == *v)
+                    && encoding.decode(p).as_deref() == Ok(&tag[..])),
+                "the versioned fast path disagrees ({list:?}, {sep:?}, {encoding:?}): {general:?}"
+            );
+        }
+    }
+}
+
 /// `parse::timestamped` and `parse::canonical_timestamp`.
 pub fn parse_timestamped(data: &[u8]) {
+    let general = std::str::from_utf8(data)
+        .ok()
+        .and_then(|t| parse::canonical_timestamp(t).ok());
+    if let Some(n) = parse::short_canonical_timestamp(data) {
+        assert_eq!(general, Some(n), "the timestamp fast path disagrees");
+    } else if data.len() <= 18 {
+        assert_eq!(general, None, "the timestamp fast path refused a short one");
+    }
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(n) = parse::canonical_timestamp(text) {
             assert_eq!(
@@ -306,6 +430,7 @@ pub fn parse_timestamped(data: &[u8]) {
             assert!(n >= 0);
         }
     }
+    parse_versioned(data);
     for &list in kv_lists() {
         let (ts_key, sig_key) = (list.ts_key, list.sig_key);
         if let Some((parts, tag)) = parse::timestamped_hex32(data, &list) {
@@ -370,6 +495,16 @@ pub fn decode_hex(data: &[u8]) {
 
 /// `encoding::decode_base64`: only canonical, padded, standard base64.
 pub fn decode_base64(data: &[u8]) {
+    if let Ok(fixed) = <&[u8; 44]>::try_from(data) {
+        let general = encoding::decode_base64(data)
+            .ok()
+            .filter(|bytes| bytes.len() == 32);
+        assert_eq!(
+            encoding::decode_base64_32(fixed).map(|tag| tag.to_vec()),
+            general,
+            "decode_base64_32 disagrees with decode_base64"
+        );
+    }
     match encoding::decode_base64(data) {
         Ok(bytes) => {
             assert!(data.len() <= MAX_ENCODED_LEN);

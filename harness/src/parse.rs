@@ -91,9 +91,26 @@ pub fn prefixed<'a>(value: &'a [u8], prefix: &'static str) -> Result<&'a str, Pa
 /// target). The prefix must be visible ASCII without spaces, as every
 /// scheme's is (a test checks).
 pub(crate) fn prefixed_hex32(value: &[u8], prefix: &'static str) -> Option<[u8; 32]> {
+    prefixed_tag32(value, prefix, |rest| {
+        encoding::decode_hex_32(rest.try_into().ok()?)
+    })
+}
+
+/// [`prefixed_hex32`] for any fixed-size tag decoder: `<prefix><tag>`
+/// exactly, the tag decoded by `decode` (`None` if it does not decode).
+///
+/// `decode` must accept only visible ASCII without spaces (the hex and
+/// base64 alphabets, `=`): then nothing is trimmed or refused by
+/// [`prefixed`], and `Some` here means [`prefixed`] returns the same text
+/// `decode` read. The prefix must be visible ASCII without spaces, as
+/// every scheme's is (a test checks).
+pub(crate) fn prefixed_tag32(
+    value: &[u8],
+    prefix: &'static str,
+    decode: impl FnOnce(&[u8]) -> Option<[u8; 32]>,
+) -> Option<[u8; 32]> {
     debug_assert!(prefix.bytes().all(|b| b.is_ascii_graphic()));
-    let rest = after(value, prefix.as_bytes())?;
-    encoding::decode_hex_32(rest.try_into().ok()?)
+    decode(after(value, prefix.as_bytes())?)
 }
 
 /// The syntax of a key/value list that carries a timestamp and a proof
@@ -156,6 +173,25 @@ pub fn canonical_timestamp(s: &str) -> Result<i64, ParseError> {
         return Err(bad());
     }
     s.parse::<i64>().map_err(|_| bad())
+}
+
+/// The fast path of [`canonical_timestamp`], on bytes: 1 to 18 ASCII
+/// digits without a leading zero (so within `i64`), read in one
+/// branch-free pass. `None` for anything else, including canonical
+/// 19-digit values: the caller then takes [`canonical_timestamp`], which
+/// also produces the error. Whatever it accepts, [`canonical_timestamp`]
+/// accepts with the same value (the `parse_timestamped` fuzz function
+/// asserts it).
+pub(crate) fn short_canonical_timestamp(text: &[u8]) -> Option<i64> {
+    if text.len() > 18 || matches!(text, [] | [b'0', _, ..]) {
+        return None;
+    }
+    // Wrapping: on a non-digit the number is garbage and thrown away.
+    let (digits, timestamp) = text.iter().fold((true, 0i64), |(ok, n), b| {
+        let d = b.wrapping_sub(b'0');
+        (ok & (d < 10), n.wrapping_mul(10).wrapping_add(i64::from(d)))
+    });
+    digits.then_some(timestamp)
 }
 
 /// Parses `ts=<ts>;sig1=<hex>` (keys as given). Items may come in any order
@@ -295,23 +331,117 @@ pub fn versioned_list<'a>(
     list_separator: &str,
     version_separator: &str,
 ) -> Result<Vec<VersionedEntry<'a>>, ParseError> {
-    let text = visible_ascii(value)?;
     let mut out = Vec::new();
-    for item in text.split(list_separator).filter(|i| !i.is_empty()) {
-        let Some((version, proof)) = item.split_once(version_separator) else {
-            return Err(ParseError::NotKeyValue(item.chars().take(40).collect()));
+    scan_versioned(
+        value,
+        list_separator,
+        version_separator,
+        |version, proof| {
+            out.push((version, proof));
+        },
+    )?;
+    Ok(out)
+}
+
+/// [`versioned_list`] without collecting: hands each entry, in order, to
+/// `on_entry`, and returns [`versioned_list`]'s errors (an error found
+/// after some entries were handed over still fails the whole list). The
+/// verifier decodes the proofs as they come instead of allocating a list.
+///
+/// One-byte separators (every scheme's) are searched for byte by byte,
+/// which is cheaper than `str` patterns; longer ones take the `str` split,
+/// with the same result.
+pub fn scan_versioned<'a>(
+    value: &'a [u8],
+    list_separator: &str,
+    version_separator: &str,
+    mut on_entry: impl FnMut(&'a [u8], &'a [u8]),
+) -> Result<(), ParseError> {
+    let text = visible_ascii(value)?;
+    let mut count = 0;
+    let mut entry = |item: &'a [u8], split: Option<VersionedEntry<'a>>| {
+        let Some((version, proof)) = split else {
+            return Err(ParseError::NotKeyValue(as_text(
+                item.get(..40).unwrap_or(item),
+            )));
         };
-        if out.len() == MAX_LIST_PROOFS {
+        if count == MAX_LIST_PROOFS {
             return Err(ParseError::RepeatedParameter(format!(
                 "more than {MAX_LIST_PROOFS} entries"
             )));
         }
-        out.push((version.as_bytes(), proof.as_bytes()));
+        count += 1;
+        on_entry(version, proof);
+        Ok(())
+    };
+    match (list_separator.as_bytes(), version_separator.as_bytes()) {
+        (&[list], &[version]) => {
+            for item in text.as_bytes().split(|b| *b == list) {
+                if !item.is_empty() {
+                    entry(item, split_at_byte(item, version))?;
+                }
+            }
+        }
+        _ => {
+            for item in text.split(list_separator).filter(|i| !i.is_empty()) {
+                let split = item
+                    .split_once(version_separator)
+                    .map(|(v, p)| (v.as_bytes(), p.as_bytes()));
+                entry(item.as_bytes(), split)?;
+            }
+        }
     }
-    if out.is_empty() {
+    if count == 0 {
         return Err(ParseError::Empty);
     }
-    Ok(out)
+    Ok(())
+}
+
+/// `split_once` at the first `separator` byte.
+fn split_at_byte(item: &[u8], separator: u8) -> Option<(&[u8], &[u8])> {
+    let at = item.iter().position(|b| *b == separator)?;
+    let (head, rest) = item.split_at_checked(at)?;
+    Some((head, rest.get(1..)?))
+}
+
+/// The fast path of [`versioned_list`] followed by decoding, for the form
+/// senders produce: exactly one entry, `<version><sep><tag>`, of an
+/// accepted version, its tag decoded by `decode`. `None` for anything else
+/// (the caller then takes the general path, which also produces the error
+/// or reads the other entries).
+///
+/// Whatever it accepts, [`versioned_list`] reads as that one entry: the
+/// version is non-empty visible ASCII without either separator, the
+/// separators are one byte each, distinct, visible ASCII, and neither
+/// alphanumeric nor `+`, `/`, `=` — and `decode` must accept only those
+/// (the hex and base64 alphabets, padding), so the tag holds no separator
+/// and nothing is trimmed. Checked on arbitrary input by the
+/// `parse_versioned` fuzz function.
+pub(crate) fn versioned_tag32(
+    value: &[u8],
+    list_separator: &str,
+    version_separator: &str,
+    accept: &[&str],
+    decode: impl FnOnce(&[u8]) -> Option<[u8; 32]>,
+) -> Option<[u8; 32]> {
+    let (&[list], &[sep]) = (list_separator.as_bytes(), version_separator.as_bytes()) else {
+        return None;
+    };
+    let outside_tags = |b: u8| {
+        (b.is_ascii_graphic() || b == b' ' || b == b'\t')
+            && !b.is_ascii_alphanumeric()
+            && !matches!(b, b'+' | b'/' | b'=')
+    };
+    if value.len() > MAX_HEADER_LEN || list == sep || !outside_tags(list) || !outside_tags(sep) {
+        return None;
+    }
+    let (version, tag) = split_at_byte(value, sep)?;
+    let known = accept.iter().any(|a| bytes_eq(a.as_bytes(), version));
+    let plain = !version.is_empty() && version.iter().all(|b| b.is_ascii_graphic() && *b != list);
+    if !(known && plain) {
+        return None;
+    }
+    decode(tag)
 }
 
 /// The fast path of [`timestamped_parts`] followed by hex decoding, for
@@ -345,16 +475,11 @@ pub(crate) fn timestamped_hex32<'a>(
     let (key, timestamp_text) = item.split_at_checked(ts_key.len() + 1)?;
     let framed = matches!(key.split_last(), Some((e, k)) if *e == kv && bytes_eq(k, ts_key))
         && matches!(separator, [p, rest @ .., e] if *p == pair && *e == kv && bytes_eq(rest, sig_key));
-    if !framed || timestamp_text.len() > 18 || matches!(timestamp_text, [] | [b'0', _, ..]) {
+    if !framed {
         return None;
     }
-    // Digits checked and accumulated in one branch-free pass (wrapping: on
-    // a non-digit the number is garbage and thrown away).
-    let (digits, timestamp) = timestamp_text.iter().fold((true, 0i64), |(ok, n), b| {
-        let d = b.wrapping_sub(b'0');
-        (ok & (d < 10), n.wrapping_mul(10).wrapping_add(i64::from(d)))
-    });
-    digits.then_some((
+    let timestamp = short_canonical_timestamp(timestamp_text)?;
+    Some((
         TimestampedParts {
             timestamp,
             timestamp_text,
@@ -508,6 +633,62 @@ mod tests {
         assert!(prefixed_hex32(hex_inputs[0].as_bytes(), "sha256=").is_some());
         assert!(prefixed_hex32(hex_inputs[1].as_bytes(), "sha256=").is_none());
         assert!(prefixed_hex32(tag.as_bytes(), "").is_some());
+    }
+
+    #[test]
+    fn the_senders_forms_take_the_list_and_timestamp_fast_paths() {
+        let tag = [0x5au8; 32];
+        let b64 = encoding::encode_base64(&tag);
+        let base64 = |t: &[u8]| encoding::decode_base64_32(t.try_into().ok()?);
+        let fast = |v: &str, list: &str, sep: &str| {
+            versioned_tag32(v.as_bytes(), list, sep, &["v1"], base64)
+        };
+        assert_eq!(fast(&format!("v1,{b64}"), " ", ","), Some(tag));
+        assert_eq!(fast(&format!("v1 {b64}"), ",", " "), Some(tag));
+        for (v, list, sep) in [
+            (format!("v1,{b64}"), "  ", ","),
+            (format!("v1,{b64}"), "+", ","),
+            (format!("v1={b64}"), " ", "="),
+            (format!("v1,{b64}"), ",", ","),
+            (format!(" v1,{b64}"), " ", ","),
+            (format!("v1,{b64} "), " ", ","),
+            (format!("v2,{b64}"), " ", ","),
+            (format!(",{b64}"), " ", ","),
+            (format!("v1,{b64} v1,{b64}"), " ", ","),
+            (format!("v1,,{b64}"), " ", ","),
+        ] {
+            assert_eq!(fast(&v, list, sep), None, "{v:?} {list:?} {sep:?}");
+        }
+        assert_eq!(
+            short_canonical_timestamp(b"1700000000"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(short_canonical_timestamp(b"0"), Some(0));
+        for refused in [&b""[..], b"01", b"+1", b"1 ", b"1234567890123456789"] {
+            assert_eq!(short_canonical_timestamp(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn versioned_lists_keep_their_errors() {
+        assert_eq!(versioned_list(b"  ", " ", ","), Err(ParseError::Empty));
+        assert_eq!(
+            versioned_list(b"v1,a  v2,b", " ", ","),
+            Ok(vec![(&b"v1"[..], &b"a"[..]), (b"v2", b"b")])
+        );
+        assert_eq!(
+            versioned_list(b"v1,a v2", " ", ","),
+            Err(ParseError::NotKeyValue("v2".into()))
+        );
+        let many = vec!["v1,a"; MAX_LIST_PROOFS + 1].join(" ");
+        assert!(matches!(
+            versioned_list(many.as_bytes(), " ", ","),
+            Err(ParseError::RepeatedParameter(_))
+        ));
+        assert_eq!(
+            versioned_list("v1,é".as_bytes(), " ", ","),
+            Err(ParseError::NotAscii)
+        );
     }
 
     #[test]

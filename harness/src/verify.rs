@@ -7,7 +7,7 @@ use rsa::Pkcs1v15Sign;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::delivery::{Delivery, HeaderLookup};
+use crate::delivery::{same_name, Delivery, HeaderLookup};
 use crate::encoding::{self, DecodeError};
 use crate::keys::Trust;
 use crate::parse::{self, ParseError};
@@ -142,54 +142,65 @@ impl Proof {
     }
 }
 
-/// `encoding::decode_hex`, without an allocation for a 32-byte tag.
-fn decode_hex_proof(s: &[u8]) -> Result<Proof, DecodeError> {
-    match <&[u8; 64]>::try_from(s)
-        .ok()
-        .and_then(encoding::decode_hex_32)
-    {
-        Some(tag) => Ok(Proof::Tag32(tag)),
-        None => encoding::decode_hex(s).map(Proof::Heap),
+/// The one spelling of a 32-byte tag in `encoding`, decoded on the stack
+/// by the fixed-size decoders: 64 hex digits ([`encoding::decode_hex_32`])
+/// or 44 characters of canonical padded base64
+/// ([`encoding::decode_base64_32`]). `None` for anything else, which the
+/// general decoder then reads (or refuses, with its error). Both accept
+/// only the hex or base64 alphabet and `=`, as the parsers' fast paths
+/// require.
+fn decode_tag32(encoding: Encoding, text: &[u8]) -> Option<[u8; 32]> {
+    match encoding {
+        Encoding::Hex => encoding::decode_hex_32(text.try_into().ok()?),
+        Encoding::Base64 => encoding::decode_base64_32(text.try_into().ok()?),
+        Encoding::Base64Url | Encoding::Text => None,
     }
 }
 
-/// Decodes a proof's text in the scheme's encoding, keeping a 32-byte hex
-/// tag on the stack.
+/// Decodes a proof's text in the scheme's encoding, keeping a 32-byte tag
+/// on the stack (hex or base64; everything else through
+/// [`Encoding::decode`], with its errors).
 fn decode_text(scheme: &Scheme, text: &[u8]) -> Result<Proof, DecodeError> {
-    match scheme.encoding {
-        Encoding::Hex => decode_hex_proof(text),
-        other => other.decode(text).map(Proof::Heap),
+    match decode_tag32(scheme.encoding, text) {
+        Some(tag) => Ok(Proof::Tag32(tag)),
+        None => scheme.encoding.decode(text).map(Proof::Heap),
     }
 }
 
 /// The timestamp of a scheme whose timestamp has a header of its own:
 /// absent there is a missing timestamp, a non-canonical one is malformed.
+/// Returns the header's name with the value, so that the signed message
+/// takes the value from here instead of looking the header up again.
 fn header_timestamp<'a>(
     scheme: &Scheme,
     d: &'a Delivery,
-) -> Result<Option<(i64, &'a [u8])>, Rejection> {
+) -> Result<Option<Timestamp<'a>>, Rejection> {
     let Some(name) = scheme.timestamp_header() else {
         return Ok(None);
     };
     let text = single_header(d, name)?;
-    let ts = std::str::from_utf8(text)
-        .map_err(|_| ParseError::BadTimestamp("not UTF-8".into()))
-        .and_then(parse::canonical_timestamp)
-        .map_err(|e| Rejection::Malformed {
-            what: name,
-            why: e.to_string(),
-        })?;
-    Ok(Some((ts, text)))
+    // The canonical form senders write, read without `str` parsing; the
+    // general parser for anything else (and for the error).
+    let ts = match parse::short_canonical_timestamp(text) {
+        Some(ts) => ts,
+        None => std::str::from_utf8(text)
+            .map_err(|_| ParseError::BadTimestamp("not UTF-8".into()))
+            .and_then(parse::canonical_timestamp)
+            .map_err(|e| Rejection::Malformed {
+                what: name,
+                why: e.to_string(),
+            })?,
+    };
+    Ok(Some(Timestamp {
+        value: ts,
+        text,
+        header: Some(name),
+    }))
 }
 
 /// Decodes a proof in the scheme's encoding.
 fn decode_proof(scheme: &Scheme, text: &str) -> Result<Proof, Rejection> {
-    let what = "signature";
-    let s = text.as_bytes();
-    match scheme.encoding {
-        Encoding::Hex => decode_hex_proof(s).map_err(decode(what)),
-        other => other.decode(s).map(Proof::Heap).map_err(decode(what)),
-    }
+    decode_text(scheme, text.as_bytes()).map_err(decode("signature"))
 }
 
 /// The two members of a body envelope, by the names the scheme gives
@@ -255,13 +266,35 @@ fn read_envelope<'a>(
     Ok(env)
 }
 
+/// A signed timestamp as found in a delivery.
+#[derive(Clone, Copy)]
+struct Timestamp<'a> {
+    /// Unix seconds.
+    value: i64,
+    /// As written (canonical decimal, as signed).
+    text: &'a [u8],
+    /// The header it is the whole value of, if it has its own.
+    header: Option<&'static str>,
+}
+
+impl<'a> Timestamp<'a> {
+    /// From a key/value list's timestamp item.
+    fn listed(parts: &parse::TimestampedParts<'a>) -> Self {
+        Timestamp {
+            value: parts.timestamp,
+            text: parts.timestamp_text,
+            header: None,
+        }
+    }
+}
+
 /// Finds the proof and the signed message in a delivery.
 struct Located<'a> {
     proof: Proof,
     /// More candidate proofs (a list of signatures: any one may match).
     more: Vec<Proof>,
-    /// The signed timestamp and its text (canonical decimal, as signed).
-    timestamp: Option<(i64, &'a [u8])>,
+    /// The signed timestamp.
+    timestamp: Option<Timestamp<'a>>,
     /// The signed event bytes (a slice of the body).
     event: &'a [u8],
 }
@@ -270,15 +303,14 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
     match scheme.carrier {
         Carrier::Header { name, prefix } => {
             let value = single_header(d, name)?;
-            if scheme.encoding == Encoding::Hex {
-                if let Some(tag) = parse::prefixed_hex32(value, prefix) {
-                    return Ok(Located {
-                        proof: Proof::Tag32(tag),
-                        more: Vec::new(),
-                        timestamp: header_timestamp(scheme, d)?,
-                        event: &d.body,
-                    });
-                }
+            let tag = |t: &[u8]| decode_tag32(scheme.encoding, t);
+            if let Some(tag) = parse::prefixed_tag32(value, prefix, tag) {
+                return Ok(Located {
+                    proof: Proof::Tag32(tag),
+                    more: Vec::new(),
+                    timestamp: header_timestamp(scheme, d)?,
+                    event: &d.body,
+                });
             }
             let text = parse::prefixed(value, prefix).map_err(malformed(name))?;
             Ok(Located {
@@ -321,6 +353,18 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let Some(list) = scheme.carrier.kv_list() else {
                 return Err(Rejection::Missing(name));
             };
+            // One proof in the sender's exact form: what the general path
+            // below reads as a one-proof list.
+            if scheme.encoding == Encoding::Hex {
+                if let Some((parts, tag)) = parse::timestamped_hex32(value, &list) {
+                    return Ok(Located {
+                        proof: Proof::Tag32(tag),
+                        more: Vec::new(),
+                        timestamp: Some(Timestamp::listed(&parts)),
+                        event: &d.body,
+                    });
+                }
+            }
             let (ts, ts_text, sigs) =
                 parse::timestamped_all(value, &list).map_err(malformed(name))?;
             let mut proofs = sigs.into_iter().map(|s| {
@@ -332,7 +376,11 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             Ok(Located {
                 proof: proof?,
                 more: proofs.collect::<Result<_, _>>()?,
-                timestamp: Some((ts, ts_text)),
+                timestamp: Some(Timestamp {
+                    value: ts,
+                    text: ts_text,
+                    header: None,
+                }),
                 event: &d.body,
             })
         }
@@ -343,15 +391,33 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             accept,
         } => {
             let value = single_header(d, name)?;
-            let entries = parse::versioned_list(value, list_separator, version_separator)
-                .map_err(malformed(name))?;
+            let tag = |t: &[u8]| decode_tag32(scheme.encoding, t);
+            if let Some(tag) =
+                parse::versioned_tag32(value, list_separator, version_separator, accept, tag)
+            {
+                return Ok(Located {
+                    proof: Proof::Tag32(tag),
+                    more: Vec::new(),
+                    timestamp: header_timestamp(scheme, d)?,
+                    event: &d.body,
+                });
+            }
             // Entries of other versions are ignored; an entry of a version
             // that counts but does not decode cannot match and is skipped.
-            let mut proofs = entries
-                .into_iter()
-                .filter(|(v, _)| accept.iter().any(|a| a.as_bytes() == *v))
-                .filter_map(|(_, p)| decode_text(scheme, p).ok());
-            let Some(proof) = proofs.next() else {
+            // Decoded as they come: no list of entries is built.
+            let (mut first, mut more) = (None, Vec::new());
+            parse::scan_versioned(value, list_separator, version_separator, |v, p| {
+                if accept.iter().any(|a| a.as_bytes() == v) {
+                    if let Ok(proof) = decode_text(scheme, p) {
+                        match first {
+                            None => first = Some(proof),
+                            Some(_) => more.push(proof),
+                        }
+                    }
+                }
+            })
+            .map_err(malformed(name))?;
+            let Some(proof) = first else {
                 return Err(Rejection::Malformed {
                     what: name,
                     why: format!("no decodable entry of version {}", accept.join(" or ")),
@@ -359,7 +425,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             };
             Ok(Located {
                 proof,
-                more: proofs.collect(),
+                more,
                 timestamp: header_timestamp(scheme, d)?,
                 event: &d.body,
             })
@@ -374,7 +440,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                     return Ok(Located {
                         proof: Proof::Tag32(tag),
                         more: Vec::new(),
-                        timestamp: Some((parts.timestamp, parts.timestamp_text)),
+                        timestamp: Some(Timestamp::listed(&parts)),
                         event: &d.body,
                     });
                 }
@@ -387,7 +453,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             Ok(Located {
                 proof,
                 more: Vec::new(),
-                timestamp: Some((parts.timestamp, parts.timestamp_text)),
+                timestamp: Some(Timestamp::listed(&parts)),
                 event: &d.body,
             })
         }
@@ -565,10 +631,16 @@ pub fn authenticate(
     policy: &Policy,
 ) -> Result<Authenticated, Rejection> {
     let located = locate(scheme, delivery)?;
-    let ts_text = located.timestamp.map_or(&[][..], |(_, text)| text);
-    let header = |name: &str| match delivery.header(name) {
-        HeaderLookup::One(v) => Some(v),
-        _ => None,
+    let ts_text = located.timestamp.map_or(&[][..], |t| t.text);
+    let ts_header = located.timestamp.and_then(|t| Some((t.header?, t.text)));
+    let header = |name: &str| match ts_header {
+        // The timestamp's own header was found once already (exactly once:
+        // a repeated one is refused), and its value is the text.
+        Some((h, text)) if same_name(h.as_bytes(), name.as_bytes()) => Some(text),
+        _ => match delivery.header(name) {
+            HeaderLookup::One(v) => Some(v),
+            _ => None,
+        },
     };
     // The common messages (the raw body, the envelope's event, nothing)
     // without assembling a template.
@@ -603,7 +675,7 @@ pub fn authenticate(
             first?;
         }
     }
-    if let Some((ts, _)) = located.timestamp {
+    if let Some(Timestamp { value: ts, .. }) = located.timestamp {
         let skew = i128::from(ts) - i128::from(policy.now);
         let (past, future) = scheme
             .timestamp
@@ -619,7 +691,7 @@ pub fn authenticate(
         }
     }
     Ok(Authenticated {
-        timestamp: located.timestamp.map(|(ts, _)| ts),
+        timestamp: located.timestamp.map(|t| t.value),
     })
 }
 
