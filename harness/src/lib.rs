@@ -39,6 +39,8 @@
 //!
 //! **Report**
 //! - [`report`]: human, JSON and JUnit reports, the baseline, the exit code.
+//! - [`html_report`]: the HTML report, one self-contained file rendered
+//!   from the JSON report (inline CSS, script and SVG charts).
 //! - [`render`]: a delivery as a `curl` command or a raw HTTP request.
 //! - [`catalogue_doc`]: the case catalogue as a document (`hookspec cases`,
 //!   `docs/cases.md`): every case id with its level, requirement and
@@ -68,6 +70,7 @@ pub mod describe;
 pub mod encoding;
 pub mod error;
 pub mod fuzzing;
+pub mod html_report;
 pub mod input;
 pub mod jsjson;
 pub mod keys;

@@ -126,6 +126,8 @@ pub(crate) enum Format {
     Json,
     /// JUnit XML.
     Junit,
+    /// One self-contained HTML file (inline CSS, script and SVG charts).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -193,6 +193,7 @@ pub(crate) fn emit(
             s
         }
         Format::Junit => report::junit(report, strict)?,
+        Format::Html => hookspec::html_report::html(report, strict),
     };
     match output {
         Some(file) => {
