@@ -386,10 +386,12 @@ fn exchange_json() -> Value {
             "response": {
                 "status": 403,
                 "headers": [["x-answer", "<i>no</i>"]],
-                "body": {"length": 25, "preview": "<script>alert(4)</script>"},
-                "latencyMs": 1.5
+                "body": {"length": 25, "preview": "<script>alert(4)</script>", "truncated<": false},
+                "latencyMs": 1.5,
+                "httpVersion": "<1.1>"
             },
-            "error": null
+            "error": null,
+            "curl": "curl -X POST '<u>'"
         },
         {
             "request": {"method": "POST", "url": "http://127.0.0.1:1/hook", "headers": [], "body": {"length": 0, "sha256": "e3b0", "preview": ""}},
@@ -437,7 +439,7 @@ fn exchanges_and_unknown_fields_come_from_the_json() {
     assert_eq!(listings.len(), 2, "{listings:?}");
     let one = &listings[0];
     for want in [
-        "POST http://127.0.0.1:1/hook?a=<b>",
+        "→ POST http://127.0.0.1:1/hook?a=<b>",
         "x-sig: sha256=\"'<>&",
         "{\"a\":\"</pre><script>alert(3)</script>\"}",
         "4096 bytes",
@@ -445,6 +447,9 @@ fn exchanges_and_unknown_fields_come_from_the_json() {
         "← 403 (1.50 ms)",
         "x-answer: <i>no</i>",
         "<script>alert(4)</script>",
+        "[httpVersion: <1.1>]",
+        "truncated<: false",
+        "[curl: curl -X POST '<u>']",
     ] {
         assert!(one.contains(want), "{want:?} not in {one}");
     }
@@ -472,6 +477,59 @@ fn odd_reports_still_render() {
     }
 }
 
+/// `hookspec run --format html --output FILE` writes the page to the file
+/// (and says so on stderr) with the run's exit code; `demo --format html`
+/// writes it to stdout.
+#[test]
+fn the_cli_writes_html_to_output_or_stdout() {
+    let scheme: SchemeId = "certifylize".parse().unwrap();
+    let config = support::config(scheme);
+    let rt = runtime();
+    let receiver = rt.block_on(support::start(&config, Defect::AcceptsSignaturePrefix));
+    let path = artifacts().join("cli.html");
+    let _ = std::fs::remove_file(&path);
+    let out = Command::new(env!("CARGO_BIN_EXE_hookspec"))
+        .args(["run", "--scheme", "certifylize", "--secret"])
+        .arg(support::secret_text(scheme))
+        .args([
+            "--url",
+            &receiver.url,
+            "--effects-url",
+            &receiver.effects_url,
+        ])
+        .args(["--filter", "reject.proof", "--format", "html", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("report in"), "{stderr}");
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let doc = parse(&html);
+    assert_self_contained(&doc);
+    let prefix = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("case-certifylize.reject.proof-prefix"))
+        .unwrap();
+    assert_eq!(prefix.attribute("data-outcome"), Some("fail"));
+    assert!(
+        !html.contains(support::secret_text(scheme)),
+        "the secret is in the page"
+    );
+    drop(receiver);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_hookspec"))
+        .args(["demo", "--scheme", "certifylize", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    parse(&html);
+}
+
 // ------------------------------------------------------ external tools
 
 fn tools_dir() -> PathBuf {
@@ -484,9 +542,10 @@ fn tools_dir() -> PathBuf {
     }
 }
 
-/// Says SKIP with the reason on the terminal (not captured by the test
-/// harness), or fails when CI has installed the tools and one is missing.
-fn skip(what: &str, why: &str) {
+/// Says SKIP with the reason and how to install what is missing on the
+/// terminal (not captured by the test harness), or fails when CI has
+/// installed the tools and one is missing.
+fn skip(what: &str, why: &str, install: &str) {
     let installed = std::env::var("CI").is_ok_and(|v| v == "true")
         && std::env::var("HOOKSPEC_HTML_TOOLS").is_ok_and(|v| v == "installed");
     assert!(
@@ -495,9 +554,7 @@ fn skip(what: &str, why: &str) {
     );
     let _ = writeln!(
         std::io::stderr(),
-        "SKIP {what}: {why} (.ci/run installs it: apt-get install chromium; \
-         npm install --prefix {} playwright-core vnu-jar)",
-        tools_dir().display()
+        "SKIP {what}: {why} (to run it: {install}; .ci/run installs it)"
     );
 }
 
@@ -514,10 +571,14 @@ fn renders_in_headless_chromium_without_errors() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let tools = tools_dir();
     if !runs("node", "--version") {
-        return skip(WHAT, "`node` cannot be run");
+        return skip(WHAT, "`node` cannot be run", "apt-get install nodejs");
     }
     if !Path::new(&chromium).exists() {
-        return skip(WHAT, &format!("no browser at {chromium}"));
+        return skip(
+            WHAT,
+            &format!("no browser at {chromium}"),
+            "apt-get install chromium, or set CHROMIUM",
+        );
     }
     if !tools
         .join("node_modules/playwright-core/package.json")
@@ -526,6 +587,7 @@ fn renders_in_headless_chromium_without_errors() {
         return skip(
             WHAT,
             &format!("playwright-core is not installed in {}", tools.display()),
+            &format!("npm install --prefix {} playwright-core", tools.display()),
         );
     }
     let s = shared();
@@ -567,10 +629,18 @@ fn is_valid_html5_for_the_nu_checker() {
     const WHAT: &str = "html_report HTML5 validation";
     let jar = tools_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
     if !runs("java", "-version") {
-        return skip(WHAT, "`java` cannot be run");
+        return skip(
+            WHAT,
+            "`java` cannot be run",
+            "apt-get install default-jre-headless",
+        );
     }
     if !jar.exists() {
-        return skip(WHAT, &format!("no {}", jar.display()));
+        return skip(
+            WHAT,
+            &format!("no {}", jar.display()),
+            &format!("npm install --prefix {} vnu-jar", tools_dir().display()),
+        );
     }
     let s = shared();
     let hostile_and_exchanges = {

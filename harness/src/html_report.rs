@@ -646,11 +646,12 @@ fn exchanges(out: &mut String, list: &[Value]) {
         if let Some(req) = x.get("request").filter(|r| r.is_object()) {
             let _ = writeln!(
                 out,
-                "<span class=\"req\">{} {}</span>",
+                "<span class=\"req\">→ {} {}</span>",
                 esc(str_of(req, "method").unwrap_or("?")),
                 esc(str_of(req, "url").unwrap_or(""))
             );
             headers(out, req);
+            more(out, req, &["method", "url", "headers", "body"]);
             body(out, req.get("body"));
         }
         match x.get("response").filter(|r| r.is_object()) {
@@ -669,10 +670,12 @@ fn exchanges(out: &mut String, list: &[Value]) {
                     esc(&latency)
                 );
                 headers(out, resp);
+                more(out, resp, &["status", "headers", "body", "latencyMs"]);
                 body(out, resp.get("body"));
             }
             None => out.push_str("\n<span class=\"resp\">← no response</span>\n"),
         }
+        more(out, x, &["request", "response", "error"]);
         if let Some(e) = x.get("error").and_then(Value::as_str) {
             let _ = writeln!(out, "<span class=\"error\">error: {}</span>", esc(e));
         }
@@ -686,6 +689,13 @@ fn exchanges(out: &mut String, list: &[Value]) {
         );
     }
     out.push_str("</div>");
+}
+
+/// The unknown fields of a message, one `[key: value]` line each.
+fn more(out: &mut String, message: &Value, known: &[&str]) {
+    for line in unknown_keys(message, known) {
+        let _ = writeln!(out, "<span class=\"muted\">[{}]</span>", esc(&line));
+    }
 }
 
 fn headers(out: &mut String, message: &Value) {
@@ -713,19 +723,18 @@ fn body(out: &mut String, body: Option<&Value>) {
     let Some(b) = body.filter(|b| b.is_object()) else {
         return;
     };
-    let length = b.get("length").and_then(Value::as_u64);
     let preview = str_of(b, "preview").unwrap_or("");
     let mut facts = Vec::new();
-    if let Some(n) = length {
+    if let Some(n) = b.get("length").and_then(Value::as_u64) {
         facts.push(format!("{n} bytes"));
-        let shown = preview.len() as u64;
-        if n > shown && !preview.is_empty() {
-            facts.push("preview cut".to_owned());
-        }
     }
     if let Some(h) = str_of(b, "sha256") {
         facts.push(format!("sha256 {h}"));
     }
+    if !preview.is_empty() {
+        facts.push(format!("preview of {} characters", preview.chars().count()));
+    }
+    facts.extend(unknown_keys(b, &["length", "sha256", "preview"]));
     out.push('\n');
     if !preview.is_empty() {
         let _ = writeln!(out, "{}", esc_cap(preview, MAX_PREVIEW));
@@ -737,6 +746,24 @@ fn body(out: &mut String, body: Option<&Value>) {
             esc(&facts.join(", "))
         );
     }
+}
+
+/// `key: value` of the fields of `obj` not in `known` (at most 16, each
+/// value capped): what a later version of the JSON adds to an exchange.
+fn unknown_keys(obj: &Value, known: &[&str]) -> Vec<String> {
+    obj.as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, v)| !known.contains(&k.as_str()) && !v.is_null())
+                .take(16)
+                .map(|(k, v)| {
+                    let v = text_of(v);
+                    let v: String = v.chars().take(512).collect();
+                    format!("{k}: {v}")
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Report fields this module does not know, shown as JSON.
