@@ -1288,7 +1288,7 @@ fn timing_difference(
     ci: Option<(f64, f64)>,
     mdd: Option<f64>,
 ) {
-    let height = 130.0;
+    let height = 140.0;
     let mut lo = diff.min(0.0);
     let mut hi = diff.max(0.0);
     if let Some((a, b)) = ci {
