@@ -1,6 +1,8 @@
 //! One run, many targets (issue 14, point 6): `hookspec run --config FILE`
 //! runs each `[[target]]` one after the other and writes one combined
-//! report per format in one pass (JUnit: one `<testsuite>` per target),
+//! report per format in one pass (JUnit: one `<testsuite>` per target;
+//! HTML: one page, a frame per target, checked in a browser by
+//! `tests/html_report.rs`),
 //! exiting with the worst code; a bad file is exit 2 with
 //! `path:line:column`, before anything is sent.
 
@@ -58,7 +60,11 @@ exclude = ["robustness.slow-upload"]
         ),
     )
     .unwrap();
-    let (junit, json) = (dir.join("all.xml"), dir.join("all.json"));
+    let (junit, json, html) = (
+        dir.join("all.xml"),
+        dir.join("all.json"),
+        dir.join("all.html"),
+    );
     let args = vec![
         "run".to_owned(),
         "--config".to_owned(),
@@ -67,6 +73,8 @@ exclude = ["robustness.slow-upload"]
         format!("junit={}", junit.display()),
         "--report".to_owned(),
         format!("json={}", json.display()),
+        "--report".to_owned(),
+        format!("html={}", html.display()),
     ];
     let out = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_hookspec"))
@@ -96,6 +104,11 @@ exclude = ["robustness.slow-upload"]
     assert_eq!(targets[0]["report"]["scheme"], "certifylize");
     assert!(targets[0]["report"]["summary"]["failed"].as_u64().unwrap() > 0);
     assert_eq!(targets[1]["report"]["summary"]["failed"], 0);
+    // HTML: one page, each target's whole report in its own frame.
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(html.matches("<iframe ").count(), 2, "{html}");
+    assert!(html.contains(">payments</a>") && html.contains(">alerts</a>"));
 }
 
 #[test]

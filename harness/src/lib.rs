@@ -41,6 +41,8 @@
 //! - [`report`]: human, JSON, JUnit and Markdown reports, the baseline, the
 //!   exit code.
 //! - [`targets`]: the `run --config` file: many receivers in one run.
+//! - [`html_report`]: the HTML report, one self-contained file rendered
+//!   from the JSON report (inline CSS, script and SVG charts).
 //! - [`render`]: a delivery as a `curl` command or a raw HTTP request.
 //! - [`catalogue_doc`]: the case catalogue as a document (`hookspec cases`,
 //!   `docs/cases.md`): every case id with its level, requirement and
@@ -70,6 +72,7 @@ pub mod describe;
 pub mod encoding;
 pub mod error;
 pub mod fuzzing;
+pub mod html_report;
 pub mod input;
 pub mod jsjson;
 pub mod keys;

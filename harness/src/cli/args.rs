@@ -129,6 +129,8 @@ pub(crate) enum Format {
     /// Markdown for a CI job summary (`$GITHUB_STEP_SUMMARY`): totals and
     /// the failing and warning cases.
     Markdown,
+    /// One self-contained HTML file (inline CSS, script and SVG charts).
+    Html,
 }
 
 /// `--report FORMAT=PATH`: one more report of the same run.

@@ -128,6 +128,11 @@ fn render_many(
                 .collect();
             report::junit_many(&named, strict)?
         }
+        Format::Html => {
+            let named: Vec<(String, &RunReport)> =
+                runs.iter().map(|(name, r)| (name.clone(), r)).collect();
+            hookspec::html_report::html_many(&named, strict)
+        }
         Format::Human | Format::Markdown => {
             let mut all = String::new();
             for (name, r) in runs {

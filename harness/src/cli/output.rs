@@ -204,6 +204,7 @@ pub(crate) fn render(
         }
         Format::Junit => report::junit(report, strict)?,
         Format::Markdown => report::markdown(report, strict),
+        Format::Html => hookspec::html_report::html(report, strict),
     })
 }
 

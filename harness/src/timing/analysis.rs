@@ -5,7 +5,7 @@ use super::stats::{
     bootstrap_medians, box_test, dudect, median, norm_ppf, percentile_interval, resolution,
     sign_test, wilcoxon_signed_rank,
 };
-use super::{fmt_ns, fmt_p, Decision, TimingConfig, TimingReport};
+use super::{fmt_ns, fmt_p, Decision, TimingConfig, TimingHistogram, TimingReport};
 
 /// Analyses paired samples: pair `i` is `(a_ns[i], b_ns[i])`, measured
 /// adjacently in a random order. Extra samples of the longer slice and
@@ -182,6 +182,7 @@ pub fn analyze_ordered(
         dudect,
         box_test,
         transport: None,
+        histogram: TimingHistogram::of(&a, &b),
     }
 }
 

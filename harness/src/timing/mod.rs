@@ -71,11 +71,13 @@ use crate::Error;
 
 mod analysis;
 mod forge;
+mod histogram;
 mod measure;
 mod stats;
 
 pub use analysis::{analyze, analyze_ordered};
 pub use forge::{forged_pair, length_pair, ForgedPair};
+pub use histogram::{TimingHistogram, MAX_HISTOGRAM_BINS};
 pub use measure::{measure, Transport, MAX_CONSECUTIVE_FAILED_PAIRS};
 pub use stats::{
     bootstrap_median_ci, box_test, dudect_percentiles, median, norm_ppf, norm_sf, quantile_sorted,
@@ -352,6 +354,10 @@ pub struct TimingReport {
     pub box_test: BoxTest,
     /// Transport statistics ([`measure`] only).
     pub transport: Option<Transport>,
+    /// The two classes' distributions over common bins, for drawing them
+    /// (bounded: at most [`MAX_HISTOGRAM_BINS`] bins, never the samples);
+    /// `None` without a valid pair.
+    pub histogram: Option<TimingHistogram>,
 }
 
 impl fmt::Display for TimingReport {
