@@ -57,8 +57,8 @@ fn main() {
         println!("smoke run (not `cargo bench`): one call each, the times mean nothing");
     }
     println!("fastest of {batches} alternating batches of {calls} calls each");
-    println!("| scheme | body | bare primitive | authenticate | overhead | ratio | bare, word compare | parsing alone |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| scheme | body | bare primitive | authenticate | overhead | ratio | bare, word compare | parsing alone | bare, message in pieces | ratio to it |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     // `OVERHEAD_SCHEMES=svix,stripe` runs only those (profiling one scheme).
     let only = std::env::var("OVERHEAD_SCHEMES").unwrap_or_default();
     // `OVERHEAD_SIZES=1024` runs only that body size.
@@ -78,20 +78,29 @@ fn main() {
             };
             let calls = (calls / scale).max(1);
             let word = f.bare_word_compare().is_some();
+            let in_pieces = f.bare_pieces().is_some();
             let (bare, auth) = (|| f.bare(), || f.authenticate());
             let bare_word = || f.bare_word_compare().unwrap_or(false);
+            let bare_pieces = || f.bare_pieces().unwrap_or(false);
             let mut fns: Vec<&dyn Fn() -> bool> = vec![&bare, &auth];
             if word {
                 fns.push(&bare_word);
             }
+            if in_pieces {
+                fns.push(&bare_pieces);
+            }
             let best = fastest(batches, calls, &fns);
             let (bare, auth) = (best[0], best[1]);
-            let parsing = match best.get(2) {
-                Some(w) => format!("{w:.1} ns | {:+.1} ns ({:.3}×)", auth - w, auth / w),
-                None => "— | —".to_owned(),
+            let parsing = match (word, best.get(2)) {
+                (true, Some(w)) => format!("{w:.1} ns | {:+.1} ns ({:.3}×)", auth - w, auth / w),
+                _ => "— | —".to_owned(),
+            };
+            let pieces = match (in_pieces, best.last()) {
+                (true, Some(p)) => format!("{p:.1} ns | {:.3}×", auth / p),
+                _ => "— | —".to_owned(),
             };
             println!(
-                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× | {parsing} |",
+                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× | {parsing} | {pieces} |",
                 size / 1024,
                 auth - bare,
                 auth / bare

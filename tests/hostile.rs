@@ -643,6 +643,7 @@ fn assert_clean(r: &RunReport, what: &str) {
         ),
         ("junit", report::junit(&shown, true).unwrap()),
         ("markdown", report::markdown(&shown, true)),
+        ("html", hookspec::html_report::html(&shown, true)),
         // Every exchange, with the curl command of each failing case.
         ("human -vv", report::human_verbose(&shown, false, 2)),
     ];

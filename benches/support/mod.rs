@@ -79,6 +79,10 @@ pub struct Fixture {
     pub delivery: Delivery,
     pub policy: Policy,
     message: Vec<u8>,
+    /// The message in the pieces its template makes (`{id}`, `.`, `{ts}`,
+    /// `.`, `{body}`): what a receiver has, since the request carries no
+    /// contiguous copy of a templated message.
+    pieces: Vec<Vec<u8>>,
     proof: Vec<u8>,
 }
 
@@ -92,7 +96,24 @@ impl Fixture {
         p.event_id = Some("dlv_1".into());
         let delivery = sign::sign(scheme, &key, &p).unwrap();
         let policy = Policy::at(NOW);
-        let message = sign::signed_message(scheme, &NOW.to_string(), URL, &event);
+        // Every `{header:…}` part read from the headers sent (Standard
+        // Webhooks signs its `webhook-id`).
+        let message = sign::payload_message(scheme, &p, &NOW.to_string());
+        let headers = sign::payload_headers(scheme, &p, &NOW.to_string());
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_slice())
+        };
+        let ts = NOW.to_string();
+        let pieces: Vec<Vec<u8>> =
+            sign::message_parts_with(scheme, ts.as_bytes(), URL.as_bytes(), &event, header)
+                .as_slice()
+                .iter()
+                .map(|p| p.to_vec())
+                .collect();
+        assert_eq!(pieces.concat(), message);
         let proof = sign::proof(scheme, &key, &message).unwrap();
         let f = Fixture {
             id,
@@ -101,6 +122,7 @@ impl Fixture {
             delivery,
             policy,
             message,
+            pieces,
             proof,
         };
         assert!(
@@ -144,6 +166,24 @@ impl Fixture {
             _ => return None,
         };
         Some(verify::tags_equal(&expected, &received))
+    }
+
+    /// The bare HMAC-SHA256 fed the message in its template's pieces
+    /// (one `update` each, as a receiver calling the crate directly would,
+    /// without concatenating them), for templated messages; `None` for a
+    /// message that is the body alone, or another algorithm.
+    pub fn bare_pieces(&self) -> Option<bool> {
+        let (Algorithm::HmacSha256, Trust::Secret(s)) = (self.scheme.algorithm, &self.trust) else {
+            return None;
+        };
+        if self.pieces.len() < 2 {
+            return None;
+        }
+        let mut mac = Hmac::<Sha256>::new_from_slice(s).unwrap();
+        for piece in black_box(&self.pieces) {
+            mac.update(piece);
+        }
+        Some(mac.verify_slice(black_box(&self.proof)).is_ok())
     }
 
     /// `verify::authenticate` on the whole delivery.
