@@ -21,6 +21,7 @@
 
 #[path = "handshakes/receiver.rs"]
 mod receiver;
+mod support;
 
 use std::time::Duration;
 
@@ -30,6 +31,7 @@ use hookspec::runner::{Outcome, RunConfig, RunReport, Runner};
 use hookspec::target::{HttpTarget, TlsOptions};
 use hookspec::SchemeId;
 use receiver::{Defect, Provider, Reply};
+use support::{assert_exactly, not_passed};
 
 use Outcome::{Fail, Warn};
 
@@ -87,16 +89,6 @@ async fn run(provider: Provider, reply: Reply, defect: Defect) -> RunReport {
     report
 }
 
-/// Every case that did not pass, as `id OUTCOME: detail` lines.
-fn not_passed(report: &RunReport) -> Vec<String> {
-    report
-        .results
-        .iter()
-        .filter(|r| r.outcome != Outcome::Pass)
-        .map(|r| format!("{} {}: {}", r.case.id, r.outcome.as_str(), r.detail))
-        .collect()
-}
-
 /// Passes strict: every case passed, exit 0 with and without `--strict`.
 fn assert_passes_strict(report: &RunReport, what: &str) {
     let bad = not_passed(report);
@@ -114,30 +106,6 @@ fn assert_passes_strict(report: &RunReport, what: &str) {
         .filter(|r| r.case.family.as_str() == "handshake")
         .count();
     assert!(handshakes > 0, "{what}: no handshake case ran");
-}
-
-/// Exactly `expected` (ids without the scheme) did not pass, with these
-/// outcomes; everything else passed.
-fn assert_defect(report: &RunReport, what: &str, expected: &[(&str, Outcome)]) {
-    let scheme = report.scheme;
-    let mut got: Vec<(String, Outcome)> = report
-        .results
-        .iter()
-        .filter(|r| r.outcome != Outcome::Pass)
-        .map(|r| (r.case.id.clone(), r.outcome))
-        .collect();
-    let mut want: Vec<(String, Outcome)> = expected
-        .iter()
-        .map(|(id, o)| (format!("{scheme}.{id}"), *o))
-        .collect();
-    got.sort_by(|a, b| a.0.cmp(&b.0));
-    want.sort_by(|a, b| a.0.cmp(&b.0));
-    assert_eq!(
-        got,
-        want,
-        "{what}: not passed:\n{}",
-        not_passed(report).join("\n")
-    );
 }
 
 /// The detail of case `id` (without the scheme).
@@ -194,7 +162,7 @@ async fn slack_echoing_the_challenge_before_verifying_as_html() {
         Defect::EchoBeforeVerifyAsHtml,
     )
     .await;
-    assert_defect(
+    assert_exactly(
         &report,
         "echo before verify, as text/html",
         &[
@@ -219,7 +187,7 @@ async fn a_handshake_processed_as_an_event_is_caught_by_the_oracle() {
         (Provider::Discord, Reply::DiscordCompact),
     ] {
         let report = run(provider, reply, Defect::ProcessesHandshake).await;
-        assert_defect(
+        assert_exactly(
             &report,
             &format!("{provider:?} processes its handshake"),
             &[(
@@ -257,7 +225,7 @@ async fn discord_answering_403_instead_of_401() {
         Defect::Forbidden403,
     )
     .await;
-    assert_defect(
+    assert_exactly(
         &report,
         "403 for an invalid signature",
         &[
@@ -273,7 +241,7 @@ async fn discord_answering_403_instead_of_401() {
 async fn discord_answering_ping_with_an_empty_200_or_text() {
     for reply in [Reply::DiscordEmpty, Reply::DiscordText] {
         let report = run(Provider::Discord, reply, Defect::None).await;
-        assert_defect(
+        assert_exactly(
             &report,
             &format!("discord {reply:?}"),
             &[("handshake.ping", Fail)],
@@ -285,7 +253,7 @@ async fn discord_answering_ping_with_an_empty_200_or_text() {
 async fn github_refusing_ping_as_an_unknown_event() {
     for status in [400, 404] {
         let report = run(Provider::GitHub, Reply::GitHubStatus(status), Defect::None).await;
-        assert_defect(
+        assert_exactly(
             &report,
             &format!("github ping answered {status}"),
             &[("handshake.ping", Fail)],

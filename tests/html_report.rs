@@ -565,31 +565,43 @@ fn runs(program: &str, arg: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn renders_in_headless_chromium_without_errors() {
-    const WHAT: &str = "html_report browser check";
+/// The browser and the tools directory for a browser check, or `None`
+/// after saying why it is skipped ([`skip`]).
+fn browser(what: &str) -> Option<(String, PathBuf)> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let tools = tools_dir();
     if !runs("node", "--version") {
-        return skip(WHAT, "`node` cannot be run", "apt-get install nodejs");
+        skip(what, "`node` cannot be run", "apt-get install nodejs");
+        return None;
     }
     if !Path::new(&chromium).exists() {
-        return skip(
-            WHAT,
+        skip(
+            what,
             &format!("no browser at {chromium}"),
             "apt-get install chromium, or set CHROMIUM",
         );
+        return None;
     }
     if !tools
         .join("node_modules/playwright-core/package.json")
         .exists()
     {
-        return skip(
-            WHAT,
+        skip(
+            what,
             &format!("playwright-core is not installed in {}", tools.display()),
             &format!("npm install --prefix {} playwright-core", tools.display()),
         );
+        return None;
     }
+    Some((chromium, tools))
+}
+
+#[test]
+fn renders_in_headless_chromium_without_errors() {
+    const WHAT: &str = "html_report browser check";
+    let Some((chromium, tools)) = browser(WHAT) else {
+        return;
+    };
     let s = shared();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/html/check.mjs");
     let shots = artifacts().join("screenshot");
@@ -684,28 +696,9 @@ fn is_valid_html5_for_the_nu_checker() {
 #[test]
 fn the_combined_report_of_several_targets_renders_in_chromium() {
     const WHAT: &str = "html_report combined (run --config) browser check";
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    let tools = tools_dir();
-    if !runs("node", "--version") {
-        return skip(WHAT, "`node` cannot be run", "apt-get install nodejs");
-    }
-    if !Path::new(&chromium).exists() {
-        return skip(
-            WHAT,
-            &format!("no browser at {chromium}"),
-            "apt-get install chromium, or set CHROMIUM",
-        );
-    }
-    if !tools
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
-        return skip(
-            WHAT,
-            &format!("playwright-core is not installed in {}", tools.display()),
-            &format!("npm install --prefix {} playwright-core", tools.display()),
-        );
-    }
+    let Some((chromium, tools)) = browser(WHAT) else {
+        return;
+    };
     let s = shared();
     let page = hookspec::html_report::html_many(
         &[

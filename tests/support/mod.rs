@@ -14,7 +14,7 @@
 
 #![allow(dead_code)]
 
-mod providers;
+pub mod providers;
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -1097,6 +1097,30 @@ pub fn exit_codes(report: &RunReport) -> (u8, u8) {
         report::verdict(report, false, None).exit_code,
         report::verdict(report, true, None).exit_code,
     )
+}
+
+/// Exactly `expected` (ids without the scheme prefix) did not pass, each
+/// with its outcome; everything else passed. `what` names the run.
+pub fn assert_exactly(report: &RunReport, what: &str, expected: &[(&str, Outcome)]) {
+    let scheme = report.scheme;
+    let mut got: Vec<(String, Outcome)> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome != Outcome::Pass)
+        .map(|r| (r.case.id.clone(), r.outcome))
+        .collect();
+    let mut want: Vec<(String, Outcome)> = expected
+        .iter()
+        .map(|(id, o)| (format!("{scheme}.{id}"), *o))
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got,
+        want,
+        "{scheme} {what}: not the expected cases; not passed:\n{}",
+        not_passed(report).join("\n")
+    );
 }
 
 /// Every case that did not pass, as `id OUTCOME: detail` lines.
