@@ -241,13 +241,6 @@ fn fmt_ms(ms: f64) -> String {
     }
 }
 
-fn fmt_p(p: f64) -> String {
-    if p >= 0.001 {
-        format!("{p:.3}")
-    } else {
-        format!("{p:.1e}")
-    }
-}
 
 fn outcome_label(o: &str) -> &'static str {
     OUTCOMES
@@ -1129,7 +1122,7 @@ fn timing_section(out: &mut String, case: &Value) {
     let p = |k: &str| {
         t.get(k)
             .and_then(|x| num_of(x, "p"))
-            .map_or_else(|| "n/a".to_owned(), fmt_p)
+            .map_or_else(|| "n/a".to_owned(), crate::timing::fmt_p)
     };
     fact(
         "Tests",

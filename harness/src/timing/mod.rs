@@ -398,7 +398,8 @@ pub fn fmt_ns(ns: f64) -> String {
     }
 }
 
-fn fmt_p(p: f64) -> String {
+/// A p-value for a report: three decimals, or scientific below 0.001.
+pub fn fmt_p(p: f64) -> String {
     if p >= 0.001 {
         format!("{p:.3}")
     } else {
