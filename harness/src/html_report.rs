@@ -241,7 +241,6 @@ fn fmt_ms(ms: f64) -> String {
     }
 }
 
-
 fn outcome_label(o: &str) -> &'static str {
     OUTCOMES
         .iter()
