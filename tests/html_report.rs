@@ -449,10 +449,16 @@ fn exchanges_and_unknown_fields_come_from_the_json() {
         "<script>alert(4)</script>",
         "[httpVersion: <1.1>]",
         "truncated<: false",
-        "[curl: curl -X POST '<u>']",
     ] {
         assert!(one.contains(want), "{want:?} not in {one}");
     }
+    // The re-send command under its listing, escaped.
+    let curls: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("pre") && classes(n).contains(&"curl"))
+        .map(|n| text_of(&n))
+        .collect();
+    assert_eq!(curls, vec!["curl -X POST '<u>'".to_owned()]);
     assert!(listings[1].contains("← no response"));
     assert!(listings[1].contains("error: connection reset <by peer>"));
     assert!(!html.contains("<script>alert"), "unescaped");

@@ -60,7 +60,7 @@ const OUTCOMES: [(&str, &str); 4] = [
 ];
 
 /// Case fields rendered on their own; any other field is shown as JSON.
-const CASE_FIELDS: [&str; 11] = [
+const CASE_FIELDS: [&str; 12] = [
     "id",
     "level",
     "outcome",
@@ -72,6 +72,7 @@ const CASE_FIELDS: [&str; 11] = [
     "timing",
     "checks",
     "exchanges",
+    "exchangesOmitted",
 ];
 
 /// Report fields rendered on their own; any other field is shown as JSON.
@@ -631,6 +632,13 @@ fn case_details(out: &mut String, case: &Value, counted: &[&str]) {
     if let Some(list) = case.get("exchanges").and_then(Value::as_array) {
         exchanges(out, list);
     }
+    if let Some(n) = case
+        .get("exchangesOmitted")
+        .and_then(Value::as_u64)
+        .filter(|n| *n > 0)
+    {
+        let _ = write!(out, "<p class=\"muted\">(+{n} more exchanges not kept)</p>");
+    }
     if let Some(obj) = case.as_object() {
         for (k, v) in obj
             .iter()
@@ -730,11 +738,28 @@ fn exchanges(out: &mut String, list: &[Value]) {
             }
             None => out.push_str("\n<span class=\"resp\">← no response</span>\n"),
         }
-        more(out, x, &["request", "response", "error"]);
+        more(
+            out,
+            x,
+            &["request", "response", "error", "curl", "staleAfter"],
+        );
         if let Some(e) = x.get("error").and_then(Value::as_str) {
             let _ = writeln!(out, "<span class=\"error\">error: {}</span>", esc(e));
         }
         out.push_str("</pre>");
+        if let Some(curl) = x.get("curl").and_then(Value::as_str) {
+            let stale = x
+                .get("staleAfter")
+                .and_then(Value::as_i64)
+                .map(|t| format!(" (its signed timestamp is refused from unix time {t} on)"))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "<p class=\"muted\">Re-send it, the same bytes{}:</p><pre class=\"curl\">{}</pre>",
+                esc(&stale),
+                esc_cap(curl, MAX_PREVIEW)
+            );
+        }
     }
     if list.len() > MAX_EXCHANGES {
         let _ = write!(
