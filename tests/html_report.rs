@@ -708,8 +708,8 @@ fn the_combined_report_of_several_targets_renders_in_chromium() {
     let s = shared();
     let page = hookspec::html_report::html_many(
         &[
-            ("payments".to_owned(), &s.report),
-            ("alerts <b>".to_owned(), &s.report),
+            ("payments".to_owned(), &s.report, None),
+            ("alerts <b>".to_owned(), &s.report, None),
         ],
         true,
     );

@@ -213,3 +213,64 @@ fn reports_are_checked_before_anything_is_sent() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already the destination"));
 }
+
+/// With `--expect-failures` listing exactly what fails, the run exits 0, and
+/// the Markdown and HTML reports say so too (they count the baseline as
+/// the exit code does).
+#[tokio::test(flavor = "multi_thread")]
+async fn reports_count_expected_failures_like_the_exit_code() {
+    let scheme: SchemeId = "certifylize".parse().unwrap();
+    let receiver = support::start(&support::config(scheme), Defect::AcceptsSignaturePrefix).await;
+    let dir = scratch("baseline");
+    let (json_path, md_path, html_path, baseline) = (
+        dir.join("r.json"),
+        dir.join("r.md"),
+        dir.join("r.html"),
+        dir.join("known.txt"),
+    );
+    let (url, effects) = (receiver.url.clone(), receiver.effects_url.clone());
+    let first = format!("json={}", json_path.display());
+    let (u, e) = (url.clone(), effects.clone());
+    let (code, _) = tokio::task::spawn_blocking(move || run(&u, &e, &["--report", &first]))
+        .await
+        .unwrap();
+    assert_eq!(code, 1);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let failing: Vec<String> = json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["outcome"] == "fail")
+        .map(|c| {
+            format!(
+                "{}  # accepts a prefix of the signature",
+                c["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(!failing.is_empty());
+    std::fs::write(&baseline, failing.join("\n")).unwrap();
+    let args = [
+        "--expect-failures".to_owned(),
+        baseline.display().to_string(),
+        "--report".to_owned(),
+        format!("markdown={}", md_path.display()),
+        "--report".to_owned(),
+        format!("html={}", html_path.display()),
+    ];
+    let (code, out) = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&url, &effects, &args)
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{out}");
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    assert!(md.starts_with("### ✅") && md.contains("(exit 0"), "{md}");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(
+        html.contains("<strong>Exit 0</strong>"),
+        "the page's verdict"
+    );
+}

@@ -95,7 +95,13 @@ const REPORT_FIELDS: [&str; 12] = [
 /// ([`report::json`]) rendered by [`from_json`], with the exit code of
 /// [`report::verdict`] (no baseline) under `strict`.
 pub fn html(report: &RunReport, strict: bool) -> String {
-    let verdict = report::verdict(report, strict, None);
+    html_with(report, strict, None)
+}
+
+/// [`html`] whose verdict counts the expected failures of `baseline`
+/// (`--expect-failures`) as the exit code does.
+pub fn html_with(report: &RunReport, strict: bool, baseline: Option<&report::Baseline>) -> String {
+    let verdict = report::verdict(report, strict, baseline);
     from_json(&report::json(report), &verdict, strict)
 }
 
@@ -103,11 +109,12 @@ pub fn html(report: &RunReport, strict: bool) -> String {
 /// the targets with their verdicts, then each target's own report, whole
 /// and isolated, in an `<iframe srcdoc>` (so the reports' ids, filters and
 /// scripts do not meet). Nothing is loaded from anywhere.
-pub fn html_many(runs: &[(String, &RunReport)], strict: bool) -> String {
+/// Each run comes with its `--expect-failures` baseline, if it has one.
+pub fn html_many(runs: &[(String, &RunReport, Option<&report::Baseline>)], strict: bool) -> String {
     let mut body = String::from("<h1>hookspec — every target</h1>\n<table class=\"targets\"><thead><tr><th>target</th><th>scheme</th><th>URL</th><th>passed</th><th>failed</th><th>warned</th><th>skipped</th><th>exit</th></tr></thead><tbody>");
     let mut frames = String::new();
-    for (i, (name, report)) in runs.iter().enumerate() {
-        let v = report::verdict(report, strict, None);
+    for (i, (name, report, baseline)) in runs.iter().enumerate() {
+        let v = report::verdict(report, strict, *baseline);
         let s = report::Summary::of(report);
         let _ = write!(
             body,
@@ -123,7 +130,7 @@ pub fn html_many(runs: &[(String, &RunReport)], strict: bool) -> String {
             v.exit_code,
             v.exit_code
         );
-        let page = html(report, strict);
+        let page = html_with(report, strict, *baseline);
         let _ = writeln!(
             frames,
             "<section id=\"target-{i}\"><h2>{}</h2><iframe title=\"hookspec report: {}\" srcdoc=\"{}\"></iframe></section>",

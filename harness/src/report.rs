@@ -305,9 +305,15 @@ pub fn human_verbose(report: &RunReport, color: bool, verbosity: u8) -> String {
 /// one-line reasons (ids link nowhere: they are stable, search them in
 /// docs/cases.md). Redacted like every format.
 pub fn markdown(report: &RunReport, strict: bool) -> String {
+    markdown_with(report, strict, None)
+}
+
+/// [`markdown`] whose verdict counts the expected failures of `baseline`
+/// (`--expect-failures`) as the exit code does.
+pub fn markdown_with(report: &RunReport, strict: bool, baseline: Option<&Baseline>) -> String {
     let report = &Redactor::new().report(report);
     let s = Summary::of(report);
-    let v = verdict(report, strict, None);
+    let v = verdict(report, strict, baseline);
     let cell = |t: &str| {
         t.replace('\\', "\\\\")
             .replace('|', "\\|")

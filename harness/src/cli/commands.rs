@@ -199,7 +199,7 @@ pub(crate) fn demo(scheme: &str, format: Format) -> Result<u8> {
     let mut worst = 0u8;
     for s in schemes {
         let report = rt.block_on(hookspec::demo::run_demo(s, |_| {}))?;
-        emit(&report, format, true, None, 0)?;
+        emit(&report, format, true, None, 0, None)?;
         worst = worst.max(report::verdict(&report, true, None).exit_code);
     }
     Ok(worst)

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
 
-use hookspec::report;
+use hookspec::report::{self, Baseline};
 use hookspec::runner::RunReport;
 use hookspec::targets::Target;
 
@@ -69,7 +69,7 @@ pub(crate) fn run_config(path: &Path, common: &RunArgs) -> Result<u8> {
         .collect::<Result<Vec<_>>>()?;
     let mut output = common.output.as_deref().map(ReportFile::open).transpose()?;
     let mut reports = open_reports(common)?;
-    let mut done: Vec<(String, RunReport)> = Vec::new();
+    let mut done: Vec<(String, RunReport, Option<Baseline>)> = Vec::new();
     let mut code = 0u8;
     for (name, args) in runs {
         errln!(
@@ -79,7 +79,7 @@ pub(crate) fn run_config(path: &Path, common: &RunArgs) -> Result<u8> {
         match execute_one(&args) {
             Ok((report, baseline)) => {
                 code = code.max(conclude(&report, common.strict, baseline.as_ref()));
-                done.push((name, report));
+                done.push((name, report, baseline));
             }
             Err(e) => {
                 // The other targets still run and are reported.
@@ -102,7 +102,7 @@ pub(crate) fn run_config(path: &Path, common: &RunArgs) -> Result<u8> {
 
 /// The combined report of several runs in `format`.
 fn render_many(
-    runs: &[(String, RunReport)],
+    runs: &[(String, RunReport, Option<Baseline>)],
     format: Format,
     strict: bool,
     verbose: u8,
@@ -111,7 +111,7 @@ fn render_many(
         Format::Json => {
             let targets: Vec<serde_json::Value> = runs
                 .iter()
-                .map(|(name, r)| serde_json::json!({ "name": name, "report": report::json(r) }))
+                .map(|(name, r, _)| serde_json::json!({ "name": name, "report": report::json(r) }))
                 .collect();
             let mut s = serde_json::to_string_pretty(&serde_json::json!({
                 "tool": "hookspec",
@@ -124,22 +124,31 @@ fn render_many(
         Format::Junit => {
             let named: Vec<(String, &RunReport)> = runs
                 .iter()
-                .map(|(name, r)| (format!("hookspec.{name}"), r))
+                .map(|(name, r, _)| (format!("hookspec.{name}"), r))
                 .collect();
             report::junit_many(&named, strict)?
         }
         Format::Html => {
-            let named: Vec<(String, &RunReport)> =
-                runs.iter().map(|(name, r)| (name.clone(), r)).collect();
+            let named: Vec<(String, &RunReport, Option<&Baseline>)> = runs
+                .iter()
+                .map(|(name, r, b)| (name.clone(), r, b.as_ref()))
+                .collect();
             hookspec::html_report::html_many(&named, strict)
         }
         Format::Human | Format::Markdown => {
             let mut all = String::new();
-            for (name, r) in runs {
+            for (name, r, baseline) in runs {
                 if format == Format::Human {
                     all.push_str(&format!("=== target {name} ===\n"));
                 }
-                all.push_str(&render(r, format, strict, false, verbose)?);
+                all.push_str(&render(
+                    r,
+                    format,
+                    strict,
+                    false,
+                    verbose,
+                    baseline.as_ref(),
+                )?);
                 all.push('\n');
             }
             all

@@ -194,6 +194,7 @@ pub(crate) fn render(
     strict: bool,
     color: bool,
     verbose: u8,
+    baseline: Option<&report::Baseline>,
 ) -> Result<String> {
     Ok(match format {
         Format::Human => report::human_verbose(report, color, verbose),
@@ -203,8 +204,8 @@ pub(crate) fn render(
             s
         }
         Format::Junit => report::junit(report, strict)?,
-        Format::Markdown => report::markdown(report, strict),
-        Format::Html => hookspec::html_report::html(report, strict),
+        Format::Markdown => report::markdown_with(report, strict, baseline),
+        Format::Html => hookspec::html_report::html_with(report, strict, baseline),
     })
 }
 
@@ -214,11 +215,12 @@ pub(crate) fn write_reports(
     report: &hookspec::runner::RunReport,
     strict: bool,
     verbose: u8,
+    baseline: Option<&report::Baseline>,
     files: &mut [(Format, ReportFile)],
 ) -> Result<()> {
     let mut failed = Vec::new();
     for (format, file) in files.iter_mut() {
-        let text = render(report, *format, strict, false, verbose)?;
+        let text = render(report, *format, strict, false, verbose, baseline)?;
         if let Err(e) = file.write(text.as_bytes()) {
             failed.push(format!("--report {}: {e}", file.path.display()));
         }
@@ -236,11 +238,12 @@ pub(crate) fn emit(
     strict: bool,
     output: Option<&mut ReportFile>,
     verbose: u8,
+    baseline: Option<&report::Baseline>,
 ) -> Result<()> {
     let color = output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let text = render(report, format, strict, color, verbose)?;
+    let text = render(report, format, strict, color, verbose, baseline)?;
     match output {
         Some(file) => {
             if let Err(e) = file.write(text.as_bytes()) {

@@ -216,8 +216,15 @@ pub(crate) fn run(args: RunArgs) -> Result<u8> {
         args.strict,
         output.as_mut(),
         args.verbose,
+        baseline.as_ref(),
     )?;
-    write_reports(&report, args.strict, args.verbose, &mut reports)?;
+    write_reports(
+        &report,
+        args.strict,
+        args.verbose,
+        baseline.as_ref(),
+        &mut reports,
+    )?;
     Ok(conclude(&report, args.strict, baseline.as_ref()))
 }
 
