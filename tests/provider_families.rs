@@ -55,6 +55,31 @@ async fn checks_only_the_first_list_entry() {
     }
 }
 
+/// `(version, signature) = entry.split(",")` and `b64decode(signature)`
+/// without a handler: a malformed entry beside the valid one is a 500,
+/// which the information cases of the list family still fail (they allow
+/// only 2xx or 4xx), and so is every signature that is no base64.
+#[tokio::test]
+async fn unpacks_each_list_entry_without_a_handler() {
+    let d = Defect::UnwrapsListEntry;
+    for scheme in ["standard-webhooks", "svix"] {
+        let report = run(scheme, d).await;
+        assert_exactly(
+            &report,
+            &format!("{d:?}"),
+            &[
+                ("list.malformed-no-separator", Fail),
+                ("list.malformed-double-separator", Fail),
+                ("list.malformed-encoding", Fail),
+                ("reject.proof-prefix", Fail),
+                ("reject.proof-one-char-short", Fail),
+                ("reject.proof-one-char-long", Fail),
+                ("reject.proof-bad-alphabet", Fail),
+            ],
+        );
+    }
+}
+
 /// Every entry counts whatever its version: the valid signature filed
 /// under `v2,` (or Stripe's `v0=`) is accepted.
 #[tokio::test]

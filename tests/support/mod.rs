@@ -137,6 +137,12 @@ pub enum Defect {
     /// A timestamp in a header of its own read as
     /// `headers.get(..).unwrap().to_str().unwrap().parse::<i64>().unwrap()`.
     UnwrapsTimestampHeader,
+    /// Signature lists: each entry unpacked as `(version, signature) =
+    /// entry.split(",")` with no handler for the error (as a receiver on
+    /// Standard Webhooks' Python package that catches only its documented
+    /// exception), and the signature base64-decoded the same way: an entry
+    /// without its comma, an empty one, or one that is no base64 is a 500.
+    UnwrapsListEntry,
     /// A replay cache keyed by the signature header instead of
     /// deduplicating by event id: a redelivery (signed anew) is processed
     /// again.
@@ -145,7 +151,7 @@ pub enum Defect {
 
 impl Defect {
     /// Every defect, [`Defect::None`] first.
-    pub const ALL: [Defect; 38] = [
+    pub const ALL: [Defect; 39] = [
         Defect::None,
         Defect::AcceptsEverything,
         Defect::ErrorOnMissingHeader,
@@ -184,6 +190,7 @@ impl Defect {
         Defect::IgnoresListVersion,
         Defect::UnwrapsTimestampHeader,
         Defect::DedupesBySignature,
+        Defect::UnwrapsListEntry,
     ];
 }
 

@@ -111,15 +111,24 @@ impl App {
                     &[msg_id.as_bytes(), b".", ts.as_bytes(), b".", &body],
                 );
                 // Space-separated `v1,<base64>` entries, any one may match.
-                let entries = list.split(' ').filter(|e| !e.is_empty());
+                let unwraps = self.defect == Defect::UnwrapsListEntry;
+                let entries = list.split(' ').filter(|e| unwraps || !e.is_empty());
                 let mut ok = false;
                 for entry in entries {
                     let Some((version, sig)) = entry.split_once(',') else {
+                        if unwraps {
+                            // `(version, signature) = entry.split(",")`: the
+                            // exception nobody catches.
+                            return Err(Refusal::Crash);
+                        }
                         continue;
                     };
                     if version == "v1" || self.defect == Defect::IgnoresListVersion {
-                        if let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(sig) {
-                            ok |= self.compare(&expected, &sig).await;
+                        match base64::engine::general_purpose::STANDARD.decode(sig) {
+                            Ok(sig) => ok |= self.compare(&expected, &sig).await,
+                            // `base64.b64decode(signature)` raising.
+                            Err(_) if unwraps => return Err(Refusal::Crash),
+                            Err(_) => {}
                         }
                     }
                     if self.defect == Defect::FirstListEntryOnly {
