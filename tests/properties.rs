@@ -720,3 +720,24 @@ fn jsjson_canonicalizes_the_json_stringify_schemes_sample_events() {
         assert!(jsjson::is_canonical(event.as_bytes()), "{id}: {event}");
     }
 }
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// A message hashed in pieces (`sign::hmac_sha256_parts` gathers the
+    /// short leading pieces into whole blocks on the stack) has the HMAC of
+    /// the pieces' concatenation, computed here by the `hmac` crate alone:
+    /// for any sizes, across the gathering bound and the block size.
+    #[test]
+    fn hmac_of_pieces_is_hmac_of_their_concatenation(
+        key in proptest::collection::vec(any::<u8>(), 0..80),
+        parts in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..200), 0..7),
+    ) {
+        use hmac::{Hmac, Mac};
+        let pieces: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+        mac.update(&parts.concat());
+        let expected: [u8; 32] = mac.finalize().into_bytes().into();
+        prop_assert_eq!(sign::hmac_sha256_parts(&key, &pieces), expected);
+    }
+}

@@ -191,10 +191,46 @@ pub fn hmac_sha256_parts(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     #[allow(clippy::expect_used)]
     let mut mac = Hmac::<Sha256>::new_from_slice(key)
         .expect("HMAC is defined for keys of every length (RFC 2104 section 2)");
-    for part in parts {
-        mac.update(part);
-    }
+    feed_gathered(&mut mac, parts);
     mac.finalize().into_bytes().into()
+}
+
+/// The most bytes of short leading pieces [`feed_gathered`] copies.
+const GATHER_MAX: usize = 128;
+
+/// Feeds `parts` to a SHA-256-based `mac` as one message. A templated
+/// message is short pieces (an id, `.`, a timestamp, `.`) and then the
+/// body: fed one `update` each, every piece pays the hasher's buffering,
+/// and the body starts mid-block, so its first block is hashed in a call of
+/// its own. Here the short pieces, with as many of the last piece's first
+/// bytes as complete their block, are copied into one buffer on the stack
+/// and fed in one call, and the rest of the last piece in a second: two
+/// calls, the second starting on a block boundary (~15 ns of the ~20 ns
+/// five pieces cost over one, at 1 KiB; benches/README.md). Pieces that do
+/// not fit ([`GATHER_MAX`]) are fed as they are.
+fn feed_gathered(mac: &mut impl Mac, parts: &[&[u8]]) {
+    const BLOCK: usize = 64;
+    let mut buf = [0u8; GATHER_MAX + BLOCK];
+    if let [head @ .., last] = parts {
+        let mut n = 0;
+        for piece in head {
+            match buf.get_mut(n..n + piece.len()) {
+                Some(slot) if n + piece.len() <= GATHER_MAX => slot.copy_from_slice(piece),
+                _ => {
+                    parts.iter().for_each(|p| mac.update(p));
+                    return;
+                }
+            }
+            n += piece.len();
+        }
+        let fill = ((BLOCK - n % BLOCK) % BLOCK).min(last.len());
+        let (first, rest) = last.split_at(fill);
+        if let Some(slot) = buf.get_mut(n..n + fill) {
+            slot.copy_from_slice(first);
+            mac.update(buf.get(..n + fill).unwrap_or_default());
+            mac.update(rest);
+        }
+    }
 }
 
 /// The HMAC of the concatenation of `parts` under `key` with the
