@@ -8,7 +8,8 @@
 //! Columns: the bare primitive as a receiver calls the crates (HMAC via
 //! `verify_slice`), `authenticate`, and for the schemes that compare
 //! 32-byte tags the bare primitive with `verify`'s own word-wise tag
-//! comparison, so that what parsing alone costs is shown too.
+//! comparison, so that what parsing alone costs is shown too. Ratios: of
+//! the fastest batches, and the median of the per-round ratios.
 //!
 //! Run: `cargo bench --bench overhead` (prints a table; see
 //! benches/README.md). Optional arguments: `BATCHES CALLS_PER_BATCH`
@@ -23,20 +24,36 @@ use hookspec::scheme::SchemeId;
 mod support;
 use support::Fixture;
 
-/// Fastest mean time per call over `batches` batches of `calls` calls, for
-/// functions run in alternating batches.
-fn fastest(batches: usize, calls: u32, fns: &[&dyn Fn() -> bool]) -> Vec<f64> {
-    let mut best = vec![f64::MAX; fns.len()];
+/// Mean time per call of each batch, `batches` batches of `calls` calls
+/// of each function, the functions run in alternating batches:
+/// `times[function][batch]`.
+fn batches_of(batches: usize, calls: u32, fns: &[&dyn Fn() -> bool]) -> Vec<Vec<f64>> {
+    let mut times = vec![Vec::with_capacity(batches); fns.len()];
     for _ in 0..batches {
-        for (f, best) in fns.iter().zip(&mut best) {
+        for (f, times) in fns.iter().zip(&mut times) {
             let t = Instant::now();
             for _ in 0..calls {
                 std::hint::black_box(f());
             }
-            *best = best.min(t.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
+            times.push(t.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
         }
     }
-    best
+    times
+}
+
+/// The fastest batch of one function.
+fn fastest(times: &[f64]) -> f64 {
+    times.iter().copied().fold(f64::MAX, f64::min)
+}
+
+/// The median, over the rounds, of `a`'s batch time over `b`'s in the same
+/// round: the two ran a millisecond apart, so a slower or faster stretch of
+/// the machine divides out of each ratio, and the median drops the rounds
+/// something else disturbed.
+fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
+    let mut r: Vec<f64> = a.iter().zip(b).map(|(a, b)| a / b).collect();
+    r.sort_by(f64::total_cmp);
+    r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn main() {
@@ -57,8 +74,8 @@ fn main() {
         println!("smoke run (not `cargo bench`): one call each, the times mean nothing");
     }
     println!("fastest of {batches} alternating batches of {calls} calls each");
-    println!("| scheme | body | bare primitive | authenticate | overhead | ratio | bare, word compare | parsing alone | bare, message in pieces | ratio to it |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| scheme | body | bare primitive | authenticate | overhead | ratio | median paired ratio | bare, word compare | parsing alone | bare, message in pieces | ratio to it |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     // `OVERHEAD_SCHEMES=svix,stripe` runs only those (profiling one scheme).
     let only = std::env::var("OVERHEAD_SCHEMES").unwrap_or_default();
     // `OVERHEAD_SIZES=1024` runs only that body size.
@@ -89,8 +106,10 @@ fn main() {
             if in_pieces {
                 fns.push(&bare_pieces);
             }
-            let best = fastest(batches, calls, &fns);
+            let times = batches_of(batches, calls, &fns);
+            let best: Vec<f64> = times.iter().map(|t| fastest(t)).collect();
             let (bare, auth) = (best[0], best[1]);
+            let paired = median_ratio(&times[1], &times[0]);
             let parsing = match (word, best.get(2)) {
                 (true, Some(w)) => format!("{w:.1} ns | {:+.1} ns ({:.3}×)", auth - w, auth / w),
                 _ => "— | —".to_owned(),
@@ -100,7 +119,7 @@ fn main() {
                 _ => "— | —".to_owned(),
             };
             println!(
-                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× | {parsing} | {pieces} |",
+                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× | {paired:.3}× | {parsing} | {pieces} |",
                 size / 1024,
                 auth - bare,
                 auth / bare
