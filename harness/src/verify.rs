@@ -299,26 +299,31 @@ struct Located<'a> {
     event: &'a [u8],
 }
 
+impl<'a> Located<'a> {
+    /// One proof over `event`.
+    fn one(proof: Proof, timestamp: Option<Timestamp<'a>>, event: &'a [u8]) -> Self {
+        Located {
+            proof,
+            more: Vec::new(),
+            timestamp,
+            event,
+        }
+    }
+}
+
 fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection> {
     match scheme.carrier {
         Carrier::Header { name, prefix } => {
             let value = single_header(d, name)?;
             let tag = |t: &[u8]| decode_tag32(scheme.encoding, t);
-            if let Some(tag) = parse::prefixed_tag32(value, prefix, tag) {
-                return Ok(Located {
-                    proof: Proof::Tag32(tag),
-                    more: Vec::new(),
-                    timestamp: header_timestamp(scheme, d)?,
-                    event: &d.body,
-                });
-            }
-            let text = parse::prefixed(value, prefix).map_err(malformed(name))?;
-            Ok(Located {
-                proof: decode_proof(scheme, text)?,
-                more: Vec::new(),
-                timestamp: header_timestamp(scheme, d)?,
-                event: &d.body,
-            })
+            let proof = match parse::prefixed_tag32(value, prefix, tag) {
+                Some(tag) => Proof::Tag32(tag),
+                None => decode_proof(
+                    scheme,
+                    parse::prefixed(value, prefix).map_err(malformed(name))?,
+                )?,
+            };
+            Ok(Located::one(proof, header_timestamp(scheme, d)?, &d.body))
         }
         Carrier::QueryOrHeader { query, header } => {
             let mut candidates: Vec<Vec<u8>> = d
@@ -337,12 +342,11 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                 });
             }
             let text = parse::visible_ascii(first).map_err(malformed("API key"))?;
-            Ok(Located {
-                proof: Proof::Heap(text.as_bytes().to_vec()),
-                more: Vec::new(),
-                timestamp: header_timestamp(scheme, d)?,
-                event: &d.body,
-            })
+            Ok(Located::one(
+                Proof::Heap(text.as_bytes().to_vec()),
+                header_timestamp(scheme, d)?,
+                &d.body,
+            ))
         }
         Carrier::TimestampedHeader {
             name,
@@ -357,12 +361,8 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             // below reads as a one-proof list.
             if scheme.encoding == Encoding::Hex {
                 if let Some((parts, tag)) = parse::timestamped_hex32(value, &list) {
-                    return Ok(Located {
-                        proof: Proof::Tag32(tag),
-                        more: Vec::new(),
-                        timestamp: Some(Timestamp::listed(&parts)),
-                        event: &d.body,
-                    });
+                    let ts = Some(Timestamp::listed(&parts));
+                    return Ok(Located::one(Proof::Tag32(tag), ts, &d.body));
                 }
             }
             let (ts, ts_text, sigs) =
@@ -395,12 +395,11 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             if let Some(tag) =
                 parse::versioned_tag32(value, list_separator, version_separator, accept, tag)
             {
-                return Ok(Located {
-                    proof: Proof::Tag32(tag),
-                    more: Vec::new(),
-                    timestamp: header_timestamp(scheme, d)?,
-                    event: &d.body,
-                });
+                return Ok(Located::one(
+                    Proof::Tag32(tag),
+                    header_timestamp(scheme, d)?,
+                    &d.body,
+                ));
             }
             // Entries of other versions are ignored; an entry of a version
             // that counts but does not decode cannot match and is skipped.
@@ -437,12 +436,8 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             };
             if scheme.encoding == Encoding::Hex {
                 if let Some((parts, tag)) = parse::timestamped_hex32(value, &list) {
-                    return Ok(Located {
-                        proof: Proof::Tag32(tag),
-                        more: Vec::new(),
-                        timestamp: Some(Timestamp::listed(&parts)),
-                        event: &d.body,
-                    });
+                    let ts = Some(Timestamp::listed(&parts));
+                    return Ok(Located::one(Proof::Tag32(tag), ts, &d.body));
                 }
             }
             let parts = parse::timestamped_parts(value, &list).map_err(malformed(name))?;
@@ -450,12 +445,11 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             // without allocating for a hex tag.
             let proof = decode_text(scheme, parts.signature)
                 .map_err(|e| malformed(name)(ParseError::Decode(e)))?;
-            Ok(Located {
+            Ok(Located::one(
                 proof,
-                more: Vec::new(),
-                timestamp: Some(Timestamp::listed(&parts)),
-                event: &d.body,
-            })
+                Some(Timestamp::listed(&parts)),
+                &d.body,
+            ))
         }
         Carrier::BodyEnvelope {
             event_field,
@@ -496,12 +490,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let proof = decode_proof(scheme, &env.signature)?;
             // The raw value borrows from the body: the exact bytes sent.
             let event = env.event.get().as_bytes();
-            Ok(Located {
-                proof,
-                more: Vec::new(),
-                timestamp: header_timestamp(scheme, d)?,
-                event,
-            })
+            Ok(Located::one(proof, header_timestamp(scheme, d)?, event))
         }
     }
 }
