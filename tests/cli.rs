@@ -263,6 +263,18 @@ fn bad_arguments_exit_2_with_a_message() {
                 "--scheme",
                 "certifylize",
                 "--url",
+                "http://[::1/",
+                "--secret",
+                "s3cret",
+            ],
+            "the URL given is not a valid URL: invalid IPv6 address\n",
+        ),
+        (
+            vec![
+                "run",
+                "--scheme",
+                "certifylize",
+                "--url",
                 "http://127.0.0.1:9/",
                 "--secret-env",
                 "HOOKSPEC_SURELY_UNSET_VAR",
@@ -299,6 +311,11 @@ fn bad_arguments_exit_2_with_a_message() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(needle), "{args:?}: {err}");
+        // A cause the message already names is not repeated.
+        assert!(
+            !err.contains("file or directory (os error 2): No such"),
+            "{args:?}: {err}"
+        );
     }
 }
 

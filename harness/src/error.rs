@@ -41,10 +41,233 @@ pub enum Error {
     #[error("key error: {0}")]
     Key(String),
 
-    /// An argument or configuration value is invalid; the message says what
-    /// to fix.
-    #[error("invalid configuration: {0}")]
-    Config(String),
+    /// A shared-secret scheme was asked for without the receiver's secret.
+    #[error("scheme `{scheme}` needs the receiver's secret ({give_with})")]
+    MissingSecret {
+        /// The scheme.
+        scheme: String,
+        /// How a secret is given where the run was set up
+        /// (`--secret, --secret-env or --secret-file`).
+        give_with: &'static str,
+    },
+
+    /// The shared secret is empty: no receiver may accept one, so neither
+    /// a run nor the reference receiver starts with it.
+    #[error(
+        "the shared secret is empty: no receiver may accept an empty secret (it must fail closed)"
+    )]
+    EmptySecret,
+
+    /// The shared secret is too short to be found and redacted in test
+    /// output (see [`crate::redact::MIN_SECRET_LEN`]).
+    #[error("the secret is shorter than {min} bytes: too short to be kept out of test output (and too short for any receiver to accept)")]
+    SecretTooShort {
+        /// The shortest secret accepted, in bytes.
+        min: usize,
+    },
+
+    /// A public-key scheme's receiver was given an empty key set.
+    #[error("no {algorithm} public key given")]
+    MissingPublicKey {
+        /// The key type (`Ed25519`, `RSA`).
+        algorithm: &'static str,
+    },
+
+    /// The trusted key material is of another kind than the scheme uses
+    /// (e.g. a shared secret for an Ed25519 scheme).
+    #[error("the scheme needs a credential of kind {needed:?}; the one given is {given:?}")]
+    CredentialMismatch {
+        /// The kind the scheme uses.
+        needed: crate::scheme::CredentialKind,
+        /// The kind given.
+        given: crate::scheme::CredentialKind,
+    },
+
+    /// A key server was asked for a scheme whose receivers share a secret
+    /// (there are no keys to publish).
+    #[error("scheme `{scheme}` uses a shared secret; it has no key server")]
+    NoKeyServer {
+        /// The scheme.
+        scheme: String,
+    },
+
+    /// Keys were to be fetched for a scheme whose description names no
+    /// route publishing them (`credential.key_routes`).
+    #[error("scheme `{scheme}` names no route that publishes its keys (credential.key_routes); give the keys instead")]
+    NoKeyRoute {
+        /// The scheme.
+        scheme: String,
+    },
+
+    /// A URL does not parse. The URL itself is not repeated: its
+    /// user-info may hold a password.
+    #[error("{what} is not a valid URL: {source}")]
+    InvalidUrl {
+        /// Which URL (`the URL given`, `the key server URL`).
+        what: &'static str,
+        /// The parser's error.
+        #[source]
+        source: url::ParseError,
+    },
+
+    /// A URL has no host, so it cannot be sent to, nor given another host
+    /// or port.
+    #[error("{what} has no host: give an http:// or https:// URL")]
+    UrlWithoutHost {
+        /// Which URL (`the delivery's URL`).
+        what: &'static str,
+    },
+
+    /// A receiver URL whose scheme is neither `http` nor `https`.
+    #[error("`{url}`: only http:// and https:// receivers can be tested")]
+    UnsupportedUrlScheme {
+        /// The URL, without its user-info.
+        url: String,
+    },
+
+    /// The HTTP client could not be built (e.g. the TLS backend refused a
+    /// CA certificate).
+    #[error("HTTP client: {source}")]
+    HttpClient {
+        /// The client builder's error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A scheme's sample event (`sample` in the description) is not JSON,
+    /// so a case that re-serializes the body cannot be built.
+    #[error("scheme `{scheme}`: the sample event is not JSON: {source}")]
+    SampleNotJson {
+        /// The scheme.
+        scheme: String,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A body could not be gzip-compressed.
+    #[error("gzip: {source}")]
+    Gzip {
+        /// The compressor's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A case needs the echo handshake (a challenge the receiver must
+    /// answer), which the scheme does not describe.
+    #[error("scheme `{scheme}` has no echo handshake")]
+    NoEchoHandshake {
+        /// The scheme.
+        scheme: String,
+    },
+
+    /// A case names a handshake the scheme does not describe.
+    #[error("scheme `{scheme}` has no handshake `{handshake}`")]
+    NoSuchHandshake {
+        /// The scheme.
+        scheme: String,
+        /// The handshake asked for.
+        handshake: String,
+    },
+
+    /// A handshake's body must be edited (a member set) but is not JSON.
+    #[error("handshake `{handshake}`: its body is not JSON: {source}")]
+    HandshakeBody {
+        /// The handshake.
+        handshake: String,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A case needs the scheme's deliveries to carry an event id, and the
+    /// scheme's do not.
+    #[error("scheme `{scheme}`: its deliveries carry no event id")]
+    NoEventId {
+        /// The scheme.
+        scheme: String,
+    },
+
+    /// A timing setting is outside what the statistics accept.
+    #[error("timing: {setting} must {}", .setting.requirement())]
+    InvalidTiming {
+        /// The setting.
+        setting: crate::timing::TimingSetting,
+    },
+
+    /// A line of an expected-failures file has no `# reason`.
+    #[error("expected-failures line {line}: `{text}` has no reason; write `<case id>  # <why it fails for now>`")]
+    ExpectedFailureWithoutReason {
+        /// The line number, from 1.
+        line: usize,
+        /// The line's text.
+        text: String,
+    },
+
+    /// A line of an expected-failures file has an empty case id or reason,
+    /// or a case id with white space in it.
+    #[error("expected-failures line {line}: write `<case id>  # <reason>`")]
+    MalformedExpectedFailure {
+        /// The line number, from 1.
+        line: usize,
+    },
+
+    /// The JUnit XML report could not be written.
+    #[error("JUnit serialization: {source}")]
+    Junit {
+        /// The serializer's error.
+        #[source]
+        source: quick_junit::SerializeError,
+    },
+
+    /// A part of a delivery is not UTF-8, so it cannot be written as a
+    /// shell command.
+    #[error("{part} is not UTF-8: use --format http")]
+    NotUtf8ForShell {
+        /// The part (`the body`, `header NAME`).
+        part: String,
+        /// The decoder's error.
+        #[source]
+        source: std::str::Utf8Error,
+    },
+
+    /// A part of a delivery holds a NUL byte, which no shell argument can
+    /// carry.
+    #[error("{part} contains a NUL byte, which a shell argument cannot carry: use --format http")]
+    NulForShell {
+        /// The part (`the body`, `header NAME`).
+        part: String,
+    },
+
+    /// The external receiver of [`crate::testing::Suite::from_env`] is not
+    /// configured: `HOOKSPEC_URL` is not set.
+    #[error("set HOOKSPEC_URL, HOOKSPEC_SCHEME and HOOKSPEC_SECRET (optionally HOOKSPEC_EFFECTS_URL, HOOKSPEC_KEY_SERVER_ADDR, HOOKSPEC_STRICT=1) to run against an external receiver")]
+    ExternalReceiverNotConfigured,
+
+    /// `HOOKSPEC_URL` is set, but no scheme is named.
+    #[error("HOOKSPEC_URL is set but neither HOOKSPEC_SCHEME nor HOOKSPEC_SCHEME_FILE is")]
+    ExternalSchemeNotNamed,
+
+    /// `HOOKSPEC_SCHEME` names another scheme than `HOOKSPEC_SCHEME_FILE`
+    /// describes.
+    #[error("HOOKSPEC_SCHEME is `{named}` but the scheme of HOOKSPEC_SCHEME_FILE is `{file}`")]
+    ExternalSchemeMismatch {
+        /// The scheme `HOOKSPEC_SCHEME` names.
+        named: String,
+        /// The scheme of the file.
+        file: String,
+    },
+
+    /// An environment variable of [`crate::testing::Suite::from_env`] has a
+    /// value that cannot be used.
+    #[error("{name}: {source}")]
+    EnvVar {
+        /// The variable (`HOOKSPEC_KEY_SERVER_ADDR`).
+        name: &'static str,
+        /// Why its value cannot be used.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 
     /// A file could not be read or written.
     #[error("{path}: {source}")]

@@ -480,21 +480,26 @@ pub struct Receiver {
 
 fn trust_fits(trust: &Trust, kind: CredentialKind) -> Result<(), Error> {
     match (trust, kind) {
-        (Trust::Secret(s), CredentialKind::SharedSecret) if s.is_empty() => Err(Error::Config(
-            "the shared secret is empty; a receiver must fail closed".into(),
-        )),
+        (Trust::Secret(s), CredentialKind::SharedSecret) if s.is_empty() => Err(Error::EmptySecret),
         (Trust::Ed25519(k), CredentialKind::Ed25519PublicKeys) if k.is_empty() => {
-            Err(Error::Config("no Ed25519 public key given".into()))
+            Err(Error::MissingPublicKey {
+                algorithm: "Ed25519",
+            })
         }
         (Trust::Rsa(k), CredentialKind::RsaPublicKey) if k.is_empty() => {
-            Err(Error::Config("no RSA public key given".into()))
+            Err(Error::MissingPublicKey { algorithm: "RSA" })
         }
         (Trust::Secret(_), CredentialKind::SharedSecret)
         | (Trust::Ed25519(_), CredentialKind::Ed25519PublicKeys)
         | (Trust::Rsa(_), CredentialKind::RsaPublicKey) => Ok(()),
-        (t, k) => Err(Error::Config(format!(
-            "the scheme needs a {k:?} credential, got {t:?}"
-        ))),
+        (t, needed) => Err(Error::CredentialMismatch {
+            needed,
+            given: match t {
+                Trust::Secret(_) => CredentialKind::SharedSecret,
+                Trust::Ed25519(_) => CredentialKind::Ed25519PublicKeys,
+                Trust::Rsa(_) => CredentialKind::RsaPublicKey,
+            },
+        }),
     }
 }
 
@@ -514,28 +519,27 @@ impl Receiver {
                 refetch_interval,
             } => {
                 if scheme.credential == CredentialKind::SharedSecret {
-                    return Err(Error::Config(format!(
-                        "scheme `{}` uses a shared secret; it has no key server",
-                        scheme.id
-                    )));
+                    return Err(Error::NoKeyServer {
+                        scheme: scheme.id.to_owned(),
+                    });
                 }
                 let Some(&route) = scheme.key_route() else {
-                    return Err(Error::Config(format!(
-                        "scheme `{}` names no route that publishes its keys \
-                         (credential.key_routes); give the keys instead",
-                        scheme.id
-                    )));
+                    return Err(Error::NoKeyRoute {
+                        scheme: scheme.id.to_owned(),
+                    });
                 };
                 let base = base_url.trim_end_matches('/');
-                url::Url::parse(base)
-                    .map_err(|e| Error::Config(format!("key server URL `{base}`: {e}")))?;
+                url::Url::parse(base).map_err(|source| Error::InvalidUrl {
+                    what: "the key server URL",
+                    source,
+                })?;
                 let client = reqwest::Client::builder()
                     .connect_timeout(KEY_CONNECT_TIMEOUT)
                     .timeout(KEY_FETCH_TIMEOUT)
                     .redirect(reqwest::redirect::Policy::none())
                     .no_proxy()
                     .build()
-                    .map_err(|e| Error::Server(format!("HTTP client: {e}")))?;
+                    .map_err(|source| Error::HttpClient { source })?;
                 Keys::Fetched(KeyCache {
                     client,
                     url: format!("{base}{}", route.path),
@@ -550,8 +554,10 @@ impl Receiver {
         let public_base_url = match config.public_base_url {
             Some(u) => {
                 let u = u.trim_end_matches('/').to_owned();
-                url::Url::parse(&u)
-                    .map_err(|e| Error::Config(format!("public base URL `{u}`: {e}")))?;
+                url::Url::parse(&u).map_err(|source| Error::InvalidUrl {
+                    what: "the public base URL",
+                    source,
+                })?;
                 Some(u)
             }
             None => None,

@@ -10,12 +10,14 @@ pub fn shell_quote(s: &str) -> String {
 }
 
 fn text<'a>(what: &str, bytes: &'a [u8]) -> Result<&'a str, Error> {
-    let s = std::str::from_utf8(bytes)
-        .map_err(|_| Error::Config(format!("{what} is not UTF-8: use --format http")))?;
+    let s = std::str::from_utf8(bytes).map_err(|source| Error::NotUtf8ForShell {
+        part: what.to_owned(),
+        source,
+    })?;
     if s.contains('\0') {
-        return Err(Error::Config(format!(
-            "{what} contains a NUL byte, which a shell argument cannot carry: use --format http"
-        )));
+        return Err(Error::NulForShell {
+            part: what.to_owned(),
+        });
     }
     Ok(s)
 }
@@ -46,8 +48,10 @@ pub fn curl(d: &Delivery) -> Result<Vec<u8>, Error> {
 /// The raw HTTP/1.1 request for `d` (CRLF line ends, `Host` and
 /// `Content-Length` added).
 pub fn http(d: &Delivery) -> Result<Vec<u8>, Error> {
-    let url =
-        url::Url::parse(&d.url).map_err(|e| Error::Config(format!("URL `{}`: {e}", d.url)))?;
+    let url = url::Url::parse(&d.url).map_err(|source| Error::InvalidUrl {
+        what: "the delivery's URL",
+        source,
+    })?;
     let mut target = url.path().to_owned();
     if let Some(q) = url.query() {
         target.push('?');
@@ -56,7 +60,11 @@ pub fn http(d: &Delivery) -> Result<Vec<u8>, Error> {
     let host = match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
-        (None, _) => return Err(Error::Config(format!("URL `{}` has no host", d.url))),
+        (None, _) => {
+            return Err(Error::UrlWithoutHost {
+                what: "the delivery's URL",
+            })
+        }
     };
     let mut out = format!("{} {target} HTTP/1.1\r\nHost: {host}\r\n", d.method).into_bytes();
     for (name, value) in &d.headers {

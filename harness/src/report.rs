@@ -67,18 +67,15 @@ impl Baseline {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (id, reason) = line.split_once('#').ok_or_else(|| {
-                Error::Config(format!(
-                    "expected-failures line {}: `{line}` has no reason; write `<case id>  # <why it fails for now>`",
-                    n + 1
-                ))
-            })?;
+            let (id, reason) =
+                line.split_once('#')
+                    .ok_or_else(|| Error::ExpectedFailureWithoutReason {
+                        line: n + 1,
+                        text: line.to_owned(),
+                    })?;
             let (id, reason) = (id.trim(), reason.trim());
             if id.is_empty() || reason.is_empty() || id.contains(char::is_whitespace) {
-                return Err(Error::Config(format!(
-                    "expected-failures line {}: write `<case id>  # <reason>`",
-                    n + 1
-                )));
+                return Err(Error::MalformedExpectedFailure { line: n + 1 });
             }
             entries.push((id.to_owned(), reason.to_owned()));
         }
@@ -496,8 +493,7 @@ pub fn junit_many(runs: &[(String, &RunReport)], strict: bool) -> Result<String,
     for (name, report) in runs {
         rep.add_test_suite(junit_suite(report, strict, name));
     }
-    rep.to_string()
-        .map_err(|e| Error::Config(format!("JUnit serialization: {e}")))
+    rep.to_string().map_err(|source| Error::Junit { source })
 }
 
 /// The test suite of one run.

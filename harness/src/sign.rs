@@ -316,8 +316,10 @@ pub fn place_proof(scheme: &Scheme, payload: &Payload, encoded: &str) -> Result<
         Carrier::QueryOrHeader { query, header } => match payload.key_placement {
             KeyPlacement::Header => headers.push((header.to_owned(), encoded.as_bytes().to_vec())),
             KeyPlacement::Query => {
-                let mut u = url::Url::parse(&url)
-                    .map_err(|e| Error::Config(format!("invalid URL `{url}`: {e}")))?;
+                let mut u = url::Url::parse(&url).map_err(|source| Error::InvalidUrl {
+                    what: "the delivery's URL",
+                    source,
+                })?;
                 u.query_pairs_mut().append_pair(query, encoded);
                 url = u.to_string();
             }

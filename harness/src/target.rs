@@ -257,8 +257,10 @@ impl HttpTarget {
     pub fn new(url: &str, timeout: Duration, tls: &TlsOptions) -> Result<Self, Error> {
         // A URL that does not parse is not echoed: its user-info may hold
         // a password the redaction layer cannot find in it.
-        let mut parsed = url::Url::parse(url)
-            .map_err(|e| Error::Config(format!("the URL given is not a valid URL: {e}")))?;
+        let mut parsed = url::Url::parse(url).map_err(|source| Error::InvalidUrl {
+            what: "the URL given",
+            source,
+        })?;
         let basic_auth = if parsed.username().is_empty() && parsed.password().is_none() {
             None
         } else {
@@ -272,9 +274,9 @@ impl HttpTarget {
             Some(auth)
         };
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!(
-                "`{parsed}`: only http:// and https:// receivers can be tested"
-            )));
+            return Err(Error::UnsupportedUrlScheme {
+                url: parsed.to_string(),
+            });
         }
         let certs = match &tls.ca_cert_pem {
             Some(pem) => ca_certificates(pem).map_err(|problem| Error::CaCert {
@@ -299,7 +301,7 @@ impl HttpTarget {
             }
             builder
                 .build()
-                .map_err(|e| Error::Config(format!("HTTP client: {e}")))
+                .map_err(|source| Error::HttpClient { source })
         };
         let client = build(false, false)?;
         let title_case = build(true, false)?;
@@ -487,8 +489,10 @@ impl<S> ServiceTarget<S> {
     /// signed) to `url`, e.g. `http://receiver.test/webhooks`; the request
     /// carries its path and query and a `Host` header with its authority.
     pub fn new(service: S, url: &str, timeout: Duration) -> Result<Self, Error> {
-        url::Url::parse(url)
-            .map_err(|e| Error::Config(format!("the URL given is not a valid URL: {e}")))?;
+        url::Url::parse(url).map_err(|source| Error::InvalidUrl {
+            what: "the URL given",
+            source,
+        })?;
         Ok(ServiceTarget {
             service,
             url: url.to_owned(),

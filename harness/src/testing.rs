@@ -80,24 +80,35 @@ type Builder = Box<dyn FnOnce(&LinkedEnv) -> Result<Built, Error> + Send>;
 
 enum Transport {
     Linked {
+        scheme: SchemeId,
         build: Builder,
         effects_path: Option<String>,
     },
     Url {
+        scheme: SchemeId,
         url: String,
         effects_url: Option<String>,
         key_server_addr: Option<std::net::SocketAddr>,
     },
     /// Not configured: every test is shown as ignored, with this reason.
-    Ignored(String),
-    /// Misconfigured: one failing test with this message.
-    Invalid(String),
+    Ignored(Error),
+    /// Misconfigured: one failing test with this error.
+    Invalid(Error),
+}
+
+impl Transport {
+    /// The scheme of a suite that can run.
+    fn scheme(&self) -> Option<SchemeId> {
+        match self {
+            Transport::Linked { scheme, .. } | Transport::Url { scheme, .. } => Some(*scheme),
+            Transport::Ignored(_) | Transport::Invalid(_) => None,
+        }
+    }
 }
 
 /// One scheme's conformance cases against one receiver, as tests.
 pub struct Suite {
     label: &'static str,
-    scheme: Option<SchemeId>,
     secret: Option<Vec<u8>>,
     strict: bool,
     path: String,
@@ -108,7 +119,7 @@ pub struct Suite {
 impl std::fmt::Debug for Suite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Suite")
-            .field("scheme", &self.scheme)
+            .field("scheme", &self.transport.scheme())
             .field("strict", &self.strict)
             .finish_non_exhaustive()
     }
@@ -149,10 +160,9 @@ impl IntoScheme for &std::path::PathBuf {
 
 impl Suite {
     /// A suite that cannot run: one failing test saying `why`.
-    fn invalid(why: String) -> Self {
+    fn invalid(why: Error) -> Self {
         Suite {
             label: "",
-            scheme: None,
             secret: None,
             strict: false,
             path: String::new(),
@@ -169,7 +179,7 @@ impl Suite {
     ) -> Self {
         let scheme = match scheme.into_scheme() {
             Ok(s) => s,
-            Err(e) => return Suite::invalid(e.to_string()),
+            Err(e) => return Suite::invalid(e),
         };
         let path = format!("/webhooks/{scheme}");
         let build: Builder = Box::new(move |env: &LinkedEnv| {
@@ -179,11 +189,11 @@ impl Suite {
         });
         Suite {
             label: "",
-            scheme: Some(scheme),
             secret: None,
             strict: false,
             path,
             transport: Transport::Linked {
+                scheme,
                 build,
                 effects_path: None,
             },
@@ -205,15 +215,15 @@ impl Suite {
     pub fn url(scheme: impl IntoScheme, url: impl Into<String>) -> Self {
         let scheme = match scheme.into_scheme() {
             Ok(s) => s,
-            Err(e) => return Suite::invalid(e.to_string()),
+            Err(e) => return Suite::invalid(e),
         };
         Suite {
             label: "",
-            scheme: Some(scheme),
             secret: None,
             strict: false,
             path: String::new(),
             transport: Transport::Url {
+                scheme,
                 url: url.into(),
                 effects_url: None,
                 key_server_addr: None,
@@ -232,9 +242,8 @@ impl Suite {
 
     /// [`Suite::from_env`] with another source of variables.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let ignored = |why: String| Suite {
+        let ignored = |why: Error| Suite {
             label: "external::",
-            scheme: None,
             secret: None,
             strict: false,
             path: String::new(),
@@ -242,38 +251,44 @@ impl Suite {
             configure: Vec::new(),
         };
         let Some(url) = var("HOOKSPEC_URL") else {
-            return ignored(
-                "set HOOKSPEC_URL, HOOKSPEC_SCHEME and HOOKSPEC_SECRET (optionally HOOKSPEC_EFFECTS_URL, HOOKSPEC_KEY_SERVER_ADDR, HOOKSPEC_STRICT=1) to run against an external receiver".into(),
-            );
+            return ignored(Error::ExternalReceiverNotConfigured);
         };
-        let invalid = |why: String| Suite {
+        let invalid = |why: Error| Suite {
             transport: Transport::Invalid(why),
-            ..ignored(String::new())
+            ..ignored(Error::ExternalReceiverNotConfigured)
+        };
+        let var_error = |name, source: Error| {
+            invalid(Error::EnvVar {
+                name,
+                source: Box::new(source),
+            })
         };
         let file = match var("HOOKSPEC_SCHEME_FILE") {
             Some(p) => match crate::describe::register_file(std::path::Path::new(&p)) {
                 Ok(id) => Some(id),
-                Err(e) => return invalid(format!("HOOKSPEC_SCHEME_FILE: {e}")),
+                Err(e) => return var_error("HOOKSPEC_SCHEME_FILE", e),
             },
             None => None,
         };
-        let scheme =
-            match (var("HOOKSPEC_SCHEME").map(|s| s.parse::<SchemeId>()), file) {
-                (Some(Ok(s)), Some(f)) if s != f => {
-                    return invalid(format!(
-                        "HOOKSPEC_SCHEME is `{s}` but the scheme of HOOKSPEC_SCHEME_FILE is `{f}`"
-                    ))
-                }
-                (Some(Ok(s)), _) | (None, Some(s)) => s,
-                (Some(Err(e)), _) => return invalid(format!("HOOKSPEC_SCHEME: {e}")),
-                (None, None) => return invalid(
-                    "HOOKSPEC_URL is set but neither HOOKSPEC_SCHEME nor HOOKSPEC_SCHEME_FILE is"
-                        .into(),
-                ),
-            };
+        let scheme = match (var("HOOKSPEC_SCHEME").map(|s| s.parse::<SchemeId>()), file) {
+            (Some(Ok(s)), Some(f)) if s != f => {
+                return invalid(Error::ExternalSchemeMismatch {
+                    named: s.to_string(),
+                    file: f.to_string(),
+                })
+            }
+            (Some(Ok(s)), _) | (None, Some(s)) => s,
+            (Some(Err(e)), _) => return var_error("HOOKSPEC_SCHEME", e),
+            (None, None) => return invalid(Error::ExternalSchemeNotNamed),
+        };
         let key_server_addr = match var("HOOKSPEC_KEY_SERVER_ADDR").map(|a| a.parse()) {
             Some(Ok(a)) => Some(a),
-            Some(Err(e)) => return invalid(format!("HOOKSPEC_KEY_SERVER_ADDR: {e}")),
+            Some(Err(e)) => {
+                return invalid(Error::EnvVar {
+                    name: "HOOKSPEC_KEY_SERVER_ADDR",
+                    source: Box::new(e),
+                })
+            }
             None => None,
         };
         let mut suite = Suite::url(scheme, url);
@@ -343,16 +358,14 @@ impl Suite {
         self
     }
 
-    fn run_config(&mut self) -> Result<RunConfig, Error> {
-        let scheme = self
-            .scheme
-            .ok_or_else(|| Error::Config("no scheme".into()))?;
+    fn run_config(&mut self, scheme: SchemeId) -> Result<RunConfig, Error> {
         let secret = match (&self.secret, scheme.scheme().credential) {
             (Some(s), _) => Some(s.clone()),
             (None, CredentialKind::SharedSecret) => {
-                return Err(Error::Config(format!(
-                "scheme `{scheme}` needs the receiver's secret (Suite::secret or HOOKSPEC_SECRET)"
-            )))
+                return Err(Error::MissingSecret {
+                    scheme: scheme.to_string(),
+                    give_with: "Suite::secret or HOOKSPEC_SECRET",
+                })
             }
             (None, _) => None,
         };
@@ -360,10 +373,9 @@ impl Suite {
             .as_ref()
             .is_some_and(|s| s.len() < crate::redact::MIN_SECRET_LEN)
         {
-            return Err(Error::Config(format!(
-                "the secret is shorter than {} bytes: too short to be kept out of test output (and too short for any receiver to accept)",
-                crate::redact::MIN_SECRET_LEN
-            )));
+            return Err(Error::SecretTooShort {
+                min: crate::redact::MIN_SECRET_LEN,
+            });
         }
         let mut config = RunConfig::new(scheme, secret)?;
         for f in self.configure.drain(..) {
@@ -380,17 +392,21 @@ impl Suite {
     /// Runs the whole suite now and returns the report (what the tests of
     /// [`Suite::trials`] are judged from).
     pub fn run_blocking(mut self) -> Result<RunReport, Error> {
-        // A suite that cannot run says why (not "no scheme").
-        if let Transport::Ignored(why) | Transport::Invalid(why) = &self.transport {
-            return Err(Error::Config(why.clone()));
-        }
-        let config = self.run_config()?;
+        // A suite that cannot run says why.
+        let scheme = match self.transport {
+            Transport::Linked { scheme, .. } | Transport::Url { scheme, .. } => scheme,
+            Transport::Ignored(why) | Transport::Invalid(why) => return Err(why),
+        };
+        let config = self.run_config(scheme)?;
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| Error::Server(format!("runtime: {e}")))?;
-        let transport = std::mem::replace(&mut self.transport, Transport::Ignored(String::new()));
+        let transport = std::mem::replace(
+            &mut self.transport,
+            Transport::Ignored(Error::ExternalReceiverNotConfigured),
+        );
         let path = self.path.clone();
         rt.block_on(async move {
             let asymmetric = config.scheme.scheme().credential != CredentialKind::SharedSecret;
@@ -398,6 +414,7 @@ impl Suite {
                 Transport::Linked {
                     build,
                     effects_path,
+                    ..
                 } => {
                     let ks = if asymmetric {
                         Some(
@@ -429,6 +446,7 @@ impl Suite {
                     url,
                     effects_url,
                     key_server_addr,
+                    ..
                 } => {
                     let target = HttpTarget::new(&url, config.timeout, &TlsOptions::default())?;
                     let effects = match effects_url {
@@ -446,14 +464,16 @@ impl Suite {
                     };
                     Ok(run_against(&config, &target, effects.as_ref(), ks.as_ref()).await)
                 }
-                Transport::Ignored(why) | Transport::Invalid(why) => Err(Error::Config(why)),
+                // Returned above.
+                Transport::Ignored(why) | Transport::Invalid(why) => Err(why),
             }
         })
     }
 
     /// The cases as `libtest-mimic` trials, one per case id.
     pub fn trials(mut self) -> Vec<Trial> {
-        match &self.transport {
+        let scheme = match &self.transport {
+            Transport::Linked { scheme, .. } | Transport::Url { scheme, .. } => *scheme,
             Transport::Ignored(why) => {
                 eprintln!("hookspec: external receiver tests ignored: {why}");
                 return vec![Trial::test(
@@ -463,15 +483,14 @@ impl Suite {
                 .with_ignored_flag(true)];
             }
             Transport::Invalid(why) => {
-                let why = why.clone();
+                let why = why.to_string();
                 return vec![Trial::test(
                     format!("{}hookspec::configuration", self.label),
-                    move || Err(why.clone().into()),
+                    move || Err(why.into()),
                 )];
             }
-            _ => {}
-        }
-        let config = match self.run_config() {
+        };
+        let config = match self.run_config(scheme) {
             Ok(c) => c,
             Err(e) => {
                 let msg = e.to_string();

@@ -175,11 +175,15 @@ impl BuildContext<'_> {
                 place(&p, &enc)?
             }
             Build::Reserialized => {
-                let v: serde_json::Value = serde_json::from_slice(&p.event)
-                    .map_err(|e| Error::Config(format!("sample event is not JSON: {e}")))?;
+                let v: serde_json::Value =
+                    serde_json::from_slice(&p.event).map_err(|source| Error::SampleNotJson {
+                        scheme: s.id.to_owned(),
+                        source,
+                    })?;
                 let mut re = p.clone();
-                re.event = serde_json::to_vec(&v)
-                    .map_err(|e| Error::Config(format!("re-serialization: {e}")))?;
+                // A `Value`'s Display is its compact serialization (what
+                // `serde_json::to_vec` writes), and cannot fail.
+                re.event = v.to_string().into_bytes();
                 let enc = self.encoded(self.key, &re)?;
                 place(&p, &enc)?
             }
@@ -320,7 +324,7 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
     encoder
         .write_all(bytes)
         .and_then(|()| encoder.finish())
-        .map_err(|e| Error::Config(format!("gzip: {e}")))
+        .map_err(|source| Error::Gzip { source })
 }
 
 /// The keys of a timestamped header.
@@ -552,7 +556,10 @@ fn edit_body(body: &[u8], edit: BodyEdit) -> Vec<u8> {
 
 /// `url` with `edit` applied.
 fn edit_url(url: &str, edit: UrlEdit) -> Result<String, Error> {
-    let mut u = url::Url::parse(url).map_err(|e| Error::Config(format!("URL `{url}`: {e}")))?;
+    let mut u = url::Url::parse(url).map_err(|source| Error::InvalidUrl {
+        what: "the receiver's URL",
+        source,
+    })?;
     match edit {
         UrlEdit::Path => {
             let p = format!("{}-other", u.path().trim_end_matches('/'));
@@ -568,12 +575,17 @@ fn edit_url(url: &str, edit: UrlEdit) -> Result<String, Error> {
                 "attacker.invalid"
             };
             u.set_host(Some(other))
-                .map_err(|e| Error::Config(format!("URL host: {e}")))?;
+                .map_err(|source| Error::InvalidUrl {
+                    what: "the receiver's URL with another host",
+                    source,
+                })?;
         }
         UrlEdit::Port => {
             let port = u.port_or_known_default().unwrap_or(80);
             u.set_port(Some(if port == 65535 { 1 } else { port + 1 }))
-                .map_err(|()| Error::Config("URL cannot carry a port".into()))?;
+                .map_err(|()| Error::UrlWithoutHost {
+                    what: "the receiver's URL",
+                })?;
         }
     }
     Ok(u.to_string())

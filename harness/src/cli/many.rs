@@ -83,7 +83,7 @@ pub(crate) fn run_config(path: &Path, common: &RunArgs) -> Result<u8> {
             }
             Err(e) => {
                 // The other targets still run and are reported.
-                errln!("hookspec: error: target {name}: {e:#}");
+                errln!("hookspec: error: target {name}: {}", error_chain(&e));
                 code = code.max(report::EXIT_USAGE);
             }
         }

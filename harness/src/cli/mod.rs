@@ -49,7 +49,7 @@ pub(crate) fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            errln!("hookspec: error: {e:#}");
+            errln!("hookspec: error: {}", error_chain(&e));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -97,7 +97,7 @@ pub(crate) fn clap_exit(e: &clap::Error) -> ExitCode {
     match out(e.render().to_string().as_bytes()) {
         Ok(()) => ExitCode::from(code),
         Err(err) => {
-            errln!("hookspec: error: {err:#}");
+            errln!("hookspec: error: {}", error_chain(&err));
             ExitCode::from(EXIT_USAGE)
         }
     }

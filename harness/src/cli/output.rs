@@ -34,6 +34,26 @@ pub(crate) fn out(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// An error and its causes on one line, `message: cause: …` as `{:#}`
+/// writes them, less each cause the message before it already ends with:
+/// the library's errors name their cause in their own message and also
+/// give it as their `source`, which `{:#}` would print twice.
+pub(crate) fn error_chain(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    let mut previous = String::new();
+    for cause in e.chain() {
+        let message = cause.to_string();
+        if !previous.ends_with(&message) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&message);
+        }
+        previous = message;
+    }
+    text
+}
+
 /// `println!` through [`out`]: returns the write error instead of panicking.
 macro_rules! outln {
     ($($arg:tt)*) => {

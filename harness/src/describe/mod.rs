@@ -61,13 +61,17 @@ pub fn load(text: &str, origin: &str) -> Result<SchemeFile, DescribeError> {
 pub fn load_bytes(data: &[u8], origin: &str) -> Result<SchemeFile, DescribeError> {
     match std::str::from_utf8(data) {
         Ok(text) => load(text, origin),
-        Err(e) => {
-            let valid = data.get(..e.valid_up_to()).unwrap_or_default();
-            let text = String::from_utf8_lossy(valid);
-            Err(DescribeError::NotToml {
-                at: Location::at(origin, &text, text.len()),
-                message: "the file is not UTF-8".into(),
-            })
-        }
+        Err(e) => Err(not_utf8(data, e, origin)),
+    }
+}
+
+/// The error for scheme file bytes that are not UTF-8 (`e`), located at
+/// the first byte that is not.
+pub(crate) fn not_utf8(data: &[u8], e: std::str::Utf8Error, origin: &str) -> DescribeError {
+    let valid = data.get(..e.valid_up_to()).unwrap_or_default();
+    let text = String::from_utf8_lossy(valid);
+    DescribeError::NotToml {
+        at: Location::at(origin, &text, text.len()),
+        message: "the file is not UTF-8".into(),
     }
 }

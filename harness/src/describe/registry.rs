@@ -186,15 +186,7 @@ pub fn register(text: &str, origin: &str, files: &Files<'_>) -> Result<SchemeId,
 pub fn register_file(path: &Path) -> Result<SchemeId, Error> {
     let bytes = crate::input::read_file(path, MAX_SCHEME_FILE, "a scheme file")?;
     let origin = path.display().to_string();
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t,
-        Err(_) => {
-            return Err(super::load_bytes(&bytes, &origin).err().map_or_else(
-                || Error::Config(format!("{origin}: not UTF-8")),
-                Error::from,
-            ))
-        }
-    };
+    let text = std::str::from_utf8(&bytes).map_err(|e| super::not_utf8(&bytes, e, &origin))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     Ok(register(text, &origin, &Files::Dir(dir))?)
 }

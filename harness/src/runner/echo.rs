@@ -19,9 +19,9 @@ pub(super) fn echo_delivery(
     nonce: &str,
 ) -> Result<Delivery, Error> {
     let s = ctx.scheme;
-    let echo = s
-        .echo
-        .ok_or_else(|| Error::Config(format!("scheme `{}` has no echo handshake", s.id)))?;
+    let echo = s.echo.ok_or_else(|| Error::NoEchoHandshake {
+        scheme: s.id.to_owned(),
+    })?;
     let mut body = serde_json::Map::new();
     set_pointer(&mut body, echo.event_pointer, echo.event_value);
     set_pointer(&mut body, echo.nonce_pointer, nonce);

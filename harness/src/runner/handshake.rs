@@ -42,8 +42,11 @@ fn delivery(
     if body_mark.is_some() || echo.is_some() {
         // Re-serialized (members sorted) only when a member is added or
         // set; otherwise the description's text is sent as written.
-        let mut json: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| Error::Config(format!("handshake `{}`: body: {e}", h.name)))?;
+        let mut json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|source| Error::HandshakeBody {
+                handshake: h.name.to_owned(),
+                source,
+            })?;
         let mut edited = false;
         if let Some((pointer, v)) = body_mark {
             if json.pointer(pointer).is_none() {
@@ -91,7 +94,10 @@ impl Runner<'_> {
         track: &mut dyn FnMut(&Result<Response, TransportError>),
     ) -> HandshakeOutcome {
         let Some(h) = ctx.scheme.handshakes.iter().find(|h| h.name == name) else {
-            let e = Error::Config(format!("the scheme has no handshake `{name}`"));
+            let e = Error::NoSuchHandshake {
+                scheme: ctx.scheme.id.to_owned(),
+                handshake: name.to_owned(),
+            };
             return (vec![not_built(&e)], Vec::new(), String::new());
         };
         match (probe, h.kind) {

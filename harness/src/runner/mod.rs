@@ -132,13 +132,12 @@ impl RunConfig {
         let s = scheme.scheme();
         let (key, wrong_key, rotation_key) = match s.credential {
             CredentialKind::SharedSecret => {
-                let secret = secret.ok_or_else(|| {
-                    Error::Config(format!(
-                        "scheme `{scheme}` needs the receiver's secret (--secret, --secret-env or --secret-file)"
-                    ))
+                let secret = secret.ok_or_else(|| Error::MissingSecret {
+                    scheme: scheme.to_string(),
+                    give_with: "--secret, --secret-env or --secret-file",
                 })?;
                 if secret.is_empty() {
-                    return Err(Error::Config("the secret is empty".into()));
+                    return Err(Error::EmptySecret);
                 }
                 let key = s.shared_key(&secret)?;
                 let mut wrong = key.clone();
@@ -1005,7 +1004,9 @@ impl<'a> Runner<'a> {
                     Err(e) => return (build_failed(e), effects, None, note),
                 };
                 let Some(id) = first.event_id.clone() else {
-                    let e = Error::Config("the scheme's deliveries carry no event id".into());
+                    let e = Error::NoEventId {
+                        scheme: ctx.scheme.id.to_owned(),
+                    };
                     return (build_failed(e), effects, None, note);
                 };
                 // Another body: a non-ASCII member up front (its own

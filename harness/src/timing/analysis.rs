@@ -274,6 +274,24 @@ mod tests {
             TimingConfig::with_samples(usize::MAX).validate(),
             Err(Error::OutOfRange { .. })
         ));
+        let bad = TimingConfig {
+            box_quantiles: (0.5, 0.1),
+            ..TimingConfig::default()
+        };
+        let e = bad.validate().unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::InvalidTiming {
+                    setting: crate::timing::TimingSetting::BoxQuantiles
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "timing: box quantiles must satisfy 0 <= q1 <= q2 <= 1"
+        );
     }
 
     #[test]

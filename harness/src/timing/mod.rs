@@ -162,7 +162,7 @@ impl TimingConfig {
 
     /// Checks the values; the message says what to fix.
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |m: &str| Err(Error::Config(format!("timing: {m}")));
+        let bad = |setting| Err(Error::InvalidTiming { setting });
         if !(1..=MAX_SAMPLES).contains(&self.samples) {
             return Err(Error::OutOfRange {
                 what: "--timing-samples",
@@ -185,22 +185,63 @@ impl TimingConfig {
             }
         }
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return bad("alpha must be in (0, 1)");
+            return bad(TimingSetting::Alpha);
         }
         if !(self.power > 0.0 && self.power < 1.0) {
-            return bad("power must be in (0, 1)");
+            return bad(TimingSetting::Power);
         }
         let (q1, q2) = self.box_quantiles;
         if !(0.0..=1.0).contains(&q1) || !(0.0..=1.0).contains(&q2) || q1 > q2 {
-            return bad("box quantiles must satisfy 0 <= q1 <= q2 <= 1");
+            return bad(TimingSetting::BoxQuantiles);
         }
         if !(0.0..=1.0).contains(&self.max_failure_fraction) {
-            return bad("max failure fraction must be in [0, 1]");
+            return bad(TimingSetting::MaxFailureFraction);
         }
         if self.min_effect_ns.is_nan() || self.min_effect_ns < 0.0 {
-            return bad("min effect must be a number >= 0");
+            return bad(TimingSetting::MinEffect);
         }
         Ok(())
+    }
+}
+
+/// A [`TimingConfig`] setting with a range of its own (see
+/// [`TimingConfig::validate`] and [`Error::InvalidTiming`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimingSetting {
+    /// [`TimingConfig::alpha`].
+    Alpha,
+    /// [`TimingConfig::power`].
+    Power,
+    /// [`TimingConfig::box_quantiles`].
+    BoxQuantiles,
+    /// [`TimingConfig::max_failure_fraction`].
+    MaxFailureFraction,
+    /// [`TimingConfig::min_effect_ns`].
+    MinEffect,
+}
+
+impl TimingSetting {
+    /// What a value of the setting must be (`be in (0, 1)`).
+    pub fn requirement(self) -> &'static str {
+        match self {
+            TimingSetting::Alpha | TimingSetting::Power => "be in (0, 1)",
+            TimingSetting::BoxQuantiles => "satisfy 0 <= q1 <= q2 <= 1",
+            TimingSetting::MaxFailureFraction => "be in [0, 1]",
+            TimingSetting::MinEffect => "be a number >= 0",
+        }
+    }
+}
+
+impl std::fmt::Display for TimingSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimingSetting::Alpha => "alpha",
+            TimingSetting::Power => "power",
+            TimingSetting::BoxQuantiles => "box quantiles",
+            TimingSetting::MaxFailureFraction => "max failure fraction",
+            TimingSetting::MinEffect => "min effect",
+        })
     }
 }
 
