@@ -61,9 +61,12 @@ pub async fn start_reference(
         // A provider that does not publish its keys: the receiver is
         // configured with them (as `hookspec keys` prints them).
         _ if scheme.scheme().key_route().is_none() => {
-            let key = keys
-                .first()
-                .ok_or_else(|| Error::Key("no key to trust".into()))?;
+            let key = keys.first().ok_or(Error::MissingPublicKey {
+                algorithm: match scheme.scheme().credential {
+                    CredentialKind::RsaPublicKey => "RSA",
+                    _ => "Ed25519",
+                },
+            })?;
             (TrustSource::Static(key.trust()), None)
         }
         _ => {
@@ -84,10 +87,15 @@ pub async fn start_reference(
     let config = ReceiverConfig::new(scheme, trust);
     let listener = tokio::net::TcpListener::bind(loopback_any())
         .await
-        .map_err(|e| Error::Server(format!("receiver: cannot bind loopback: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Error::Server(format!("receiver: {e}")))?;
+        .map_err(|source| Error::Bind {
+            server: "receiver",
+            addr: loopback_any(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| Error::LocalAddr {
+        server: "receiver",
+        source,
+    })?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = receiver::router(config)?;
     tokio::spawn(async move {

@@ -36,10 +36,99 @@ pub enum Error {
         expected: String,
     },
 
-    /// The key material given does not fit the scheme (e.g. an HMAC secret
-    /// for an Ed25519 scheme), or could not be parsed.
-    #[error("key error: {0}")]
-    Key(String),
+    /// A private key is neither an Ed25519 nor an RSA key in PKCS#8 PEM
+    /// (`-----BEGIN PRIVATE KEY-----`). The key itself is never repeated.
+    #[error("not an Ed25519 or RSA PKCS#8 private key: give one in PEM (`-----BEGIN PRIVATE KEY-----`): {source}")]
+    PrivateKeyPem {
+        /// The PKCS#8 parser's error (for the RSA attempt, the last one
+        /// tried).
+        #[source]
+        source: rsa::pkcs8::Error,
+    },
+
+    /// An Ed25519 public key given in hex is not hex.
+    #[error("Ed25519 public key hex: give 64 hex digits: {source}")]
+    Ed25519PublicKeyHex {
+        /// The decoder's error.
+        #[source]
+        source: crate::encoding::DecodeError,
+    },
+
+    /// An Ed25519 public key given in hex has the wrong length.
+    #[error("an Ed25519 public key is 32 bytes (64 hex digits); the one given is {bytes} bytes")]
+    Ed25519PublicKeyLength {
+        /// The length given, in bytes.
+        bytes: usize,
+    },
+
+    /// 32 bytes that are not an Ed25519 public key (not a curve point).
+    #[error("not a valid Ed25519 public key: {source}")]
+    Ed25519PublicKey {
+        /// The key parser's error.
+        #[source]
+        source: ed25519_dalek::SignatureError,
+    },
+
+    /// An RSA public key is not SubjectPublicKeyInfo PEM.
+    #[error("not an RSA public key in SPKI PEM (`-----BEGIN PUBLIC KEY-----`): {source}")]
+    RsaPublicKeyPem {
+        /// The SPKI parser's error.
+        #[source]
+        source: rsa::pkcs8::spki::Error,
+    },
+
+    /// A public key could not be written as SPKI PEM.
+    #[error("a public key could not be written as SPKI PEM: {source}")]
+    PublicKeyPem {
+        /// The encoder's error.
+        #[source]
+        source: rsa::pkcs8::spki::Error,
+    },
+
+    /// A scheme description names no test key with a role that is needed
+    /// (`credential.test_keys`).
+    #[error("scheme `{scheme}` names no test key with the role `{role}` (credential.test_keys)")]
+    NoTestKey {
+        /// The scheme.
+        scheme: String,
+        /// The role (`signing`, `unknown`).
+        role: &'static str,
+    },
+
+    /// A key of one kind was used with an algorithm that needs another
+    /// (e.g. an Ed25519 key for an HMAC scheme). Only the key's kind is
+    /// named, never the key.
+    #[error("scheme `{scheme}` signs with {algorithm:?}; a key of kind {given:?} does not fit")]
+    KeyDoesNotFitAlgorithm {
+        /// The scheme.
+        scheme: String,
+        /// The algorithm the scheme signs with.
+        algorithm: crate::scheme::Algorithm,
+        /// The kind of key given.
+        given: crate::scheme::CredentialKind,
+    },
+
+    /// An RSA signature could not be computed (e.g. a modulus too small for
+    /// the digest).
+    #[error("RSA signing failed: {source}")]
+    RsaSigning {
+        /// The signer's error.
+        #[source]
+        source: rsa::Error,
+    },
+
+    /// The timing test edits the first and last byte of a proof, and this
+    /// proof is shorter than two bytes.
+    #[error("timing: the proof must be at least 2 bytes long; this one is {len}")]
+    TimingProofTooShort {
+        /// The proof's length, in bytes.
+        len: usize,
+    },
+
+    /// The timing test of an API-key scheme edits the key's first and last
+    /// characters within their class, so both must be ASCII.
+    #[error("timing: the API key must start and end with ASCII characters")]
+    TimingApiKeyNotAscii,
 
     /// A shared-secret scheme was asked for without the receiver's secret.
     #[error("scheme `{scheme}` needs the receiver's secret ({give_with})")]
@@ -293,9 +382,56 @@ pub enum Error {
     #[error("invalid test vector: {0}")]
     Vector(String),
 
-    /// A server (reference receiver, key server) could not be started.
-    #[error("server error: {0}")]
-    Server(String),
+    /// A server (reference receiver, key server) could not bind its
+    /// address.
+    #[error("{server}: cannot bind {addr}: {source}")]
+    Bind {
+        /// The server (`key server`, `receiver`).
+        server: &'static str,
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// The socket's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A server's listening socket did not tell its local address.
+    #[error("{server}: cannot read the listening address: {source}")]
+    LocalAddr {
+        /// The server (`key server`, `receiver`).
+        server: &'static str,
+        /// The socket's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A server stopped with an error while serving.
+    #[error("{server}: {source}")]
+    Serve {
+        /// The server (`key server`, `receiver`).
+        server: &'static str,
+        /// The server's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A server's task panicked or was cancelled.
+    #[error("{server} task: {source}")]
+    ServerTask {
+        /// The server (`key server`).
+        server: &'static str,
+        /// The task's error.
+        #[source]
+        source: tokio::task::JoinError,
+    },
+
+    /// The Tokio runtime a blocking run needs could not be started.
+    #[error("cannot start the Tokio runtime: {source}")]
+    Runtime {
+        /// The runtime builder's error.
+        #[source]
+        source: std::io::Error,
+    },
 
     /// A number is outside the range hookspec accepts for it (e.g. more
     /// timing samples than [`crate::timing::MAX_SAMPLES`]).
@@ -333,7 +469,69 @@ pub enum Error {
         /// ([`crate::target::TlsOptions::with_ca_file`]).
         path: Option<PathBuf>,
         /// What is wrong, and what was found instead.
-        problem: String,
+        #[source]
+        problem: CaCertProblem,
+    },
+}
+
+/// What is wrong with a CA certificate to trust ([`Error::CaCert`]).
+///
+/// The enum is `#[non_exhaustive]`: match with a wildcard arm.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaCertProblem {
+    /// The PEM is empty.
+    #[error("not PEM: the file is empty")]
+    Empty,
+
+    /// Text without any `-----BEGIN ` line.
+    #[error("not PEM: no `-----BEGIN CERTIFICATE-----` line (it starts with `{starts_with}`)")]
+    NotPem {
+        /// The start of its first line (at most 40 bytes, lossily
+        /// decoded).
+        starts_with: String,
+    },
+
+    /// Binary data, most likely a DER certificate.
+    #[error("not PEM: binary data (a DER certificate? convert it with `openssl x509 -inform der -in FILE -out FILE.pem`)")]
+    Binary,
+
+    /// A PEM block does not parse (bad base64, no `END` line, …).
+    #[error("broken PEM (block {block}): {source}")]
+    BrokenPem {
+        /// The block, counting every PEM block from 1.
+        block: usize,
+        /// The PEM parser's error.
+        #[source]
+        source: rustls_pki_types::pem::Error,
+    },
+
+    /// A `CERTIFICATE` block is refused by the HTTP client.
+    #[error("CERTIFICATE block {block}: {source}")]
+    Certificate {
+        /// The block, counting `CERTIFICATE` blocks from 1.
+        block: usize,
+        /// The client's error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A `CERTIFICATE` block holds something that is not an X.509
+    /// certificate (the TLS backend refuses it as a trust anchor).
+    #[error("CERTIFICATE block {block} is not an X.509 certificate: {source}")]
+    NotX509 {
+        /// The block, counting `CERTIFICATE` blocks from 1.
+        block: usize,
+        /// The client builder's error (its causes say why).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// PEM without any `CERTIFICATE` block (e.g. a private key).
+    #[error("no PEM CERTIFICATE block; found: {}", .found.join(", "))]
+    NoCertificate {
+        /// The labels of the blocks found (`PRIVATE KEY`).
+        found: Vec<String>,
     },
 }
 

@@ -148,24 +148,23 @@ struct SchemeKeys {
 impl SchemeKeys {
     fn of(scheme: &Scheme) -> Result<Self, crate::Error> {
         let role = RoleKeys::of(scheme)?;
+        // The signing key's public half, and the rotation key's with it.
+        let trust = match (
+            role.signing.trust(),
+            role.rotation.as_ref().map(|k| k.trust()),
+        ) {
+            (Trust::Ed25519(mut a), Some(Trust::Ed25519(b))) => {
+                a.extend(b);
+                Trust::Ed25519(a)
+            }
+            (Trust::Rsa(mut a), Some(Trust::Rsa(b))) => {
+                a.extend(b);
+                Trust::Rsa(a)
+            }
+            (first, _) => first,
+        };
         let mut signers = vec![role.signing];
         signers.extend(role.rotation);
-        let mut trust: Option<Trust> = None;
-        for k in &signers {
-            trust = Some(match (trust, k.trust()) {
-                (Some(Trust::Ed25519(mut a)), Trust::Ed25519(b)) => {
-                    a.extend(b);
-                    Trust::Ed25519(a)
-                }
-                (Some(Trust::Rsa(mut a)), Trust::Rsa(b)) => {
-                    a.extend(b);
-                    Trust::Rsa(a)
-                }
-                (Some(first), _) => first,
-                (None, t) => t,
-            });
-        }
-        let trust = trust.ok_or_else(|| crate::Error::Key(format!("{}: no key", scheme.id)))?;
         Ok(SchemeKeys { signers, trust })
     }
 

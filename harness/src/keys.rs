@@ -83,7 +83,7 @@ impl SigningKey {
         }
         rsa::RsaPrivateKey::from_pkcs8_pem(pem)
             .map(|k| SigningKey::Rsa(Box::new(k)))
-            .map_err(|e| Error::Key(format!("not an Ed25519 or RSA PKCS#8 private key: {e}")))
+            .map_err(|source| Error::PrivateKeyPem { source })
     }
 }
 
@@ -91,30 +91,30 @@ impl SigningKey {
 /// `smartasset` key route publishes).
 pub fn ed25519_from_hex(hex: &str) -> Result<ed25519_dalek::VerifyingKey, Error> {
     let bytes = crate::encoding::decode_hex(hex.trim().as_bytes())
-        .map_err(|e| Error::Key(format!("Ed25519 public key hex: {e}")))?;
+        .map_err(|source| Error::Ed25519PublicKeyHex { source })?;
     let arr: [u8; 32] = bytes
         .try_into()
-        .map_err(|_| Error::Key("an Ed25519 public key is 32 bytes (64 hex digits)".into()))?;
+        .map_err(|b: Vec<u8>| Error::Ed25519PublicKeyLength { bytes: b.len() })?;
     ed25519_dalek::VerifyingKey::from_bytes(&arr)
-        .map_err(|e| Error::Key(format!("Ed25519 public key: {e}")))
+        .map_err(|source| Error::Ed25519PublicKey { source })
 }
 
 /// Parses an RSA public key from SPKI PEM (`-----BEGIN PUBLIC KEY-----`).
 pub fn rsa_from_spki_pem(pem: &str) -> Result<rsa::RsaPublicKey, Error> {
     rsa::RsaPublicKey::from_public_key_pem(pem.trim())
-        .map_err(|e| Error::Key(format!("RSA SPKI PEM public key: {e}")))
+        .map_err(|source| Error::RsaPublicKeyPem { source })
 }
 
 /// SPKI PEM of an RSA public key.
 pub fn rsa_to_spki_pem(key: &rsa::RsaPublicKey) -> Result<String, Error> {
     key.to_public_key_pem(LineEnding::LF)
-        .map_err(|e| Error::Key(e.to_string()))
+        .map_err(|source| Error::PublicKeyPem { source })
 }
 
 /// SPKI PEM of an Ed25519 public key.
 pub fn ed25519_to_spki_pem(key: &ed25519_dalek::VerifyingKey) -> Result<String, Error> {
     key.to_public_key_pem(LineEnding::LF)
-        .map_err(|e| Error::Key(e.to_string()))
+        .map_err(|source| Error::PublicKeyPem { source })
 }
 
 impl TestKeyPair {
@@ -162,12 +162,10 @@ impl RoleKeys {
             });
         }
         let k = &scheme.test_keys;
-        let need = |p: Option<TestKeyPair>, role: &str| {
-            p.ok_or_else(|| {
-                Error::Key(format!(
-                    "scheme `{}` names no test key with the role `{role}` (credential.test_keys)",
-                    scheme.id
-                ))
+        let need = |p: Option<TestKeyPair>, role: &'static str| {
+            p.ok_or_else(|| Error::NoTestKey {
+                scheme: scheme.id.to_string(),
+                role,
             })
             .and_then(|p| p.signing_key())
         };

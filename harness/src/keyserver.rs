@@ -190,9 +190,8 @@ impl Rendered {
                         .collect();
                     let mut doc = serde_json::Map::new();
                     doc.insert(r.route.member.to_owned(), serde_json::json!(hex));
-                    Some(serde_json::to_vec(&doc).map_err(|e| {
-                        Error::Server(format!("rendering the Ed25519 key list: {e}"))
-                    })?)
+                    // Display of a Value cannot fail.
+                    Some(serde_json::Value::Object(doc).to_string().into_bytes())
                 }
                 (KeyDocument::SpkiPem, CredentialKind::Ed25519PublicKeys) => keys
                     .ed25519
@@ -475,8 +474,14 @@ impl KeyServerHandle {
         };
         match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
             Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(Error::Server(format!("key server: {e}"))),
-            Ok(Err(e)) => Err(Error::Server(format!("key server task: {e}"))),
+            Ok(Ok(Err(source))) => Err(Error::Serve {
+                server: "key server",
+                source,
+            }),
+            Ok(Err(source)) => Err(Error::ServerTask {
+                server: "key server",
+                source,
+            }),
             Err(_) => {
                 task.abort();
                 Ok(())
@@ -532,10 +537,15 @@ pub async fn serve_state(
 ) -> Result<KeyServerHandle, Error> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| Error::Server(format!("key server: cannot bind {addr}: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Error::Server(format!("key server: {e}")))?;
+        .map_err(|source| Error::Bind {
+            server: "key server",
+            addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| Error::LocalAddr {
+        server: "key server",
+        source,
+    })?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(serve_until(listener, router(state.clone()), async move {
         let _ = stopped.await;

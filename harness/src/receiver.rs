@@ -814,7 +814,10 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| Error::Server(format!("receiver: {e}")))
+        .map_err(|source| Error::Serve {
+            server: "receiver",
+            source,
+        })
 }
 
 #[cfg(test)]

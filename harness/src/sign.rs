@@ -255,13 +255,17 @@ pub fn hmac_parts(algorithm: Algorithm, key: &[u8], parts: &[&[u8]]) -> Option<V
     }
 }
 
+fn key_does_not_fit(scheme: &Scheme, key: &SigningKey) -> Error {
+    Error::KeyDoesNotFitAlgorithm {
+        scheme: scheme.id.to_string(),
+        algorithm: scheme.algorithm,
+        given: key.kind(),
+    }
+}
+
 /// Computes the raw proof bytes over `message` with `key`.
 pub fn proof(scheme: &Scheme, key: &SigningKey, message: &[u8]) -> Result<Vec<u8>, Error> {
     match (scheme.algorithm, key) {
-        (
-            alg @ (Algorithm::HmacSha1 | Algorithm::HmacSha256 | Algorithm::HmacSha512),
-            SigningKey::Secret(s),
-        ) => hmac_parts(alg, s, &[message]).ok_or_else(|| Error::Key("not an HMAC".into())),
         (Algorithm::SharedKey, SigningKey::Secret(s)) => Ok(s.clone()),
         (Algorithm::Ed25519, SigningKey::Ed25519(k)) => {
             use ed25519_dalek::Signer;
@@ -269,11 +273,12 @@ pub fn proof(scheme: &Scheme, key: &SigningKey, message: &[u8]) -> Result<Vec<u8
         }
         (Algorithm::RsaPkcs1v15Sha256, SigningKey::Rsa(k)) => k
             .sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message))
-            .map_err(|e| Error::Key(format!("RSA signing failed: {e}"))),
-        (alg, key) => Err(Error::Key(format!(
-            "scheme `{}` signs with {alg:?}; a {key:?} key does not fit",
-            scheme.id
-        ))),
+            .map_err(|source| Error::RsaSigning { source }),
+        // The HMAC algorithms (hmac_parts answers None for any other).
+        (alg, SigningKey::Secret(s)) => {
+            hmac_parts(alg, s, &[message]).ok_or_else(|| key_does_not_fit(scheme, key))
+        }
+        _ => Err(key_does_not_fit(scheme, key)),
     }
 }
 
@@ -364,10 +369,10 @@ pub fn place_proof(scheme: &Scheme, payload: &Payload, encoded: &str) -> Result<
 /// Signs `payload` under `scheme` with `key`: a complete, valid delivery.
 pub fn sign(scheme: &Scheme, key: &SigningKey, payload: &Payload) -> Result<Delivery, Error> {
     if !key.fits(scheme) {
-        return Err(Error::Key(format!(
-            "scheme `{}` needs a {:?} credential, got {key:?}",
-            scheme.id, scheme.credential
-        )));
+        return Err(Error::CredentialMismatch {
+            needed: scheme.credential,
+            given: key.kind(),
+        });
     }
     let ts = payload.timestamp.to_string();
     let message = payload_message(scheme, payload, &ts);

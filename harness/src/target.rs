@@ -12,6 +12,7 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use crate::delivery::{Delivery, NameCase};
+use crate::error::CaCertProblem;
 use crate::Error;
 
 /// The most response-body bytes kept per answer to a delivery (the rest is
@@ -173,7 +174,7 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The certificates of a PEM CA file, each checked by building a client
 /// that trusts it; the error says what was found instead.
-fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, CaCertProblem> {
     use rustls_pki_types::pem::{PemObject, SectionKind};
     let labels: Vec<String> = pem
         .split(|b| *b == b'\n')
@@ -189,45 +190,45 @@ fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
             .take(64)
             .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
         return Err(if pem.is_empty() {
-            "not PEM: the file is empty".into()
+            CaCertProblem::Empty
         } else if printable {
             let first = String::from_utf8_lossy(pem.get(..40).unwrap_or(pem));
             let first = first.lines().next().unwrap_or_default().trim();
-            format!("not PEM: no `-----BEGIN CERTIFICATE-----` line (it starts with `{first}`)")
+            CaCertProblem::NotPem {
+                starts_with: first.to_owned(),
+            }
         } else {
-            "not PEM: binary data (a DER certificate? convert it with \
-             `openssl x509 -inform der -in FILE -out FILE.pem`)"
-                .into()
+            CaCertProblem::Binary
         });
     }
     let mut certs = Vec::new();
     for (i, section) in <(SectionKind, Vec<u8>)>::pem_slice_iter(pem).enumerate() {
-        let (kind, der) = section.map_err(|e| format!("broken PEM (block {}): {e}", i + 1))?;
+        let (kind, der) = section.map_err(|source| CaCertProblem::BrokenPem {
+            block: i + 1,
+            source,
+        })?;
         if kind != SectionKind::Certificate {
             continue;
         }
-        let cert = reqwest::Certificate::from_der(&der)
-            .map_err(|e| format!("CERTIFICATE block {}: {}", certs.len() + 1, error_chain(&e)))?;
+        let cert =
+            reqwest::Certificate::from_der(&der).map_err(|source| CaCertProblem::Certificate {
+                block: certs.len() + 1,
+                source,
+            })?;
         // rustls parses a trust anchor when the client is built: build
         // one now, so a bad block is named here and not as a "builder
         // error" at the first send.
         reqwest::Client::builder()
             .add_root_certificate(cert.clone())
             .build()
-            .map_err(|e| {
-                format!(
-                    "CERTIFICATE block {} is not an X.509 certificate: {}",
-                    certs.len() + 1,
-                    error_chain(&e)
-                )
+            .map_err(|source| CaCertProblem::NotX509 {
+                block: certs.len() + 1,
+                source,
             })?;
         certs.push(cert);
     }
     if certs.is_empty() {
-        return Err(format!(
-            "no PEM CERTIFICATE block; found: {}",
-            labels.join(", ")
-        ));
+        return Err(CaCertProblem::NoCertificate { found: labels });
     }
     Ok(certs)
 }

@@ -402,7 +402,7 @@ impl Suite {
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| Error::Server(format!("runtime: {e}")))?;
+            .map_err(|source| Error::Runtime { source })?;
         let transport = std::mem::replace(
             &mut self.transport,
             Transport::Ignored(Error::ExternalReceiverNotConfigured),

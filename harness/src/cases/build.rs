@@ -9,7 +9,7 @@ use super::{BodyEdit, Build, ListEdit, ProofEdit, TimestampHeaderEdit, UrlEdit};
 use crate::delivery::Delivery;
 use crate::keys::SigningKey;
 use crate::payload::{BodyKind, Event, EventFactory};
-use crate::scheme::{Carrier, Encoding, Scheme};
+use crate::scheme::{Carrier, CredentialKind, Encoding, Scheme};
 use crate::sign::{self, Payload};
 use crate::Error;
 
@@ -270,7 +270,10 @@ impl BuildContext<'_> {
             }
             Build::RsaPss | Build::RsaSha1 => {
                 let SigningKey::Rsa(k) = self.key else {
-                    return Err(Error::Key("RSA cases need an RSA key".into()));
+                    return Err(Error::CredentialMismatch {
+                        needed: CredentialKind::RsaPublicKey,
+                        given: self.key.kind(),
+                    });
                 };
                 let sig = if *build == Build::RsaPss {
                     let mut rng = rand::thread_rng();
@@ -281,7 +284,7 @@ impl BuildContext<'_> {
                         &sha1::Sha1::digest(&p.event),
                     )
                 }
-                .map_err(|e| Error::Key(format!("RSA signing: {e}")))?;
+                .map_err(|source| Error::RsaSigning { source })?;
                 place(&p, &sign::encode_proof(s, &sig))?
             }
             Build::Method(m) => {

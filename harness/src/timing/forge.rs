@@ -5,7 +5,7 @@ use crate::cases::BuildContext;
 use crate::delivery::Delivery;
 use crate::keys::SigningKey;
 use crate::payload::BodyKind;
-use crate::scheme::Algorithm;
+use crate::scheme::{Algorithm, CredentialKind};
 use crate::sign;
 use crate::Error;
 
@@ -116,9 +116,7 @@ fn edit_first_and_last(
     raw: &[u8],
 ) -> Result<(Vec<u8>, Vec<u8>), Error> {
     if raw.len() < 2 {
-        return Err(Error::Key(
-            "timing: the proof must be at least 2 bytes long".into(),
-        ));
+        return Err(Error::TimingProofTooShort { len: raw.len() });
     }
     let last = raw.len() - 1;
     // Both classes get the same kind of edit: one bit of one encoded
@@ -129,12 +127,10 @@ fn edit_first_and_last(
         }
         Algorithm::SharedKey => {
             let (Some(&f), Some(&l)) = (raw.first(), raw.last()) else {
-                return Err(Error::Key("timing: empty key".into()));
+                return Err(Error::TimingProofTooShort { len: raw.len() });
             };
             if !f.is_ascii() || !l.is_ascii() {
-                return Err(Error::Key(
-                    "timing: the API key must start and end with ASCII characters".into(),
-                ));
+                return Err(Error::TimingApiKeyNotAscii);
             }
             Ok((
                 xor_at(raw, 0, f ^ same_class_other(f)),
@@ -158,7 +154,10 @@ fn edit_first_and_last(
         }
         Algorithm::RsaPkcs1v15Sha256 => {
             let SigningKey::Rsa(k) = key else {
-                return Err(Error::Key("timing: RSA schemes need an RSA key".into()));
+                return Err(Error::CredentialMismatch {
+                    needed: CredentialKind::RsaPublicKey,
+                    given: key.kind(),
+                });
             };
             use rsa::traits::PublicKeyParts;
             let n = k.n().to_bytes_be();

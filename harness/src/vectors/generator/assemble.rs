@@ -23,15 +23,20 @@ pub(super) fn groups(g: &Gen) -> Result<Vec<(GroupKind, TestGroup)>, Error> {
     let ed = |keys: &[&SigningKey]| -> Result<Vec<String>, Error> {
         keys.iter()
             .map(|k| {
-                test_keys::ed25519_hex(k)
-                    .ok_or_else(|| Error::Key("generator: not an Ed25519 key".into()))
+                test_keys::ed25519_hex(k).ok_or_else(|| Error::CredentialMismatch {
+                    needed: CredentialKind::Ed25519PublicKeys,
+                    given: k.kind(),
+                })
             })
             .collect()
     };
     let pem = |k: &SigningKey| -> Result<String, Error> {
         match k {
             SigningKey::Rsa(k) => keys::rsa_to_spki_pem(&k.to_public_key()),
-            _ => Err(Error::Key("generator: not an RSA key".into())),
+            _ => Err(Error::CredentialMismatch {
+                needed: CredentialKind::RsaPublicKey,
+                given: k.kind(),
+            }),
         }
     };
     let s = g.scheme;

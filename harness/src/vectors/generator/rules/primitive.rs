@@ -220,7 +220,7 @@ fn rsa_variants(out: &mut Vec<Case>) {
         }),
         ("rsa.pkcs1-sha1", "PKCS#1 v1.5 with SHA-1", |k, m| {
             k.sign(Pkcs1v15Sign::new::<sha1::Sha1>(), &sha1::Sha1::digest(m))
-                .map_err(|e| Error::Key(e.to_string()))
+                .map_err(|source| Error::RsaSigning { source })
         }),
         ("rsa.pss-sha1", "RSA-PSS with SHA-1", |k, m| {
             let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(RNG_SEED);
@@ -229,7 +229,7 @@ fn rsa_variants(out: &mut Vec<Case>) {
         }),
         ("rsa.pkcs1-sha512", "PKCS#1 v1.5 with SHA-512", |k, m| {
             k.sign(Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(m))
-                .map_err(|e| Error::Key(e.to_string()))
+                .map_err(|source| Error::RsaSigning { source })
         }),
     ];
     for (key, comment, f) in variants {
