@@ -379,8 +379,37 @@ pub enum Error {
     },
 
     /// A vector file is well-formed JSON but breaks the vector schema.
-    #[error("invalid test vector: {0}")]
-    Vector(String),
+    #[error("invalid test vector: {}{problem}", tc_prefix(*.tc_id))]
+    Vector {
+        /// The test (`tcId`) the problem is in, when it is in one.
+        tc_id: Option<u32>,
+        /// What breaks the schema.
+        #[source]
+        problem: VectorProblem,
+    },
+
+    /// The vector generator could not build a scheme's file: a bug in a
+    /// rule or in the scheme's vector ledger, not in the user's input.
+    #[error("generator: {problem}")]
+    Generator {
+        /// What went wrong.
+        #[source]
+        problem: GeneratorProblem,
+    },
+
+    /// The vector generator could not build one test.
+    #[error("generator: {scheme} tcId {tc_id} ({rule}): {source}")]
+    GeneratorCase {
+        /// The scheme.
+        scheme: String,
+        /// The test's id.
+        tc_id: u32,
+        /// The rule's key.
+        rule: String,
+        /// Why the test could not be built.
+        #[source]
+        source: Box<Error>,
+    },
 
     /// A server (reference receiver, key server) could not bind its
     /// address.
@@ -533,6 +562,210 @@ pub enum CaCertProblem {
         /// The labels of the blocks found (`PRIVATE KEY`).
         found: Vec<String>,
     },
+}
+
+/// How a vector file breaks the vector schema ([`Error::Vector`]).
+///
+/// The enum is `#[non_exhaustive]`: match with a wildcard arm.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VectorProblem {
+    /// The file's `schemaVersion` is not the one this hookspec reads.
+    #[error("schemaVersion {found} is not supported (expected {expected})")]
+    SchemaVersion {
+        /// The version in the file.
+        found: u32,
+        /// The version supported.
+        expected: u32,
+    },
+
+    /// `numberOfTests` does not count the file's tests.
+    #[error("numberOfTests is {declared} but the file has {found} tests")]
+    NumberOfTests {
+        /// The file's `numberOfTests`.
+        declared: usize,
+        /// The tests in the file.
+        found: usize,
+    },
+
+    /// A test group does not give exactly the one key member its scheme's
+    /// credential kind uses.
+    #[error("a `{scheme}` group needs exactly one of {member}")]
+    GroupCredential {
+        /// The scheme.
+        scheme: String,
+        /// The member it needs (`` `secret` ``, `` `publicKeys` ``,
+        /// `` `publicKeyPem` ``).
+        member: &'static str,
+    },
+
+    /// A group sets `tolerance` for a scheme that signs no timestamp.
+    #[error("`tolerance` is only meaningful for timestamped schemes, not `{scheme}`")]
+    ToleranceNotTimestamped {
+        /// The scheme.
+        scheme: String,
+    },
+
+    /// Two tests have the same `tcId` (the error's `tc_id`).
+    #[error("another test has this tcId; give each test its own")]
+    DuplicateTcId,
+
+    /// A test names a flag that the file's `notes` do not explain.
+    #[error("flag `{flag}` has no note")]
+    FlagWithoutNote {
+        /// The flag.
+        flag: String,
+    },
+
+    /// A request has both or neither of `body` and `bodyBase64`.
+    #[error("a request has exactly one of `body` and `bodyBase64`")]
+    BodyAndBodyBase64,
+
+    /// A request's `bodyBase64` is not base64.
+    #[error("bodyBase64: {source}")]
+    BodyBase64 {
+        /// The decoder's error.
+        #[source]
+        source: base64::DecodeError,
+    },
+
+    /// A header value is not UTF-8, so it cannot be written in a vector
+    /// file (which holds header values as text).
+    #[error("header `{name}` is not UTF-8 text")]
+    HeaderNotUtf8 {
+        /// The header's name.
+        name: String,
+    },
+}
+
+/// What stopped the vector generator ([`Error::Generator`]): each is a
+/// bug in a rule, in a scheme's description or in its vector ledger.
+///
+/// The enum is `#[non_exhaustive]`: match with a wildcard arm.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GeneratorProblem {
+    /// Two rules make the same key for a scheme.
+    #[error("{scheme}: rule key `{key}` made twice")]
+    RuleKeyTwice {
+        /// The scheme.
+        scheme: String,
+        /// The rule key.
+        key: String,
+    },
+
+    /// The scheme's vector ledger names a rule key no rule makes.
+    #[error("{scheme}: the ledger names `{key}`, which no rule makes for this scheme; retire its tcId instead")]
+    LedgerKeyUnmade {
+        /// The scheme.
+        scheme: String,
+        /// The rule key.
+        key: String,
+    },
+
+    /// A test would get a retired `tcId`.
+    #[error("{scheme}: tcId {tc_id} is retired")]
+    RetiredTcId {
+        /// The scheme.
+        scheme: String,
+        /// The retired id.
+        tc_id: u32,
+    },
+
+    /// A rule puts its test in a group the scheme's file does not have.
+    #[error("{scheme} has no group {group}")]
+    NoGroup {
+        /// The scheme.
+        scheme: String,
+        /// The group.
+        group: String,
+    },
+
+    /// A flag has no note to explain it.
+    #[error("flag `{flag}` has no note")]
+    FlagWithoutNote {
+        /// The flag.
+        flag: String,
+    },
+
+    /// A text edit did not find the text to replace.
+    #[error("`{text}` not found")]
+    TextNotFound {
+        /// The text looked for.
+        text: String,
+    },
+
+    /// The event has no string value to edit.
+    #[error("the event has no string value")]
+    NoStringValue,
+
+    /// The event's first string value does not end.
+    #[error("unterminated string")]
+    UnterminatedString,
+
+    /// The event's first string value has no letter or digit to edit.
+    #[error("the first string value has no letter or digit")]
+    NoLetterOrDigit,
+
+    /// An edit of the body changed nothing.
+    #[error("a rewritten body is identical to the original")]
+    BodyUnchanged,
+
+    /// A signature to edit is not 64 bytes long.
+    #[error("not an Ed25519 signature ({len} bytes)")]
+    NotEd25519Signature {
+        /// Its length, in bytes.
+        len: usize,
+    },
+
+    /// A list rule for a scheme whose proof is not a signature list.
+    #[error("not a signature list")]
+    NotSignatureList,
+
+    /// A timestamp rule for a scheme whose proof header is not a
+    /// key/value list.
+    #[error("not a key/value list")]
+    NotKeyValueList,
+
+    /// A rotation rule for a scheme without a rotation key.
+    #[error("no rotation key")]
+    NoRotationKey,
+
+    /// A rule names a scheme that is not built in.
+    #[error("no scheme `{id}`")]
+    NoScheme {
+        /// The id.
+        id: String,
+    },
+
+    /// A rule needs a proof header, and the scheme has none.
+    #[error("`{scheme}` has no proof header")]
+    NoProofHeader {
+        /// The scheme.
+        scheme: String,
+    },
+
+    /// A delivery lacks a header a rule edits.
+    #[error("no header `{name}`")]
+    NoHeader {
+        /// The header's name.
+        name: String,
+    },
+
+    /// The base body is already above the large body's size.
+    #[error("base body above 64 KiB")]
+    BaseBodyTooLarge,
+
+    /// The large body did not come out at its size.
+    #[error("large body has the wrong size ({len} bytes)")]
+    LargeBodyWrongSize {
+        /// The size it has.
+        len: usize,
+    },
+}
+
+fn tc_prefix(tc_id: Option<u32>) -> String {
+    tc_id.map(|t| format!("tcId {t}: ")).unwrap_or_default()
 }
 
 fn ca_source(path: Option<&std::path::Path>) -> String {

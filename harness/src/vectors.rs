@@ -29,6 +29,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::delivery::Delivery;
+use crate::error::VectorProblem;
 use crate::keys::{self, Trust};
 use crate::scheme::{CredentialKind, SchemeId};
 use crate::verify::{self, Policy, Rejection, Verified};
@@ -195,7 +196,10 @@ impl Request {
             .map(|(n, v)| {
                 String::from_utf8(v.clone())
                     .map(|v| (n.clone(), v))
-                    .map_err(|_| Error::Vector(format!("header `{n}` is not UTF-8 text")))
+                    .map_err(|_| Error::Vector {
+                        tc_id: None,
+                        problem: VectorProblem::HeaderNotUtf8 { name: n.clone() },
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let (body, body_base64) = match String::from_utf8(d.body.clone()) {
@@ -213,14 +217,19 @@ impl Request {
 
     /// The raw body bytes.
     pub fn body_bytes(&self) -> Result<Vec<u8>, Error> {
+        self.body().map_err(|problem| Error::Vector {
+            tc_id: None,
+            problem,
+        })
+    }
+
+    fn body(&self) -> Result<Vec<u8>, VectorProblem> {
         match (&self.body, &self.body_base64) {
             (Some(b), None) => Ok(b.as_bytes().to_vec()),
             (None, Some(b64)) => base64::engine::general_purpose::STANDARD
                 .decode(b64)
-                .map_err(|e| Error::Vector(format!("bodyBase64: {e}"))),
-            _ => Err(Error::Vector(
-                "a request has exactly one of `body` and `bodyBase64`".into(),
-            )),
+                .map_err(|source| VectorProblem::BodyBase64 { source }),
+            _ => Err(VectorProblem::BodyAndBodyBase64),
         }
     }
 }
@@ -237,7 +246,10 @@ impl VectorTest {
                 .iter()
                 .map(|(n, v)| (n.clone(), v.as_bytes().to_vec()))
                 .collect(),
-            body: self.request.body_bytes()?,
+            body: self.request.body().map_err(|problem| Error::Vector {
+                tc_id: Some(self.tc_id),
+                problem,
+            })?,
             name_case: crate::delivery::NameCase::Lower,
             trickle: None,
         })
@@ -280,14 +292,17 @@ impl TestGroup {
             (CredentialKind::RsaPublicKey, None, None, Some(pem)) => {
                 keys::rsa_from_spki_pem(pem).map(|k| Trust::Rsa(vec![k]))
             }
-            _ => Err(Error::Vector(format!(
-                "a `{scheme}` group needs exactly one of {}",
-                match kind {
-                    CredentialKind::SharedSecret => "`secret`",
-                    CredentialKind::Ed25519PublicKeys => "`publicKeys`",
-                    CredentialKind::RsaPublicKey => "`publicKeyPem`",
-                }
-            ))),
+            _ => Err(Error::Vector {
+                tc_id: None,
+                problem: VectorProblem::GroupCredential {
+                    scheme: scheme.to_string(),
+                    member: match kind {
+                        CredentialKind::SharedSecret => "`secret`",
+                        CredentialKind::Ed25519PublicKeys => "`publicKeys`",
+                        CredentialKind::RsaPublicKey => "`publicKeyPem`",
+                    },
+                },
+            }),
         }
     }
 
@@ -319,42 +334,48 @@ impl VectorFile {
     pub fn validate(&self) -> Result<(), Error> {
         let scheme = self.scheme_id()?;
         if self.schema_version != SCHEMA_VERSION {
-            return Err(Error::Vector(format!(
-                "schemaVersion {} is not supported (expected {SCHEMA_VERSION})",
-                self.schema_version
-            )));
+            return Err(invalid(VectorProblem::SchemaVersion {
+                found: self.schema_version,
+                expected: SCHEMA_VERSION,
+            }));
         }
         let count = self.tests().count();
         if count != self.number_of_tests {
-            return Err(Error::Vector(format!(
-                "numberOfTests is {} but the file has {count} tests",
-                self.number_of_tests
-            )));
+            return Err(invalid(VectorProblem::NumberOfTests {
+                declared: self.number_of_tests,
+                found: count,
+            }));
         }
         let mut ids = BTreeSet::new();
         for group in &self.test_groups {
             group.trust(scheme)?;
             if group.tolerance.is_some() && !scheme.scheme().message.signs_timestamp() {
-                return Err(Error::Vector(format!(
-                    "`tolerance` is only meaningful for timestamped schemes, not `{scheme}`"
-                )));
+                return Err(invalid(VectorProblem::ToleranceNotTimestamped {
+                    scheme: scheme.to_string(),
+                }));
             }
             for t in &group.tests {
+                let at = |problem| Error::Vector {
+                    tc_id: Some(t.tc_id),
+                    problem,
+                };
                 if !ids.insert(t.tc_id) {
-                    return Err(Error::Vector(format!("tcId {} appears twice", t.tc_id)));
+                    return Err(at(VectorProblem::DuplicateTcId));
                 }
                 if let Some(f) = t.flags.iter().find(|f| !self.notes.contains_key(*f)) {
-                    return Err(Error::Vector(format!(
-                        "tcId {}: flag `{f}` has no note",
-                        t.tc_id
-                    )));
+                    return Err(at(VectorProblem::FlagWithoutNote { flag: f.clone() }));
                 }
-                t.request
-                    .body_bytes()
-                    .map_err(|e| Error::Vector(format!("tcId {}: {e}", t.tc_id)))?;
+                t.request.body().map_err(at)?;
             }
         }
         Ok(())
+    }
+}
+
+fn invalid(problem: VectorProblem) -> Error {
+    Error::Vector {
+        tc_id: None,
+        problem,
     }
 }
 
@@ -396,10 +417,11 @@ pub fn load(path: impl AsRef<Path>) -> Result<VectorFile, Error> {
         .read_to_end(&mut text)
         .map_err(|e| Error::io(path, e))?;
     if text.len() as u64 > MAX_VECTOR_FILE_BYTES {
-        return Err(Error::Vector(format!(
-            "{} is larger than {MAX_VECTOR_FILE_BYTES} bytes",
-            path.display()
-        )));
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_VECTOR_FILE_BYTES,
+            what: "a vector file",
+        });
     }
     from_json(&text, &path.display().to_string())
 }
@@ -472,9 +494,24 @@ mod tests {
             Err(Error::UnknownScheme { .. })
         ));
         let bad = br#"{"scheme":"cometh","schemaVersion":1,"numberOfTests":1,"header":[],"notes":{},"testGroups":[]}"#;
-        assert!(matches!(from_json(bad, "x"), Err(Error::Vector(_))));
+        assert!(matches!(
+            from_json(bad, "x"),
+            Err(Error::Vector {
+                problem: VectorProblem::NumberOfTests {
+                    declared: 1,
+                    found: 0
+                },
+                ..
+            })
+        ));
         let bad = br#"{"scheme":"cometh","schemaVersion":1,"numberOfTests":0,"header":[],"notes":{},"testGroups":[{"secret":"s","tests":[]}]}"#;
-        assert!(matches!(from_json(bad, "x"), Err(Error::Vector(_))));
+        assert!(matches!(
+            from_json(bad, "x"),
+            Err(Error::Vector {
+                problem: VectorProblem::GroupCredential { .. },
+                ..
+            })
+        ));
         assert!(load("/nonexistent/hookspec.json").is_err());
     }
 

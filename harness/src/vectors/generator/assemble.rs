@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::rules::{self, Case};
 use super::{notes, Gen, GroupKind};
+use crate::error::GeneratorProblem;
 use crate::keys::{self, test_keys, SigningKey};
 use crate::scheme::{CredentialKind, SchemeId};
 use crate::vectors::{Request, TestGroup, VectorFile, VectorTest, SCHEMA_VERSION};
@@ -104,18 +105,21 @@ pub(super) fn groups(g: &Gen) -> Result<Vec<(GroupKind, TestGroup)>, Error> {
 /// every used and retired one, in rule order.
 pub(super) fn numbered(id: SchemeId, cases: Vec<Case>) -> Result<Vec<(u32, Case)>, Error> {
     let data = id.scheme().vectors;
-    let err = |what: String| Error::Vector(format!("generator: {id}: {what}"));
+    let err = |problem| Error::Generator { problem };
     let mut keys = BTreeSet::new();
     for c in &cases {
         if !keys.insert(c.key.clone()) {
-            return Err(err(format!("rule key `{}` made twice", c.key)));
+            return Err(err(GeneratorProblem::RuleKeyTwice {
+                scheme: id.to_string(),
+                key: c.key.clone(),
+            }));
         }
     }
     if let Some(l) = data.ledger.iter().find(|l| !keys.contains(l.key)) {
-        return Err(err(format!(
-            "the ledger names `{}`, which no rule makes for this scheme; retire its tcId instead",
-            l.key
-        )));
+        return Err(err(GeneratorProblem::LedgerKeyUnmade {
+            scheme: id.to_string(),
+            key: l.key.to_owned(),
+        }));
     }
     let mut next = data
         .ledger
@@ -142,7 +146,10 @@ pub(super) fn numbered(id: SchemeId, cases: Vec<Case>) -> Result<Vec<(u32, Case)
             }
         };
         if data.retired.contains(&tc) {
-            return Err(err(format!("tcId {tc} is retired")));
+            return Err(err(GeneratorProblem::RetiredTcId {
+                scheme: id.to_string(),
+                tc_id: tc,
+            }));
         }
         out.push((tc, c));
     }
@@ -155,8 +162,12 @@ pub(in crate::vectors) fn generate(id: SchemeId) -> Result<VectorFile, Error> {
     let mut notes = BTreeMap::new();
     let mut count = 0usize;
     for (tc, c) in numbered(id, rules::catalogue(&g))? {
-        let delivery = (c.build)(&g, tc)
-            .map_err(|e| Error::Vector(format!("generator: {id} tcId {tc} ({}): {e}", c.key)))?;
+        let delivery = (c.build)(&g, tc).map_err(|e| Error::GeneratorCase {
+            scheme: id.to_string(),
+            tc_id: tc,
+            rule: c.key.clone(),
+            source: Box::new(e),
+        })?;
         for f in &c.flags {
             if !notes.contains_key(*f) {
                 notes.insert((*f).to_owned(), notes::note(g.scheme, f)?);
@@ -173,7 +184,12 @@ pub(in crate::vectors) fn generate(id: SchemeId) -> Result<VectorFile, Error> {
         let group = groups
             .iter_mut()
             .find(|(k, _)| *k == c.group)
-            .ok_or_else(|| Error::Vector(format!("generator: {id} has no group {:?}", c.group)))?;
+            .ok_or_else(|| Error::Generator {
+                problem: GeneratorProblem::NoGroup {
+                    scheme: id.to_string(),
+                    group: format!("{:?}", c.group),
+                },
+            })?;
         group.1.tests.push(test);
         count += 1;
     }

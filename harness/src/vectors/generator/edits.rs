@@ -1,6 +1,7 @@
 //! Text and byte edits of proofs and bodies. Total: they work on chars,
 //! never index, and never panic.
 
+use crate::error::GeneratorProblem;
 use crate::Error;
 
 /// The first `n` characters.
@@ -87,7 +88,11 @@ pub(super) fn title_case(name: &str) -> String {
 /// Replaces the single occurrence of `from` in `s` (an error if absent).
 pub(super) fn replace_once(s: &str, from: &str, to: &str) -> Result<String, Error> {
     if !s.contains(from) {
-        return Err(Error::Vector(format!("generator: `{from}` not found")));
+        return Err(Error::Generator {
+            problem: GeneratorProblem::TextNotFound {
+                text: from.to_owned(),
+            },
+        });
     }
     Ok(s.replacen(from, to, 1))
 }
@@ -105,19 +110,21 @@ pub(super) fn tamper_first_string(body: &str) -> Result<String, Error> {
                 .starts_with('"')
                 .then_some(i + 1 + spaces + 1)
         })
-        .ok_or_else(|| Error::Vector("generator: the event has no string value".into()))?;
+        .ok_or(Error::Generator {
+            problem: GeneratorProblem::NoStringValue,
+        })?;
     let rest = body.get(start..).unwrap_or_default();
-    let end = rest
-        .find('"')
-        .ok_or_else(|| Error::Vector("generator: unterminated string".into()))?;
+    let end = rest.find('"').ok_or(Error::Generator {
+        problem: GeneratorProblem::UnterminatedString,
+    })?;
     let value = rest.get(..end).unwrap_or_default();
     let Some((at, c)) = value
         .char_indices()
         .rfind(|(_, c)| c.is_ascii_alphanumeric())
     else {
-        return Err(Error::Vector(
-            "generator: the first string value has no letter or digit".into(),
-        ));
+        return Err(Error::Generator {
+            problem: GeneratorProblem::NoLetterOrDigit,
+        });
     };
     let to = if c == 'a' { 'b' } else { 'a' };
     let mut out = String::with_capacity(body.len());
@@ -130,9 +137,9 @@ pub(super) fn tamper_first_string(body: &str) -> Result<String, Error> {
 /// An error unless the two differ.
 pub(super) fn differ(a: &str, b: &str) -> Result<(), Error> {
     if a == b {
-        return Err(Error::Vector(
-            "generator: a rewritten body is identical to the original".into(),
-        ));
+        return Err(Error::Generator {
+            problem: GeneratorProblem::BodyUnchanged,
+        });
     }
     Ok(())
 }
@@ -146,7 +153,9 @@ pub(super) fn add_l_to_s(sig: &[u8]) -> Result<Vec<u8>, Error> {
     ];
     let (r, s) = (sig.get(..32), sig.get(32..64));
     let (Some(r), Some(s)) = (r, s) else {
-        return Err(Error::Vector("generator: not an Ed25519 signature".into()));
+        return Err(Error::Generator {
+            problem: GeneratorProblem::NotEd25519Signature { len: sig.len() },
+        });
     };
     let mut out = r.to_vec();
     let mut carry = 0u16;

@@ -21,6 +21,7 @@ mod rules;
 
 use super::json;
 use crate::delivery::Delivery;
+use crate::error::GeneratorProblem;
 use crate::keys::{RoleKeys, SigningKey};
 use crate::scheme::{Carrier, CredentialKind, Scheme, SchemeId};
 use crate::sign::{self, Payload};
@@ -169,9 +170,10 @@ impl Gen {
     pub(super) fn secret_key(&self) -> Result<&[u8], Error> {
         match &self.primary {
             SigningKey::Secret(k) => Ok(k),
-            _ => Err(Error::Vector(
-                "generator: not a shared-secret scheme".into(),
-            )),
+            other => Err(Error::CredentialMismatch {
+                needed: CredentialKind::SharedSecret,
+                given: other.kind(),
+            }),
         }
     }
 
@@ -195,7 +197,11 @@ impl Gen {
         self.scheme
             .carrier
             .header_name()
-            .ok_or_else(|| Error::Vector("generator: this scheme has no proof header".into()))
+            .ok_or_else(|| Error::Generator {
+                problem: GeneratorProblem::NoProofHeader {
+                    scheme: self.scheme.id.to_string(),
+                },
+            })
     }
 
     /// The value of the proof header that carries `text` in `tc`'s
@@ -207,7 +213,11 @@ impl Gen {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
-            .ok_or_else(|| Error::Vector(format!("generator: no header `{name}`")))
+            .ok_or_else(|| Error::Generator {
+                problem: GeneratorProblem::NoHeader {
+                    name: name.to_owned(),
+                },
+            })
     }
 
     /// The valid delivery of `tc` with the proof header's value replaced by
@@ -255,12 +265,14 @@ impl Gen {
         let first = build(padded(0))?;
         let n = LARGE_BODY
             .checked_sub(first.body.len())
-            .ok_or_else(|| Error::Vector("generator: base body above 64 KiB".into()))?;
+            .ok_or(Error::Generator {
+                problem: GeneratorProblem::BaseBodyTooLarge,
+            })?;
         let d = build(padded(n))?;
         if d.body.len() != LARGE_BODY {
-            return Err(Error::Vector(
-                "generator: large body has the wrong size".into(),
-            ));
+            return Err(Error::Generator {
+                problem: GeneratorProblem::LargeBodyWrongSize { len: d.body.len() },
+            });
         }
         Ok(d)
     }
@@ -273,7 +285,11 @@ pub(super) fn rename_header(d: &mut Delivery, to: &str) -> Result<(), Error> {
         .iter_mut()
         .find(|(n, _)| n.eq_ignore_ascii_case(to))
     else {
-        return Err(Error::Vector(format!("generator: no header `{to}`")));
+        return Err(Error::Generator {
+            problem: GeneratorProblem::NoHeader {
+                name: to.to_owned(),
+            },
+        });
     };
     h.0 = to.to_owned();
     Ok(())

@@ -1,6 +1,7 @@
 //! What each flag means: the `notes` of a vector file. Texts that name a
 //! header, a parameter or a layout take it from the description.
 
+use crate::error::GeneratorProblem;
 use crate::scheme::{Carrier, Encoding, MessagePart, Scheme};
 use crate::vectors::{BugType, Note};
 use crate::Error;
@@ -150,7 +151,13 @@ pub(super) fn note(s: &Scheme, flag: &str) -> Result<Note, Error> {
         "EnvelopeLayout" => (Functionality, "The envelope's members in another order, with whitespace between them, or with an extra member. The signature covers the event only, and JSON.parse(body).event is unchanged; must be accepted.".into()),
         "NonCanonicalJson" => (EdgeCase, "The event as sent is not its own JSON.stringify form (whitespace, \\/, \\u00e9, 1.0, a number beyond double precision, an integer-like key after a string key), and the signature covers JSON.stringify(JSON.parse(sent)). A receiver following the vendor's sample (parse, then JSON.stringify) accepts it; a receiver verifying the raw bytes rejects it. Both are allowed; the project's convention is that senders sign and send the compact form, so valid deliveries never look like this.".into()),
         "NonCanonicalJsonSignedRaw" => (EdgeCase, "The event as sent is not its own JSON.stringify form and the signature covers the bytes exactly as sent. A raw-bytes receiver accepts it; a receiver following the vendor's sample (JSON.stringify of the parsed event) rejects it. Both are allowed.".into()),
-        other => return Err(Error::Vector(format!("generator: flag `{other}` has no note"))),
+        other => {
+            return Err(Error::Generator {
+                problem: GeneratorProblem::FlagWithoutNote {
+                    flag: other.to_owned(),
+                },
+            })
+        }
     };
     Ok(Note {
         bug_type,

@@ -4,6 +4,7 @@
 use super::super::{Gen, FIXED_NOW, WRONG_SECRET};
 use super::{case, Case};
 use crate::delivery::Delivery;
+use crate::error::GeneratorProblem;
 use crate::keys::RoleKeys;
 use crate::scheme::Carrier;
 use crate::sign::{self, KeyPlacement, Payload};
@@ -53,12 +54,20 @@ pub(super) fn cases(g: &Gen, out: &mut Vec<Case>) {
             &["ApiKeyPlacement"],
             format!("a `{decoy}` proof instead of the key"),
             move |g, tc| {
-                let other = crate::describe::registry::scheme(decoy)
-                    .ok_or_else(|| Error::Vector(format!("generator: no scheme `{decoy}`")))?;
+                let other =
+                    crate::describe::registry::scheme(decoy).ok_or_else(|| Error::Generator {
+                        problem: GeneratorProblem::NoScheme {
+                            id: decoy.to_string(),
+                        },
+                    })?;
                 let name = other
                     .carrier
                     .header_name()
-                    .ok_or_else(|| Error::Vector(format!("generator: `{decoy}` has no header")))?;
+                    .ok_or_else(|| Error::Generator {
+                        problem: GeneratorProblem::NoProofHeader {
+                            scheme: decoy.to_string(),
+                        },
+                    })?;
                 let signed = sign::sign(
                     other,
                     &RoleKeys::of(other)?.signing,

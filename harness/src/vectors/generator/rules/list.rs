@@ -5,6 +5,7 @@
 
 use super::super::{Gen, FIXED_NOW};
 use super::{case, Case};
+use crate::error::GeneratorProblem;
 use crate::keys::SigningKey;
 use crate::scheme::Carrier;
 use crate::vectors::Expected::{Acceptable as A, Invalid as I, Valid as V};
@@ -90,8 +91,9 @@ fn rule(
     entries: impl Fn(&Gen, &Shape, u32) -> Result<Vec<String>, Error> + 'static,
 ) -> Case {
     case(key, result, &[flag], comment, move |g, tc| {
-        let shape = Shape::of(g.scheme.carrier)
-            .ok_or_else(|| Error::Vector("generator: not a signature list".into()))?;
+        let shape = Shape::of(g.scheme.carrier).ok_or(Error::Generator {
+            problem: GeneratorProblem::NotSignatureList,
+        })?;
         let value = shape.value(&entries(g, &shape, tc)?);
         g.rewrite_header(tc, None, value)
     })

@@ -11,6 +11,7 @@ use super::super::edits::add_l_to_s;
 use super::super::{Gen, GroupKind};
 use super::proof::hash_tag;
 use super::{case, Case};
+use crate::error::GeneratorProblem;
 use crate::keys::SigningKey;
 use crate::scheme::{Algorithm, CredentialKind};
 use crate::sign;
@@ -64,10 +65,9 @@ fn by(
         let k: &SigningKey = match who {
             Who::Signing => &g.primary,
             Who::Unknown => &g.wrong,
-            Who::Rotation => g
-                .rotation
-                .as_ref()
-                .ok_or_else(|| Error::Vector("generator: no rotation key".into()))?,
+            Who::Rotation => g.rotation.as_ref().ok_or(Error::Generator {
+                problem: GeneratorProblem::NoRotationKey,
+            })?,
         };
         g.signed_by(k, tc, 0, g.ev(tc))
     })
@@ -235,7 +235,10 @@ fn rsa_variants(out: &mut Vec<Case>) {
     for (key, comment, f) in variants {
         out.push(case(key, I, &["WrongAlgorithm"], comment, move |g, tc| {
             let SigningKey::Rsa(k) = &g.primary else {
-                return Err(Error::Vector("generator: not an RSA scheme".into()));
+                return Err(Error::CredentialMismatch {
+                    needed: CredentialKind::RsaPublicKey,
+                    given: g.primary.kind(),
+                });
             };
             g.with_text(tc, &g.encode(&f(k, &g.message(tc))?))
         }));

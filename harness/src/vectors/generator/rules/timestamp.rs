@@ -6,6 +6,7 @@
 use super::super::{Gen, GroupKind, FIXED_NOW};
 use super::{case, Case};
 use crate::delivery::Delivery;
+use crate::error::GeneratorProblem;
 use crate::parse::KvList;
 use crate::scheme::{MessagePart, TimestampReading};
 use crate::sign;
@@ -53,10 +54,9 @@ fn signed_as(g: &Gen, tc: u32, signed_ts: &str, sent_ts: Option<&str>) -> Result
 }
 
 fn kv(g: &Gen) -> Result<KvList, Error> {
-    g.scheme
-        .carrier
-        .kv_list()
-        .ok_or_else(|| Error::Vector("generator: not a key/value list".into()))
+    g.scheme.carrier.kv_list().ok_or(Error::Generator {
+        problem: GeneratorProblem::NotKeyValueList,
+    })
 }
 
 /// Signed at `ts` (the engine's own signing).
