@@ -313,6 +313,57 @@ proptest! {
             _ => hookspec::delivery::HeaderLookup::Repeated,
         };
         prop_assert_eq!(d.header(wanted), expected);
+        // The one-pass lookup the verifier uses finds the same, for each
+        // of several names at once.
+        let several = ["webhook-id", "webhook-signature", "Webhook-Timestamp", "X"];
+        let found = d.find_headers(&several);
+        for (name, got) in several.iter().zip(found) {
+            prop_assert_eq!(got, d.header(name), "{}", name);
+        }
+    }
+
+    /// The verifier's lane for the common shape (an HMAC tag in one
+    /// header, a header timestamp, a template) decides every delivery as
+    /// the general path does: signed ones, near the window's edges, and
+    /// with one header or the body edited, removed, repeated, renamed or
+    /// respelled.
+    #[test]
+    fn the_verifiers_lane_agrees_with_its_general_path(
+        id in scheme_id(), event in event(), ts in 1i64..1 << 40, skew in -400i64..400,
+        edit in 0u8..9, at in any::<usize>(), bit in 0u8..8, text in "[ -~]{0,60}",
+    ) {
+        let scheme = id.scheme();
+        let (_, mut d) = signed(id, "http://h.test/hook", &event, ts);
+        let n = d.headers.len();
+        let i = at % n.max(1);
+        match edit {
+            1 => if let Some((_, v)) = d.headers.get_mut(i) {
+                if !v.is_empty() {
+                    let j = at % v.len();
+                    v[j] ^= 1 << bit;
+                }
+            },
+            2 => { if i < n { d.headers.remove(i); } }
+            3 => if let Some(h) = d.headers.get(i).cloned() { d.headers.push(h); },
+            4 => if let Some((name, _)) = d.headers.get_mut(i) { *name = name.to_ascii_uppercase(); },
+            5 => if let Some((_, v)) = d.headers.get_mut(i) { v.insert(0, b'0'); },
+            6 => if let Some((_, v)) = d.headers.get_mut(i) {
+                // A second entry: the same value again, after a space.
+                let copy = v.clone();
+                v.push(b' ');
+                v.extend_from_slice(&copy);
+            },
+            7 => if !d.body.is_empty() { let j = at % d.body.len(); d.body[j] ^= 1 << bit; },
+            8 => if let Some((_, v)) = d.headers.get_mut(i) { *v = text.into_bytes(); },
+            _ => {}
+        }
+        let policy = Policy::at(ts + skew);
+        let lane = verify::authenticate(scheme, &trust(id), &d, &policy);
+        let general = verify::authenticate_general(scheme, &trust(id), &d, &policy);
+        prop_assert_eq!(&lane, &general, "{}: edit {} at {}", id, edit, at);
+        if edit == 0 && skew.abs() <= 300 {
+            prop_assert!(lane.is_ok(), "{}: {:?}", id, lane);
+        }
     }
 
     #[test]

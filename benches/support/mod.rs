@@ -100,7 +100,7 @@ impl Fixture {
         // Webhooks signs its `webhook-id`).
         let message = sign::payload_message(scheme, &p, &NOW.to_string());
         let headers = sign::payload_headers(scheme, &p, &NOW.to_string());
-        let header = |name: &str| {
+        let header = |_, name: &str| {
             headers
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))

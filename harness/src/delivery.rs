@@ -1,6 +1,8 @@
 //! The request model shared by the signer, the verifier, the vectors and the
 //! transports.
 
+use crate::scheme::HeaderReads;
+
 /// One webhook delivery: an HTTP request as the sender puts it on the wire.
 ///
 /// Header values are bytes (a forged delivery may carry bytes that are not
@@ -131,6 +133,27 @@ impl Delivery {
                     return HeaderLookup::Repeated;
                 }
                 found = HeaderLookup::One(v);
+            }
+        }
+        found
+    }
+
+    /// [`Delivery::header`] of each of `names` (distinct, ASCII case
+    /// folded; those beyond [`HeaderReads::MAX`] are not looked up), in
+    /// one pass over the fields.
+    pub fn find_headers(&self, names: &[&str]) -> [HeaderLookup<'_>; HeaderReads::MAX] {
+        let mut found = [HeaderLookup::Absent; HeaderReads::MAX];
+        for (n, v) in &self.headers {
+            // The names are distinct: at most one of them matches.
+            if let Some((_, slot)) = names
+                .iter()
+                .zip(&mut found)
+                .find(|(name, _)| same_name(n.as_bytes(), name.as_bytes()))
+            {
+                *slot = match slot {
+                    HeaderLookup::Absent => HeaderLookup::One(v),
+                    _ => HeaderLookup::Repeated,
+                };
             }
         }
         found

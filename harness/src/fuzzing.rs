@@ -832,12 +832,19 @@ fn event_slice<'a>(body: &'a [u8], event_field: &str) -> Option<&'a [u8]> {
 /// Asserts: no panic; every rejection maps to a 4xx; an accepted delivery
 /// carries exactly the proof the sender would compute (hex in either case,
 /// surrounding spaces and tabs tolerated) and, for timestamped schemes, a
-/// timestamp within the window; `event_id` is total.
+/// timestamp within the window; `event_id` is total; the verifier's lane
+/// for the common shape decides as its general path does.
 pub fn verify_delivery(data: &[u8]) {
     let (id, now, d) = decode_delivery_input(data);
     let scheme = id.scheme();
     let policy = Policy::at(now);
-    let got = verify::verify(scheme, &keys_of(id).trust, &d, &policy);
+    let trust = &keys_of(id).trust;
+    assert_eq!(
+        verify::authenticate(scheme, trust, &d, &policy),
+        verify::authenticate_general(scheme, trust, &d, &policy),
+        "{id}: the lane and the general path disagree on {d:?}"
+    );
+    let got = verify::verify(scheme, trust, &d, &policy);
     let _ = verify::event_id(scheme, &d);
     match got {
         Ok(v) => {

@@ -296,6 +296,153 @@ impl Message {
     }
 }
 
+/// The request headers a verification reads, each name once (ASCII case
+/// folded): the one carrying the proof, the timestamp's, and those the
+/// message signs. Derived from the rest of the description, so that the
+/// verifier finds them all in one pass over a delivery's fields
+/// ([`crate::delivery::Delivery::find_headers`]) instead of one pass each.
+/// With them, where each piece of the signed message comes from
+/// ([`HeaderReads::sources`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderReads {
+    names: [&'static str; HeaderReads::MAX],
+    len: usize,
+    proof: Option<usize>,
+    timestamp: Option<usize>,
+    /// The slot of each message part that is a header.
+    parts: [Option<usize>; Message::MAX_PARTS],
+    /// Each message part as an index into the pieces a delivery offers
+    /// (see [`HeaderReads::sources`]); `None` when a header part has no
+    /// slot.
+    sources: Option<[u8; Message::MAX_PARTS]>,
+    /// The message's literal parts, at their part's index.
+    literals: [&'static [u8]; Message::MAX_PARTS],
+    message_len: usize,
+}
+
+impl HeaderReads {
+    /// The most names read in one pass; a header beyond them has no slot
+    /// and is looked up on its own.
+    pub const MAX: usize = 4;
+
+    /// The reads of a scheme with this carrier, message and timestamp.
+    pub fn of(carrier: &Carrier, message: &Message, timestamp: Option<&TimestampRule>) -> Self {
+        let mut reads = HeaderReads {
+            names: [""; HeaderReads::MAX],
+            len: 0,
+            proof: None,
+            timestamp: None,
+            parts: [None; Message::MAX_PARTS],
+            sources: None,
+            literals: [b""; Message::MAX_PARTS],
+            message_len: message.parts.len().min(Message::MAX_PARTS),
+        };
+        // The API-key carrier reads every value of its header (and the
+        // query): not a single-field read.
+        reads.proof = match *carrier {
+            Carrier::Header { name, .. }
+            | Carrier::TimestampedHeader { name, .. }
+            | Carrier::VersionedList { name, .. } => reads.slot(name),
+            Carrier::QueryOrHeader { .. } | Carrier::BodyEnvelope { .. } => None,
+        };
+        reads.timestamp = match timestamp.map(|t| t.source) {
+            Some(TimestampSource::Header(name)) => reads.slot(name),
+            Some(TimestampSource::ListKey) | None => None,
+        };
+        for (i, part) in message.parts.iter().enumerate() {
+            if let MessagePart::Header(name) = part {
+                let slot = reads.slot(name);
+                if let Some(p) = reads.parts.get_mut(i) {
+                    *p = slot;
+                }
+            }
+        }
+        let mut sources = [0u8; Message::MAX_PARTS];
+        let mut complete = message.parts.len() <= Message::MAX_PARTS;
+        for (i, (part, source)) in message.parts.iter().zip(&mut sources).enumerate() {
+            let index = match part {
+                MessagePart::Timestamp => Some(Self::SOURCE_TIMESTAMP),
+                MessagePart::Url => Some(Self::SOURCE_URL),
+                MessagePart::Body | MessagePart::Event => Some(Self::SOURCE_CONTENT),
+                MessagePart::Header(_) => reads.part(i).map(|s| Self::SOURCE_HEADERS + s),
+                MessagePart::Literal(l) => {
+                    if let Some(slot) = reads.literals.get_mut(i) {
+                        *slot = l.as_bytes();
+                    }
+                    Some(Self::SOURCE_LITERALS + i)
+                }
+            };
+            match index.and_then(|x| u8::try_from(x).ok()) {
+                Some(x) => *source = x,
+                None => complete = false,
+            }
+        }
+        reads.sources = complete.then_some(sources);
+        reads
+    }
+
+    /// Where [`HeaderReads::sources`] points: the timestamp as written,
+    /// the URL, the signed content (the body), the header slots, then the
+    /// message's literals by part index.
+    pub const SOURCE_TIMESTAMP: usize = 0;
+    /// See [`HeaderReads::SOURCE_TIMESTAMP`].
+    pub const SOURCE_URL: usize = 1;
+    /// See [`HeaderReads::SOURCE_TIMESTAMP`].
+    pub const SOURCE_CONTENT: usize = 2;
+    /// See [`HeaderReads::SOURCE_TIMESTAMP`].
+    pub const SOURCE_HEADERS: usize = 3;
+    /// See [`HeaderReads::SOURCE_TIMESTAMP`]: from here on, part `i`'s
+    /// literal, `SOURCE_LITERALS + i` ([`HeaderReads::literals`]).
+    pub const SOURCE_LITERALS: usize = Self::SOURCE_HEADERS + Self::MAX;
+
+    /// Each message part as an index into the pieces a delivery offers
+    /// (in the order the `SOURCE_*` constants give), so that a message is
+    /// assembled without a match on each part's kind or a lookup by name;
+    /// `None` when a header part has no slot.
+    pub fn sources(&self) -> Option<&[u8]> {
+        let sources = self.sources.as_ref()?;
+        sources.get(..self.message_len)
+    }
+
+    /// The message's literal parts at their part's index (empty elsewhere).
+    pub fn literals(&self) -> &[&'static [u8]; Message::MAX_PARTS] {
+        &self.literals
+    }
+
+    /// The slot of `name`: the one it already has, a new one, or none
+    /// when all are taken.
+    fn slot(&mut self, name: &'static str) -> Option<usize> {
+        let taken = self.names.get(..self.len).unwrap_or_default();
+        if let Some(i) = taken.iter().position(|n| n.eq_ignore_ascii_case(name)) {
+            return Some(i);
+        }
+        let free = self.names.get_mut(self.len)?;
+        *free = name;
+        self.len += 1;
+        Some(self.len - 1)
+    }
+
+    /// The names, one per slot.
+    pub fn names(&self) -> &[&'static str] {
+        self.names.get(..self.len).unwrap_or_default()
+    }
+
+    /// The slot of the header carrying the proof.
+    pub fn proof(&self) -> Option<usize> {
+        self.proof
+    }
+
+    /// The slot of the timestamp's own header.
+    pub fn timestamp(&self) -> Option<usize> {
+        self.timestamp
+    }
+
+    /// The slot of message part `i`, if it is a header.
+    pub fn part(&self, i: usize) -> Option<usize> {
+        self.parts.get(i).copied().flatten()
+    }
+}
+
 /// How the proof is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Algorithm {
@@ -609,6 +756,9 @@ pub struct Scheme {
     pub key_routes: &'static [KeyRoute],
     /// Where the proof travels.
     pub carrier: Carrier,
+    /// The headers verification reads, derived from the carrier, the
+    /// message and the timestamp.
+    pub reads: HeaderReads,
     /// Which bytes are signed.
     pub message: Message,
     /// The delivery timestamp, if the scheme has one.

@@ -71,7 +71,7 @@ pub fn signed_message(scheme: &Scheme, timestamp: &str, url: &str, event: &[u8])
 /// read from the headers the payload is sent with ([`payload_headers`]).
 pub fn payload_message(scheme: &Scheme, payload: &Payload, timestamp: &str) -> Vec<u8> {
     let headers = payload_headers(scheme, payload, timestamp);
-    let value = |name: &str| {
+    let value = |_, name: &str| {
         headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -136,7 +136,7 @@ pub fn message_parts<'a>(
     url: &'a [u8],
     event: &'a [u8],
 ) -> MessageParts<'a> {
-    message_parts_with(scheme, timestamp, url, event, |_| None)
+    message_parts_with(scheme, timestamp, url, event, |_, _| None)
 }
 
 /// [`message_parts`] with `{header:Name}` parts read by `header` (the
@@ -145,25 +145,25 @@ pub fn message_parts<'a>(
 ///
 /// Inlined: the verifier calls it on every delivery, and inlined with its
 /// `header` closure the parts are built in place instead of copied out.
-#[inline]
+#[inline(always)]
 pub fn message_parts_with<'a>(
     scheme: &Scheme,
     timestamp: &'a [u8],
     url: &'a [u8],
     event: &'a [u8],
-    header: impl Fn(&str) -> Option<&'a [u8]>,
+    header: impl Fn(usize, &str) -> Option<&'a [u8]>,
 ) -> MessageParts<'a> {
     let mut out = MessageParts {
         parts: [b""; Message::MAX_PARTS],
         len: 0,
     };
-    for (slot, part) in out.parts.iter_mut().zip(scheme.message.parts) {
+    for (i, (slot, part)) in out.parts.iter_mut().zip(scheme.message.parts).enumerate() {
         *slot = match part {
             MessagePart::Literal(l) => l.as_bytes(),
             MessagePart::Timestamp => timestamp,
             MessagePart::Url => url,
             MessagePart::Body | MessagePart::Event => event,
-            MessagePart::Header(name) => header(name).unwrap_or_else(|| {
+            MessagePart::Header(name) => header(i, name).unwrap_or_else(|| {
                 if scheme
                     .timestamp_header()
                     .is_some_and(|t| t.eq_ignore_ascii_case(name))
@@ -188,11 +188,42 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 /// concatenating them.
 #[inline]
 pub fn hmac_sha256_parts(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    #[allow(clippy::expect_used)]
-    let mut mac = Hmac::<Sha256>::new_from_slice(key)
-        .expect("HMAC is defined for keys of every length (RFC 2104 section 2)");
-    feed_gathered(&mut mac, parts);
-    mac.finalize().into_bytes().into()
+    KeyedHmacSha256::new(key).tag_of_parts(parts)
+}
+
+/// HMAC-SHA256 keyed with a secret before any message byte is known: the
+/// key's inner and outer blocks are hashed by [`KeyedHmacSha256::new`].
+///
+/// The verifier keys it before it parses a delivery, so that the parsing,
+/// which does not depend on it, runs while the processor is still hashing
+/// the key (the hash is one long dependency chain that leaves most of the
+/// execution units idle).
+#[derive(Clone)]
+pub struct KeyedHmacSha256(Hmac<Sha256>);
+
+impl KeyedHmacSha256 {
+    /// Keys the MAC (RFC 2104: keys of every length are defined).
+    #[inline]
+    pub fn new(key: &[u8]) -> Self {
+        #[allow(clippy::expect_used)]
+        let mac = Hmac::<Sha256>::new_from_slice(key)
+            .expect("HMAC is defined for keys of every length (RFC 2104 section 2)");
+        KeyedHmacSha256(mac)
+    }
+
+    /// The tag of the concatenation of `parts`, without concatenating them.
+    #[inline]
+    pub fn tag_of_parts(mut self, parts: &[&[u8]]) -> [u8; 32] {
+        feed_gathered(&mut self.0, parts);
+        self.0.finalize().into_bytes().into()
+    }
+}
+
+impl std::fmt::Debug for KeyedHmacSha256 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The keyed state is derived from the secret: never printed.
+        f.write_str("KeyedHmacSha256(..)")
+    }
 }
 
 /// The most bytes of short leading pieces [`feed_gathered`] copies.

@@ -7,12 +7,14 @@ use rsa::Pkcs1v15Sign;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::delivery::{same_name, Delivery, HeaderLookup};
+use crate::delivery::{Delivery, HeaderLookup};
 use crate::encoding::{self, DecodeError};
 use crate::keys::Trust;
 use crate::parse::{self, ParseError};
-use crate::scheme::{Algorithm, Carrier, Encoding, EventId, MessagePart, Scheme};
+use crate::scheme::{Algorithm, Carrier, Encoding, EventId, HeaderReads, MessagePart, Scheme};
 use crate::sign;
+
+mod lane;
 
 /// The default accepted clock difference for timestamped schemes, in
 /// seconds (the window Stripe and Standard Webhooks use).
@@ -115,8 +117,46 @@ fn decode(what: &'static str) -> impl Fn(DecodeError) -> Rejection {
     }
 }
 
-fn single_header<'a>(d: &'a Delivery, name: &'static str) -> Result<&'a [u8], Rejection> {
-    match d.header(name) {
+/// The headers a verification reads ([`HeaderReads`]), found in one pass.
+struct Headers<'a> {
+    delivery: &'a Delivery,
+    found: [HeaderLookup<'a>; HeaderReads::MAX],
+}
+
+impl<'a> Headers<'a> {
+    fn of(scheme: &Scheme, delivery: &'a Delivery) -> Self {
+        Headers {
+            delivery,
+            found: delivery.find_headers(scheme.reads.names()),
+        }
+    }
+
+    /// The header `name`, found in `slot` (or looked up on its own when
+    /// the reads had no slot for it).
+    fn get(&self, slot: Option<usize>, name: &str) -> HeaderLookup<'a> {
+        match slot.and_then(|s| self.found.get(s)) {
+            Some(found) => *found,
+            None => self.delivery.header(name),
+        }
+    }
+
+    /// The value of the single field `name` (in `slot`), if there is one.
+    fn one(&self, slot: Option<usize>, name: &str) -> Option<&'a [u8]> {
+        match self.get(slot, name) {
+            HeaderLookup::One(v) => Some(v),
+            HeaderLookup::Absent | HeaderLookup::Repeated => None,
+        }
+    }
+}
+
+/// The single field `name` (in `slot`): absent is missing, repeated is
+/// malformed.
+fn single_header<'a>(
+    h: &Headers<'a>,
+    slot: Option<usize>,
+    name: &'static str,
+) -> Result<&'a [u8], Rejection> {
+    match h.get(slot, name) {
         HeaderLookup::Absent => Err(Rejection::Missing(name)),
         HeaderLookup::Repeated => Err(Rejection::Malformed {
             what: name,
@@ -173,12 +213,12 @@ fn decode_text(scheme: &Scheme, text: &[u8]) -> Result<Proof, DecodeError> {
 /// takes the value from here instead of looking the header up again.
 fn header_timestamp<'a>(
     scheme: &Scheme,
-    d: &'a Delivery,
+    h: &Headers<'a>,
 ) -> Result<Option<Timestamp<'a>>, Rejection> {
     let Some(name) = scheme.timestamp_header() else {
         return Ok(None);
     };
-    let text = single_header(d, name)?;
+    let text = single_header(h, scheme.reads.timestamp(), name)?;
     // The canonical form senders write, read without `str` parsing; the
     // general parser for anything else (and for the error).
     let ts = match parse::short_canonical_timestamp(text) {
@@ -191,11 +231,7 @@ fn header_timestamp<'a>(
                 why: e.to_string(),
             })?,
     };
-    Ok(Some(Timestamp {
-        value: ts,
-        text,
-        header: Some(name),
-    }))
+    Ok(Some(Timestamp { value: ts, text }))
 }
 
 /// Decodes a proof in the scheme's encoding.
@@ -273,8 +309,6 @@ struct Timestamp<'a> {
     value: i64,
     /// As written (canonical decimal, as signed).
     text: &'a [u8],
-    /// The header it is the whole value of, if it has its own.
-    header: Option<&'static str>,
 }
 
 impl<'a> Timestamp<'a> {
@@ -283,7 +317,6 @@ impl<'a> Timestamp<'a> {
         Timestamp {
             value: parts.timestamp,
             text: parts.timestamp_text,
-            header: None,
         }
     }
 }
@@ -311,10 +344,12 @@ impl<'a> Located<'a> {
     }
 }
 
-fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection> {
+fn locate<'a>(scheme: &Scheme, h: &Headers<'a>) -> Result<Located<'a>, Rejection> {
+    let d = h.delivery;
+    let proof_slot = scheme.reads.proof();
     match scheme.carrier {
         Carrier::Header { name, prefix } => {
-            let value = single_header(d, name)?;
+            let value = single_header(h, proof_slot, name)?;
             let tag = |t: &[u8]| decode_tag32(scheme.encoding, t);
             let proof = match parse::prefixed_tag32(value, prefix, tag) {
                 Some(tag) => Proof::Tag32(tag),
@@ -323,7 +358,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                     parse::prefixed(value, prefix).map_err(malformed(name))?,
                 )?,
             };
-            Ok(Located::one(proof, header_timestamp(scheme, d)?, &d.body))
+            Ok(Located::one(proof, header_timestamp(scheme, h)?, &d.body))
         }
         Carrier::QueryOrHeader { query, header } => {
             let mut candidates: Vec<Vec<u8>> = d
@@ -344,7 +379,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let text = parse::visible_ascii(first).map_err(malformed("API key"))?;
             Ok(Located::one(
                 Proof::Heap(text.as_bytes().to_vec()),
-                header_timestamp(scheme, d)?,
+                header_timestamp(scheme, h)?,
                 &d.body,
             ))
         }
@@ -353,7 +388,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             repeatable: true,
             ..
         } => {
-            let value = single_header(d, name)?;
+            let value = single_header(h, proof_slot, name)?;
             let Some(list) = scheme.carrier.kv_list() else {
                 return Err(Rejection::Missing(name));
             };
@@ -379,7 +414,6 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
                 timestamp: Some(Timestamp {
                     value: ts,
                     text: ts_text,
-                    header: None,
                 }),
                 event: &d.body,
             })
@@ -390,14 +424,14 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             version_separator,
             accept,
         } => {
-            let value = single_header(d, name)?;
+            let value = single_header(h, proof_slot, name)?;
             let tag = |t: &[u8]| decode_tag32(scheme.encoding, t);
             if let Some(tag) =
                 parse::versioned_tag32(value, list_separator, version_separator, accept, tag)
             {
                 return Ok(Located::one(
                     Proof::Tag32(tag),
-                    header_timestamp(scheme, d)?,
+                    header_timestamp(scheme, h)?,
                     &d.body,
                 ));
             }
@@ -425,12 +459,12 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             Ok(Located {
                 proof,
                 more,
-                timestamp: header_timestamp(scheme, d)?,
+                timestamp: header_timestamp(scheme, h)?,
                 event: &d.body,
             })
         }
         Carrier::TimestampedHeader { name, .. } => {
-            let value = single_header(d, name)?;
+            let value = single_header(h, proof_slot, name)?;
             let Some(list) = scheme.carrier.kv_list() else {
                 return Err(Rejection::Missing(name));
             };
@@ -490,7 +524,7 @@ fn locate<'a>(scheme: &Scheme, d: &'a Delivery) -> Result<Located<'a>, Rejection
             let proof = decode_proof(scheme, &env.signature)?;
             // The raw value borrows from the body: the exact bytes sent.
             let event = env.event.get().as_bytes();
-            Ok(Located::one(proof, header_timestamp(scheme, d)?, event))
+            Ok(Located::one(proof, header_timestamp(scheme, h)?, event))
         }
     }
 }
@@ -619,18 +653,29 @@ pub fn authenticate(
     delivery: &Delivery,
     policy: &Policy,
 ) -> Result<Authenticated, Rejection> {
-    let located = locate(scheme, delivery)?;
+    if let Trust::Secret(secret) = trust {
+        if let Some(done) = lane::authenticate(scheme, secret, delivery, policy) {
+            return done;
+        }
+    }
+    authenticate_general(scheme, trust, delivery, policy)
+}
+
+/// [`authenticate`] without its lane for the common shape (`lane.rs`):
+/// the general path alone, which every delivery may take. The two agree on
+/// every input (the `verify_delivery` fuzz function and a property test
+/// assert it).
+pub fn authenticate_general(
+    scheme: &Scheme,
+    trust: &Trust,
+    delivery: &Delivery,
+    policy: &Policy,
+) -> Result<Authenticated, Rejection> {
+    let headers = Headers::of(scheme, delivery);
+    let located = locate(scheme, &headers)?;
     let ts_text = located.timestamp.map_or(&[][..], |t| t.text);
-    let ts_header = located.timestamp.and_then(|t| Some((t.header?, t.text)));
-    let header = |name: &str| match ts_header {
-        // The timestamp's own header was found once already (exactly once:
-        // a repeated one is refused), and its value is the text.
-        Some((h, text)) if same_name(h.as_bytes(), name.as_bytes()) => Some(text),
-        _ => match delivery.header(name) {
-            HeaderLookup::One(v) => Some(v),
-            _ => None,
-        },
-    };
+    // Every header the message signs was found with the others.
+    let header = |i: usize, name: &str| headers.one(scheme.reads.part(i), name);
     // The common messages (the raw body, the envelope's event, nothing)
     // without assembling a template.
     let single: [&[u8]; 1];
@@ -652,36 +697,61 @@ pub fn authenticate(
             assembled.as_slice()
         }
     };
-    let first = check_proof_parts(scheme, trust, parts, located.proof.as_slice());
-    if first.is_err() {
-        // Any proof of the list may match (a secret rotation signs with
-        // several); how many there are is public.
+    // Any proof of the list may match (a secret rotation signs with
+    // several); how many there are is public.
+    if let (Algorithm::HmacSha256, Trust::Secret(secret)) = (scheme.algorithm, trust) {
+        // One tag, compared with every proof (each comparison constant-time).
+        let expected = sign::hmac_sha256_parts(secret, parts);
+        let matches =
+            |p: &Proof| <&[u8; 32]>::try_from(p.as_slice()).is_ok_and(|p| tags_equal(&expected, p));
         let any = located
             .more
             .iter()
-            .any(|p| check_proof_parts(scheme, trust, parts, p.as_slice()).is_ok());
+            .fold(matches(&located.proof), |any, p| any | matches(p));
         if !any {
-            first?;
+            return Err(Rejection::Mismatch);
+        }
+    } else {
+        let first = check_proof_parts(scheme, trust, parts, located.proof.as_slice());
+        if first.is_err() {
+            let any = located
+                .more
+                .iter()
+                .any(|p| check_proof_parts(scheme, trust, parts, p.as_slice()).is_ok());
+            if !any {
+                first?;
+            }
         }
     }
-    if let Some(Timestamp { value: ts, .. }) = located.timestamp {
-        let skew = i128::from(ts) - i128::from(policy.now);
-        let (past, future) = scheme
-            .timestamp
-            .map_or((true, true), |t| (t.checks_past, t.checks_future));
-        let outside = if skew < 0 { past } else { future }
-            && skew.unsigned_abs() > u128::from(policy.tolerance_s);
-        if outside {
-            return Err(Rejection::OutsideWindow {
-                timestamp: ts,
-                skew,
-                tolerance: policy.tolerance_s,
-            });
-        }
+    let timestamp = located.timestamp.map(|t| t.value);
+    within_window(scheme, policy, timestamp)?;
+    Ok(Authenticated { timestamp })
+}
+
+/// Refuses a signed timestamp outside the policy's window (on the sides
+/// the scheme checks).
+fn within_window(
+    scheme: &Scheme,
+    policy: &Policy,
+    timestamp: Option<i64>,
+) -> Result<(), Rejection> {
+    let Some(ts) = timestamp else {
+        return Ok(());
+    };
+    let skew = i128::from(ts) - i128::from(policy.now);
+    let (past, future) = scheme
+        .timestamp
+        .map_or((true, true), |t| (t.checks_past, t.checks_future));
+    let outside = if skew < 0 { past } else { future }
+        && skew.unsigned_abs() > u128::from(policy.tolerance_s);
+    if outside {
+        return Err(Rejection::OutsideWindow {
+            timestamp: ts,
+            skew,
+            tolerance: policy.tolerance_s,
+        });
     }
-    Ok(Authenticated {
-        timestamp: located.timestamp.map(|t| t.value),
-    })
+    Ok(())
 }
 
 /// Verifies a delivery as a correct receiver would: [`authenticate`], then

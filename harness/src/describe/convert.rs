@@ -23,10 +23,10 @@ use super::template::{self, Part, Placeholder};
 use crate::keys::test_keys::TEST_SECRET;
 use crate::keys::SigningKey;
 use crate::scheme::{
-    Algorithm, BlockOrdering, Carrier, CredentialKind, Encoding, EventId, ExtraHeader, KeyDocument,
-    KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart, ProofReading, RetryHeader,
-    RetryValue, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys, TimestampReading,
-    TimestampRule, TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
+    Algorithm, BlockOrdering, Carrier, CredentialKind, Encoding, EventId, ExtraHeader, HeaderReads,
+    KeyDocument, KeyMethod, KeyRoute, LedgerEntry, Level, Message, MessagePart, ProofReading,
+    RetryHeader, RetryValue, Scheme, SecretDecoding, Statuses, TestKeyPair, TestKeys,
+    TimestampReading, TimestampRule, TimestampSource, VectorData, DEFAULT_SENDER_TIMEOUT_MS,
 };
 use crate::verify::DEFAULT_TOLERANCE_S;
 
@@ -188,8 +188,10 @@ pub fn to_scheme(
             },
         }
     });
+    let reads = HeaderReads::of(&carrier, &message, timestamp.as_ref());
     Ok(Scheme {
         id: s(&file.id),
+        reads,
         timestamp,
         summary: leak(&file.summary),
         reference: leak(&file.reference),
