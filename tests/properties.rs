@@ -343,7 +343,7 @@ proptest! {
                     v[j] ^= 1 << bit;
                 }
             },
-            2 => { if i < n { d.headers.remove(i); } }
+            2 if i < n => { d.headers.remove(i); }
             3 => if let Some(h) = d.headers.get(i).cloned() { d.headers.push(h); },
             4 => if let Some((name, _)) = d.headers.get_mut(i) { *name = name.to_ascii_uppercase(); },
             5 => if let Some((_, v)) = d.headers.get_mut(i) { v.insert(0, b'0'); },
@@ -353,7 +353,7 @@ proptest! {
                 v.push(b' ');
                 v.extend_from_slice(&copy);
             },
-            7 => if !d.body.is_empty() { let j = at % d.body.len(); d.body[j] ^= 1 << bit; },
+            7 if !d.body.is_empty() => { let j = at % d.body.len(); d.body[j] ^= 1 << bit; }
             8 => if let Some((_, v)) = d.headers.get_mut(i) { *v = text.into_bytes(); },
             _ => {}
         }
