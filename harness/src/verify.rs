@@ -209,8 +209,8 @@ fn decode_text(scheme: &Scheme, text: &[u8]) -> Result<Proof, DecodeError> {
 
 /// The timestamp of a scheme whose timestamp has a header of its own:
 /// absent there is a missing timestamp, a non-canonical one is malformed.
-/// Returns the header's name with the value, so that the signed message
-/// takes the value from here instead of looking the header up again.
+/// The header is the one [`HeaderReads`] found with the others, so a
+/// message that signs it reads the same value.
 fn header_timestamp<'a>(
     scheme: &Scheme,
     h: &Headers<'a>,
@@ -817,6 +817,48 @@ mod tests {
                 assert!(!tags_equal(&a, &b), "byte {byte} bit {bit}");
                 assert!(!tags_equal(&b, &a), "byte {byte} bit {bit}");
             }
+        }
+    }
+
+    /// The lane must be taken where it applies, or the property test that
+    /// it agrees with the general path would pass by never running it.
+    #[test]
+    fn the_lane_decides_signed_deliveries_of_its_shape() {
+        let mut taken = Vec::new();
+        for id in SchemeId::builtins() {
+            let scheme = id.scheme();
+            let key = key_for(id);
+            let mut p = Payload::new(
+                "http://127.0.0.1:9/hook",
+                &br#"{"id":"evt_1"}"#[..],
+                1_700_000_000,
+            );
+            p.event_id = Some("dlv_1".into());
+            let d = sign(scheme, &key, &p).unwrap_or_else(|e| panic!("{id}: {e}"));
+            let policy = Policy::at(1_700_000_010);
+            let Trust::Secret(secret) = key.trust() else {
+                continue;
+            };
+            match lane::authenticate(scheme, &secret, &d, &policy) {
+                Some(Ok(a)) => {
+                    assert_eq!(
+                        Ok(a),
+                        authenticate_general(scheme, &key.trust(), &d, &policy)
+                    );
+                    // Another secret's tag is refused by the lane too.
+                    let got = lane::authenticate(scheme, b"another secret", &d, &policy);
+                    assert_eq!(got, Some(Err(Rejection::Mismatch)), "{id}");
+                    taken.push(id.to_string());
+                }
+                Some(Err(e)) => panic!("{id}: the lane refused a signed delivery: {e}"),
+                None => {}
+            }
+        }
+        for id in ["standard-webhooks", "svix", "github", "slack", "shopify"] {
+            assert!(
+                taken.iter().any(|t| t == id),
+                "{id} does not take the lane: {taken:?}"
+            );
         }
     }
 
