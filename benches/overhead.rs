@@ -8,8 +8,10 @@
 //! Columns: the bare primitive as a receiver calls the crates (HMAC via
 //! `verify_slice`), `authenticate`, and for the schemes that compare
 //! 32-byte tags the bare primitive with `verify`'s own word-wise tag
-//! comparison, so that what parsing alone costs is shown too. Ratios: of
-//! the fastest batches, and the median of the per-round ratios.
+//! comparison, so that what parsing alone costs is shown too, and the
+//! library's own HMAC (`sign::KeyedHmacSha256`, which `verify` computes)
+//! over the assembled message. Ratios: of the fastest batches, and the
+//! median of the per-round ratios.
 //!
 //! Run: `cargo bench --bench overhead` (prints a table; see
 //! benches/README.md). Optional arguments: `BATCHES CALLS_PER_BATCH`
@@ -74,8 +76,8 @@ fn main() {
         println!("smoke run (not `cargo bench`): one call each, the times mean nothing");
     }
     println!("fastest of {batches} alternating batches of {calls} calls each");
-    println!("| scheme | body | bare primitive | authenticate | overhead | ratio | median paired ratio | bare, word compare | parsing alone | bare, message in pieces | ratio to it |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| scheme | body | bare primitive | authenticate | overhead | ratio | median paired ratio | bare, word compare | parsing alone | bare, message in pieces | ratio to it | library HMAC | ratio to it |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     // `OVERHEAD_SCHEMES=svix,stripe` runs only those (profiling one scheme).
     let only = std::env::var("OVERHEAD_SCHEMES").unwrap_or_default();
     // `OVERHEAD_SIZES=1024` runs only that body size.
@@ -96,15 +98,20 @@ fn main() {
             let calls = (calls / scale).max(1);
             let word = f.bare_word_compare().is_some();
             let in_pieces = f.bare_pieces().is_some();
+            let library = f.bare_library_hmac().is_some();
             let (bare, auth) = (|| f.bare(), || f.authenticate());
             let bare_word = || f.bare_word_compare().unwrap_or(false);
             let bare_pieces = || f.bare_pieces().unwrap_or(false);
+            let bare_library = || f.bare_library_hmac().unwrap_or(false);
             let mut fns: Vec<&dyn Fn() -> bool> = vec![&bare, &auth];
             if word {
                 fns.push(&bare_word);
             }
             if in_pieces {
                 fns.push(&bare_pieces);
+            }
+            if library {
+                fns.push(&bare_library);
             }
             let times = batches_of(batches, calls, &fns);
             let best: Vec<f64> = times.iter().map(|t| fastest(t)).collect();
@@ -114,12 +121,16 @@ fn main() {
                 (true, Some(w)) => format!("{w:.1} ns | {:+.1} ns ({:.3}×)", auth - w, auth / w),
                 _ => "— | —".to_owned(),
             };
-            let pieces = match (in_pieces, best.last()) {
-                (true, Some(p)) => format!("{p:.1} ns | {:.3}×", auth / p),
-                _ => "— | —".to_owned(),
+            // The optional columns, in the order they were pushed.
+            let mut optional = best.iter().skip(if word { 3 } else { 2 });
+            let mut column = |present: bool| match present.then(|| optional.next()).flatten() {
+                Some(t) => format!("{t:.1} ns | {:.3}×", auth / t),
+                None => "— | —".to_owned(),
             };
+            let pieces = column(in_pieces);
+            let library = column(library);
             println!(
-                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× | {paired:.3}× | {parsing} | {pieces} |",
+                "| {id} | {} KiB | {bare:.1} ns | {auth:.1} ns | {:+.1} ns | {:.3}× | {paired:.3}× | {parsing} | {pieces} | {library} |",
                 size / 1024,
                 auth - bare,
                 auth / bare
